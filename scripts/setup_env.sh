@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# One-shot, idempotent set-up on Debian 12: system packages (QGIS, fonts, poppler),
+# then one venv on Debian's /usr/bin/python3 that sees QGIS's bindings
+# (--system-site-packages) with the library installed in editable mode.
+# Quick when everything is already there (a stamp file keyed on pyproject.toml).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+APT_PACKAGES=(qgis python3-qgis qgis-providers python3-venv fonts-noto-cjk poppler-utils qttools5-dev-tools zip)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "setup: creating $VENV on /usr/bin/python3 with system site packages (QGIS bindings)"
+    /usr/bin/python3 -m venv --system-site-packages "$VENV"
+fi
+
+stamp="$VENV/.gunmane-installed"
+want="$(cat pyproject.toml scripts/constraints.txt | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "setup: installing gunmane-geo (editable) and its dependencies into $VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -c scripts/constraints.txt -e ".[test,osm,bench]"
+    echo "$want" > "$stamp"
+fi
