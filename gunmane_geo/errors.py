@@ -23,3 +23,13 @@ class InputError(GunmaneError):
             prefix += ": "
         super().__init__(prefix + message)
         self.source, self.row, self.field = source, row, field
+
+
+class Cancelled(GunmaneError):
+    """The user cancelled a long run (a progress callback returned True)."""
+
+
+def report_progress(progress, fraction: float, message: str = "") -> None:
+    """Call an optional ``progress(fraction, message)`` callback; raise ``Cancelled`` if it returns True."""
+    if progress is not None and progress(max(0.0, min(1.0, float(fraction))), message):
+        raise Cancelled("cancelled by the user")
