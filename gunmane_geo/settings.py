@@ -106,6 +106,13 @@ class EffectSettings:
     outsourcing_cost_per_bridge_yen: float = 300_000.0
     group_hours_reduction: float = 0.3
     group_outsourcing_discount: float = 0.15
+    # yen per staff hour moved to the group contract (新たに必要となる委託費), ILLUSTRATIVE
+    outsourcing_yen_per_moved_hour: float = 4_000.0
+    # 見える化 (indicators.py; docs/indicators.md)
+    reference_year: int | None = None       # "now" for ageing/overdue; None = current calendar year
+    ageing_threshold_years: int = 50         # 建設後50年以上
+    ageing_horizons_years: list = field(default_factory=lambda: [10, 20])
+    inspection_cycle_years: int = 5          # 5年に1回の近接目視点検
 
 
 @dataclass
@@ -113,6 +120,10 @@ class MapSettings:
     paper: str = "A3"
     dpi: int = 200
     font_family: str = "Noto Sans CJK JP"
+    formats: list = field(default_factory=lambda: ["pdf", "png"])
+    date: str = ""                  # date printed on maps/report, YYYY-MM-DD; "" = today
+    region_name: str = ""           # used in titles, e.g. "○○地域"; "" = from the municipalities
+    data_sources: str = ""          # credit line; "" = the input file names of the run
 
 
 @dataclass
