@@ -55,46 +55,98 @@ class CriticalitySettings:
 
 @dataclass
 class CostSettings:
-    """Life-cycle cost model (ILLUSTRATIVE defaults, yen)."""
+    """Life-cycle cost model (ILLUSTRATIVE defaults, yen; see docs/options.md).
+
+    Years are counted t = 0 (``base_year``) .. horizon_years - 1; a cost in
+    year t is discounted by (1 + discount_rate) ** -t.
+    """
+    base_year: int | None = None                # None = the current calendar year
     horizon_years: int = 50
     discount_rate: float = 0.04
     repair_cost_per_m2_by_rating: dict = field(default_factory=lambda: {
         "1": 0.0, "2": 50_000.0, "3": 150_000.0, "4": 300_000.0,
     })
+    assumed_rating_when_missing: int = 2        # recorded in the 'assumptions' column
     renewal_cost_per_m2: float = 600_000.0
     design_life_years: int = 70
+    min_remaining_life_years: int = 10          # a repaired bridge lasts at least this long
+    assumed_built_year_when_missing: int = 1970
     removal_cost_per_m2: float = 150_000.0
     downsizing_cost_per_m2: float = 250_000.0   # per m2 of the NEW pedestrian deck
     pedestrian_width_m: float = 2.5
-    inspection_cost_per_bridge_per_5y: float = 1_000_000.0
+    inspection_cost_per_bridge: float = 1_000_000.0   # one close inspection (定期点検)
+    inspection_interval_years: int = 5
+    upkeep_cost_per_bridge_per_year: float = 50_000.0
     upkeep_cost_per_m2_per_year: float = 1_000.0
+    count_residual_value: bool = True           # credit the remaining life at the horizon
     detour_upgrade_cost_per_m: float = 200_000.0
+    detour_min_width_m: float = 5.5             # narrower detour sections are upgraded
+    detour_upgrade_road_classes: list = field(default_factory=lambda: ["other"])
+    upgraded_speed_kmh: float = 40.0
     value_per_vehicle_km_yen: float = 30.0
     value_per_vehicle_hour_yen: float = 2_500.0
+    assumed_aadt_when_missing: float = 100.0    # vehicles/day, recorded in 'assumptions'
     days_per_year: int = 365
 
 
 @dataclass
 class GuardSettings:
-    """Hard guards on removal options; each can be switched off by the user."""
-    forbid_isolation: bool = True
+    """Hard guards on removal options; each can be switched off by the user.
+
+    ``overrides`` waives guards per bridge: ``{"B012": ["emergency_route"]}``;
+    guard names: isolation, emergency_route, max_detour, bus_route, school_route.
+    """
+    forbid_isolation: bool = True               # population or a facility cut off
     forbid_emergency_route: bool = True
-    max_detour_m: float = 3000.0
+    max_detour_m: float = 3000.0                # inf switches it off
     flag_bus_route: bool = True
     flag_school_route: bool = True
+    forbid_bus_route: bool = False
+    forbid_school_route: bool = False
+    overrides: dict = field(default_factory=dict)
+    consolidation_max_gap_m: float = 1000.0     # straight distance between bridges of a set
+    consolidation_max_set_size: int = 3
 
 
 @dataclass
 class GroupingSettings:
-    """Municipal groups and asset packages."""
-    adjacency_tolerance_m: float = 50.0
-    min_staff: int = 5
-    min_bridges: int = 0
-    max_members: int = 5
-    max_travel_min: float = 60.0
-    n_candidates: int = 3
+    """Municipal groups, asset packages, road pairs (docs/grouping.md)."""
+    # adjacency
+    adjacency_tolerance_m: float = 50.0     # boundaries closer than this touch (gaps, slivers)
+    adjacency_use_roads: bool = True        # a road/bridge crossing between two municipalities joins them
+    # group floor and ceiling
+    min_staff: int = 5                      # floor: technical staff per group
+    min_bridges: int = 0                    # floor: municipal bridges per group
+    max_members: int = 5                    # ceiling: municipalities per group
+    max_travel_min: float = 60.0            # ceiling: road minutes between any two offices of a group
+    n_candidates: int = 3                   # candidate partitions returned (1 = best)
+    # objective = balance + travel_weight * travel (+ 1000 * violation)
+    travel_weight: float = 0.5
+    workload_weights: dict = field(default_factory=lambda: {
+        "bridges": 0.25, "deck_area_m2": 0.25, "rating_3_4": 0.25, "over_50_years": 0.25,
+    })
+    old_age_years: int = 50
+    reference_year: int = 0                 # 0 = the current year
+    # travel time without a road network: straight line * circuity at this speed
+    fallback_speed_kmh: float = 40.0
+    fallback_circuity: float = 1.3
+    # search
+    exact_max_units: int = 10               # exhaustive search up to this many municipalities
+    restarts: int = 12
+    seed: int = 0
+    # asset packages and multi-sector areas
     package_min_assets: int = 50
     package_max_assets: int = 400
+    package_balance_tolerance: float = 0.25 # package workload within +-25 % of the mean
+    inspection_hours_per_bridge: float = 16.0
+    inspection_hours_per_m2: float = 0.02   # extra hours per m2 of deck
+    other_asset_hours: float = 8.0          # when an asset has no inspection_hours
+    multi_sector_areas: int = 2
+    # prefectural / municipal road pairs
+    road_pair_parallel_m: float = 300.0
+    road_pair_end_m: float = 200.0
+    road_pair_min_share: float = 0.7
+    road_pair_min_length_m: float = 300.0
 
 
 @dataclass
