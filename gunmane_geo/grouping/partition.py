@@ -1,0 +1,468 @@
+"""Contiguous partitions of municipalities: the one objective, an exact and a fast search.
+
+The objective (lower is better; docs/grouping.md) of a partition into groups g is::
+
+    objective = balance + travel_weight * travel          (violation = 0 when feasible)
+    balance   = 1/2 * sum_g | W_g / W - S_g / S |
+    travel    = sum_g (n_g / N) * D_g / max_travel_min
+    violation = sum_g [ max(0, min_staff - S_g) / min_staff
+                      + max(0, min_bridges - B_g) / min_bridges
+                      + max(0, n_g - max_members)
+                      + min(10, max(0, D_g - max_travel_min) / max_travel_min) ]
+
+with W_g the group's composite workload, S_g its technical staff, B_g its bridges,
+n_g its members, D_g the longest office-to-office travel time inside it.  When no
+staff is known at all (S = 0) the staff share is replaced by the member share
+n_g / N.  Partitions are compared by ``violation`` first, then ``objective``
+(``score = objective + 1000 * violation``).  Every term is a sum over groups,
+so a move between two groups is evaluated from those two groups alone.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import report_progress
+
+VIOLATION_WEIGHT = 1000.0
+_TRAVEL_EXCESS_CAP = 10.0
+
+
+@dataclass
+class GroupProblem:
+    """Units (municipalities) with attributes, neighbours and pairwise travel minutes.
+
+    Attributes
+    ----------
+    neighbours : list of sorted int lists (symmetric, no self loops)
+    staff, workload, bridges : float arrays (n,)
+    travel_min : float array (n, n), ``inf`` where unreachable; diagonal 0
+    """
+    neighbours: list
+    staff: np.ndarray
+    workload: np.ndarray
+    bridges: np.ndarray
+    travel_min: np.ndarray
+    min_staff: float = 5.0
+    min_bridges: float = 0.0
+    max_members: int = 5
+    max_travel_min: float = 60.0
+    travel_weight: float = 0.5
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self.n = len(self.staff)
+        self.staff = np.asarray(self.staff, dtype=float)
+        self.workload = np.asarray(self.workload, dtype=float)
+        self.bridges = np.asarray(self.bridges, dtype=float)
+        self.travel_min = np.asarray(self.travel_min, dtype=float)
+        self.neighbours = [sorted(set(int(j) for j in nb if int(j) != i))
+                           for i, nb in enumerate(self.neighbours)]
+        self.staff_total = float(self.staff.sum())
+        self.work_total = float(self.workload.sum())
+        if len(self.neighbours) != self.n or self.travel_min.shape != (self.n, self.n):
+            raise ValueError("neighbours and travel_min must match the number of units")
+
+    # -- group terms ---------------------------------------------------------
+    def diameter(self, members) -> float:
+        m = list(members)
+        if len(m) < 2:
+            return 0.0
+        return float(self.travel_min[np.ix_(m, m)].max())
+
+    def terms(self, members) -> tuple[float, float, float]:
+        """(balance, travel, violation) terms of one group."""
+        m = list(members)
+        k = len(m)
+        s = float(self.staff[m].sum())
+        w = float(self.workload[m].sum())
+        b = float(self.bridges[m].sum())
+        d = self.diameter(m)
+        return self._terms(k, s, w, b, d)
+
+    def _terms(self, k, s, w, b, d):
+        w_share = w / self.work_total if self.work_total > 0 else 0.0
+        if self.staff_total > 0:
+            s_share = s / self.staff_total
+        else:
+            s_share = k / self.n if self.work_total > 0 else 0.0
+        balance = 0.5 * abs(w_share - s_share)
+        travel = (k / self.n) * (d / self.max_travel_min if np.isfinite(d) else _TRAVEL_EXCESS_CAP + 1)
+        viol = 0.0
+        if self.min_staff > 0:
+            viol += max(0.0, self.min_staff - s) / self.min_staff
+        if self.min_bridges > 0:
+            viol += max(0.0, self.min_bridges - b) / self.min_bridges
+        viol += max(0, k - self.max_members)
+        if d > self.max_travel_min:
+            viol += min(_TRAVEL_EXCESS_CAP, (d - self.max_travel_min) / self.max_travel_min) \
+                if np.isfinite(d) else _TRAVEL_EXCESS_CAP
+        return balance, travel, viol
+
+    def cost(self, members) -> float:
+        key = members if isinstance(members, frozenset) else frozenset(members)
+        c = self._cache.get(key)
+        if c is None:
+            bal, tr, vi = self.terms(key)
+            c = bal + self.travel_weight * tr + VIOLATION_WEIGHT * vi
+            if len(self._cache) < 2_000_000:
+                self._cache[key] = c
+        return c
+
+    def is_connected(self, members) -> bool:
+        m = set(members)
+        if len(m) <= 1:
+            return True
+        start = next(iter(m))
+        seen = {start}
+        stack = [start]
+        while stack:
+            u = stack.pop()
+            for v in self.neighbours[u]:
+                if v in m and v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+        return len(seen) == len(m)
+
+
+def evaluate(problem: GroupProblem, labels) -> dict:
+    """Objective and its terms for a labelling (one group id per unit).
+
+    Returns
+    -------
+    dict with ``objective``, ``balance``, ``travel``, ``violation``, ``score``,
+    ``n_groups`` and ``contiguous`` (every group connected in the adjacency).
+    """
+    groups = labels_to_groups(labels)
+    bal = tr = vi = 0.0
+    contiguous = True
+    for g in groups:
+        b, t, v = problem.terms(g)
+        bal, tr, vi = bal + b, tr + t, vi + v
+        contiguous &= problem.is_connected(g)
+    obj = bal + problem.travel_weight * tr
+    return {"objective": obj, "balance": bal, "travel": tr, "violation": vi,
+            "score": obj + VIOLATION_WEIGHT * vi, "n_groups": len(groups), "contiguous": contiguous}
+
+
+def labels_to_groups(labels) -> list[frozenset]:
+    by = {}
+    for i, g in enumerate(labels):
+        by.setdefault(g, []).append(i)
+    return [frozenset(v) for v in by.values()]
+
+
+def canonical(groups) -> tuple:
+    return tuple(sorted(tuple(sorted(g)) for g in groups))
+
+
+def groups_to_labels(groups, n) -> np.ndarray:
+    labels = np.full(n, -1, dtype=np.int64)
+    for gid, g in enumerate(sorted(groups, key=min)):
+        labels[list(g)] = gid
+    return labels
+
+
+# ---------------------------------------------------------------------------
+# exact search
+# ---------------------------------------------------------------------------
+def _connected_subsets(problem: GroupProblem, v: int, allowed: int, limit: int):
+    """All connected vertex sets (bitmasks) containing v within ``allowed``, size <= limit."""
+    nb_mask = [sum(1 << j for j in nb) for nb in problem.neighbours]
+    start = 1 << v
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for mask in frontier:
+            if mask.bit_count() >= limit:
+                continue
+            ext = 0
+            mm = mask
+            while mm:
+                low = mm & -mm
+                ext |= nb_mask[low.bit_length() - 1]
+                mm ^= low
+            ext &= allowed & ~mask
+            while ext:
+                low = ext & -ext
+                ext ^= low
+                new = mask | low
+                if new not in seen:
+                    seen.add(new)
+                    nxt.append(new)
+        frontier = nxt
+    return seen
+
+
+def _members(mask: int) -> frozenset:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return frozenset(out)
+
+
+def solve_exact(problem: GroupProblem, n_best: int = 3, budget: int = 500_000,
+                progress=None) -> list[tuple[float, tuple]] | None:
+    """Best ``n_best`` contiguous partitions by exhaustive branch and bound.
+
+    Returns a list of ``(score, canonical_partition)`` (best first), or ``None``
+    when more than ``budget`` partial partitions would be explored.
+    """
+    n = problem.n
+    full = (1 << n) - 1
+    subsets_cache: dict[tuple, list] = {}
+    heap: list = []          # max-heap of (-score, partition)
+    explored = 0
+
+    def subsets(v, allowed):
+        key = (v, allowed)
+        if key not in subsets_cache:
+            masks = _connected_subsets(problem, v, allowed, n)
+            items = [(problem.cost(_members(m)), m) for m in masks]
+            items.sort()
+            subsets_cache[key] = items
+        return subsets_cache[key]
+
+    class _Abort(Exception):
+        pass
+
+    def bound():
+        return -heap[0][0] if len(heap) >= n_best else math.inf
+
+    def rec(assigned, parts, score):
+        nonlocal explored
+        explored += 1
+        if explored > budget:
+            raise _Abort
+        if assigned == full:
+            item = (-score, tuple(parts))
+            if len(heap) < n_best:
+                heapq.heappush(heap, item)
+            elif score < -heap[0][0]:
+                heapq.heapreplace(heap, item)
+            return
+        free = full & ~assigned
+        v = (free & -free).bit_length() - 1
+        for c, m in subsets(v, free):
+            if score + c >= bound():
+                break                     # sorted by cost, all further are worse
+            rec(assigned | m, parts + [m], score + c)
+
+    try:
+        rec(0, [], 0.0)
+    except _Abort:
+        return None
+    report_progress(progress, 1.0, "exact search done")
+    out = [(-s, canonical(_members(m) for m in parts)) for s, parts in heap]
+    out.sort()
+    return out
+
+
+# ---------------------------------------------------------------------------
+# heuristic: randomised region growing + local search (relocate, merge, split)
+# ---------------------------------------------------------------------------
+class _State:
+    def __init__(self, problem: GroupProblem, labels: np.ndarray):
+        self.p = problem
+        self.label = labels.copy()
+        self.groups: dict[int, set] = {}
+        for i, g in enumerate(labels):
+            self.groups.setdefault(int(g), set()).add(i)
+        self.cost = {g: problem.cost(frozenset(m)) for g, m in self.groups.items()}
+        self.next_id = max(self.groups) + 1 if self.groups else 0
+
+    def total(self):
+        return sum(self.cost.values())
+
+    def adjacent_groups(self, g):
+        out = set()
+        lab = self.label
+        for i in self.groups[g]:
+            for j in self.p.neighbours[i]:
+                h = lab[j]
+                if h != g:
+                    out.add(int(h))
+        return out
+
+    def set_group(self, g, members):
+        if members:
+            self.groups[g] = set(members)
+            for i in members:
+                self.label[i] = g
+            self.cost[g] = self.p.cost(frozenset(members))
+        else:
+            self.groups.pop(g, None)
+            self.cost.pop(g, None)
+
+
+def _construct(problem: GroupProblem, rng: np.random.Generator) -> np.ndarray:
+    n = problem.n
+    label = np.full(n, -1, dtype=np.int64)
+    order = rng.permutation(n)
+    gid = 0
+    t = problem.travel_min
+    for seed in order:
+        if label[seed] >= 0:
+            continue
+        members = [int(seed)]
+        label[seed] = gid
+        s, b = problem.staff[seed], problem.bridges[seed]
+        diam = 0.0
+        while (s < problem.min_staff or b < problem.min_bridges) and len(members) < problem.max_members:
+            cand = {j for i in members for j in problem.neighbours[i] if label[j] < 0}
+            best = []
+            for c in cand:
+                d = max(diam, float(t[c, members].max()))
+                if d > problem.max_travel_min:
+                    continue
+                gain = problem.staff[c] + 0.1 + (problem.bridges[c] > 0) * 0.1
+                best.append((-(gain / (1.0 + d)), c, d))
+            if not best:
+                break
+            best.sort()
+            pick = best[int(rng.integers(min(2, len(best))))]
+            c, diam = pick[1], pick[2]
+            members.append(c)
+            label[c] = gid
+            s += problem.staff[c]
+            b += problem.bridges[c]
+        gid += 1
+    return label
+
+
+def _local_search(problem: GroupProblem, state: _State, rng: np.random.Generator,
+                  max_split: int = 10, deadline: float = math.inf) -> None:
+    dirty = set(state.groups)
+    while dirty and time.perf_counter() < deadline:
+        order = list(dirty)
+        rng.shuffle(order)
+        dirty = set()
+        for g in order:
+            if g not in state.groups:
+                continue
+            changed = _improve_group(problem, state, g, max_split)
+            if changed:
+                for h in changed:
+                    if h in state.groups:
+                        dirty.add(h)
+                        dirty |= state.adjacent_groups(h)
+
+
+def _improve_group(problem, state, g, max_split):
+    """Try merge, relocation and split moves around group g; apply the first improvement."""
+    members = state.groups[g]
+    cg = state.cost[g]
+    adj = state.adjacent_groups(g)
+    # merges
+    for h in adj:
+        union = frozenset(members | state.groups[h])
+        delta = problem.cost(union) - cg - state.cost[h]
+        if delta < -1e-12:
+            state.set_group(g, union)
+            state.set_group(h, set())
+            return {g}
+    # relocations of g's boundary members into adjacent groups
+    for i in list(members):
+        targets = {int(state.label[j]) for j in problem.neighbours[i]} - {g}
+        if not targets:
+            continue
+        rest = members - {i}
+        if rest and not problem.is_connected(rest):
+            continue
+        c_rest = problem.cost(frozenset(rest)) if rest else 0.0
+        for h in targets:
+            new_h = frozenset(state.groups[h] | {i})
+            delta = c_rest + problem.cost(new_h) - cg - state.cost[h]
+            if delta < -1e-12:
+                state.set_group(g, rest)
+                state.set_group(h, new_h)
+                return {g, h}
+    # relocations of adjacent groups' members into g
+    for h in adj:
+        hm = state.groups[h]
+        for i in list(hm):
+            if not any(state.label[j] == g for j in problem.neighbours[i]):
+                continue
+            rest = hm - {i}
+            if rest and not problem.is_connected(rest):
+                continue
+            new_g = frozenset(members | {i})
+            delta = (problem.cost(frozenset(rest)) if rest else 0.0) + problem.cost(new_g) \
+                - cg - state.cost[h]
+            if delta < -1e-12:
+                state.set_group(h, rest)
+                state.set_group(g, new_g)
+                return {g, h}
+    # splits into two connected parts
+    if 2 <= len(members) <= max_split:
+        mem = sorted(members)
+        first, others = mem[0], mem[1:]
+        for r in range(0, len(others)):
+            for extra in itertools.combinations(others, r):
+                part = frozenset((first, *extra))
+                rest = frozenset(members - part)
+                if not rest or not problem.is_connected(part) or not problem.is_connected(rest):
+                    continue
+                delta = problem.cost(part) + problem.cost(rest) - cg
+                if delta < -1e-12:
+                    state.set_group(g, part)
+                    h = state.next_id
+                    state.next_id += 1
+                    state.set_group(h, rest)
+                    return {g, h}
+    return set()
+
+
+def solve_heuristic(problem: GroupProblem, n_best: int = 3, restarts: int = 12, seed: int = 0,
+                    time_limit_s: float = math.inf, progress=None) -> list[tuple[float, tuple]]:
+    """Best ``n_best`` distinct partitions found by randomised construction + local search.
+
+    Each restart grows groups from random seeds until the floor is met (respecting
+    the ceilings), then improves by merging adjacent groups, relocating border
+    municipalities (keeping every group contiguous) and splitting groups in two,
+    until no move lowers the score.  Returns ``(score, canonical_partition)``
+    sorted best first.
+    """
+    rng = np.random.default_rng(seed)
+    found: dict[tuple, float] = {}
+    start = time.perf_counter()
+    deadline = start + time_limit_s
+    tries = max(1, int(restarts))
+    k = 0
+    while k < tries or (len(found) < n_best and k < 3 * tries):
+        if k >= 1 and time.perf_counter() > deadline:
+            break
+        label = _construct(problem, rng)
+        state = _State(problem, label)
+        _local_search(problem, state, rng, deadline=deadline if k else math.inf)
+        part = canonical(frozenset(m) for m in state.groups.values())
+        found[part] = state.total()
+        k += 1
+        report_progress(progress, min(0.99, k / tries), f"search {k}/{tries}")
+    best = sorted((s, p) for p, s in found.items())
+    return best[:n_best]
+
+
+def solve(problem: GroupProblem, n_best: int = 3, exact_max_units: int = 10, restarts: int = 12,
+          seed: int = 0, method: str = "auto", progress=None) -> tuple[list, str]:
+    """Pick the exact search for small problems, the heuristic otherwise.
+
+    Returns ``(solutions, method_used)``; solutions as in ``solve_heuristic``.
+    """
+    if method not in ("auto", "exact", "heuristic"):
+        raise ValueError("method must be 'auto', 'exact' or 'heuristic'")
+    if method == "exact" or (method == "auto" and problem.n <= exact_max_units):
+        sols = solve_exact(problem, n_best=n_best, progress=progress,
+                           budget=500_000 if method == "auto" else 50_000_000)
+        if sols is not None:
+            return sols, "exact"
+    return solve_heuristic(problem, n_best=n_best, restarts=restarts, seed=seed,
+                           progress=progress), "heuristic"
