@@ -1,0 +1,26 @@
+"""Consolidation and removal options, the life-cycle cost model, ranking and plans.
+
+Public API::
+
+    life_cycle_costs(bridges, settings) -> DataFrame
+    generate_options(bridges, criticality, network, settings=None) -> GeoDataFrame  (bridge_options)
+    find_consolidation_sets(network, criticality, bridges, settings=None) -> GeoDataFrame
+    make_plan(bridge_options, consolidation_sets, network, settings=None, budget_yen=None,
+              target_saving_share=None, progress=None) -> (plan GeoDataFrame, cost_curve DataFrame)
+
+Money is in integer yen (present value), distances in metres, times in minutes;
+all defaults are ILLUSTRATIVE (docs/options.md).
+"""
+from .consolidation import find_consolidation_sets
+from .costs import (ILLUSTRATIVE_NOTE, OPTIONS, annuity_factor, life_cycle_costs, option_costs,
+                    user_cost)
+from .generate import generate_options
+from .output import run_settings_table, write_outputs
+from .plan import make_plan
+from .scenario import RoadGraph, SetEffect
+
+__all__ = [
+    "life_cycle_costs", "generate_options", "find_consolidation_sets", "make_plan",
+    "option_costs", "user_cost", "annuity_factor", "run_settings_table", "write_outputs",
+    "RoadGraph", "SetEffect", "OPTIONS", "ILLUSTRATIVE_NOTE",
+]

@@ -1,0 +1,369 @@
+"""Plans: choose removal-type options across bridges, recomputing the set's network effect.
+
+The plan is built greedily, best marginal net present benefit first (lazy
+greedy: a candidate's benefit is recomputed against the bridges already taken
+before it is accepted).  Every step re-measures the WHOLE set of removals on
+the network (``RoadGraph.evaluate``): each removed bridge's detour with all of
+them gone, and the population and facilities cut off.  A step is refused when
+the set would cut anyone off, or push any removed bridge's detour over
+``[guards] max_detour_m`` (unless the user waived that guard for the bridge).
+
+Without a budget or target the plan is the prefix of steps with a positive
+marginal net benefit.  With ``budget_yen`` (the life-cycle cost, present value,
+the whole stock may use over the horizon) and/or ``target_saving_share`` (share
+of the baseline life-cycle cost to save) the plan is the shortest prefix that
+reaches the larger required saving; the greedy run continues past it so that
+the cost curve shows what further removals would save and cost.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..errors import GunmaneError, InputError, report_progress
+from ..settings import Settings
+from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_cost
+from .generate import detour_upgrade
+from .guards import waived_guards
+from .scenario import RoadGraph
+from .text import detour_en, detour_ja, yen_en, yen_ja
+
+PLAN_COLUMNS = [
+    "bridge_id", "name", "plan_option", "plan_option_ja", "status", "step", "set_id",
+    "lcc_yen", "keep_lcc_yen", "cost_avoided_yen", "detour_in_plan_m", "detour_in_plan_min",
+    "user_cost_in_plan_yen", "reason_ja", "reason_en", "note",
+]
+CURVE_COLUMNS = [
+    "step", "action", "option", "bridge_ids", "set_id", "cost_avoided_yen", "user_cost_yen",
+    "net_benefit_yen", "cum_cost_avoided_yen", "cum_saving_share", "cum_user_cost_yen",
+    "cum_net_benefit_yen", "n_bridges_removed", "added_vehicle_km_per_day", "total_detour_m",
+    "max_detour_m", "in_plan",
+]
+
+
+@dataclass
+class _Candidate:
+    key: str
+    option: str
+    removed: tuple                   # bridges losing vehicle traffic
+    kept: tuple = ()                 # bridges locked as kept (consolidation hub)
+    options: dict = field(default_factory=dict)   # bridge_id -> option code
+    cost_avoided: int = 0
+    upgrade_edges: tuple = ()
+    set_id: str | None = None
+
+
+@dataclass
+class _State:
+    removed: frozenset = frozenset()
+    upgraded: tuple = ()
+    detour_m: dict = field(default_factory=dict)
+    detour_min: dict = field(default_factory=dict)
+    paths: dict = field(default_factory=dict)
+    isolated_population: float = 0.0
+    isolated_facilities: int = 0
+    user_cost: dict = field(default_factory=dict)   # bridge_id -> PV yen
+
+
+def _evaluate(graph, state: _State, cand: _Candidate, aadt: dict, settings) -> _State:
+    """The state after adding ``cand``: the whole set re-measured."""
+    removed = state.removed | set(cand.removed)
+    upgraded = tuple(sorted(set(state.upgraded) | set(cand.upgrade_edges)))
+    cut_edges = set()
+    for b in cand.removed:
+        cut_edges.update(int(e) for e in graph.bridge_edges.get(b, []))
+    # bridges whose current detour ran over a newly removed bridge must be re-routed
+    redo = [b for b in state.removed if cut_edges.intersection(state.paths.get(b, []))]
+    eff = graph.evaluate(removed, detour_for=[*redo, *cand.removed], upgraded_edges=upgraded,
+                         upgraded_speed_kmh=settings.costs.upgraded_speed_kmh)
+    new = _State(frozenset(removed), upgraded, dict(state.detour_m), dict(state.detour_min),
+                 dict(state.paths), eff.isolated_population, eff.isolated_facilities,
+                 dict(state.user_cost))
+    new.detour_m.update(eff.detour_m)
+    new.detour_min.update(eff.detour_min)
+    new.paths.update(eff.path_edges)
+    if cand.upgrade_edges:
+        # upgrades change times (not lengths): retime the routes that were not re-routed
+        times = graph.time_min.copy()
+        up = np.asarray(upgraded, dtype=np.int64)
+        speed = float(settings.costs.upgraded_speed_kmh)
+        times[up] = np.minimum(times[up], graph.length_m[up] / 1000.0 / speed * 60.0)
+        for b in removed:
+            if b not in eff.detour_m and math.isfinite(new.detour_m[b]):
+                own = float(graph.time_min[graph.bridge_edges[b]].sum())
+                new.detour_min[b] = max(0.0, float(times[new.paths[b]].sum()) - own)
+    for b in removed:
+        if b not in eff.detour_m and not cand.upgrade_edges:
+            continue
+        _, pv = user_cost(aadt[b], new.detour_m[b], new.detour_min[b], settings)
+        new.user_cost[b] = pv if pv >= 0 else math.inf
+    return new
+
+
+def _refusal(graph, state: _State, new: _State, cand: _Candidate, settings) -> str | None:
+    """Why the set after ``cand`` breaks a guard (None when it does not)."""
+    g = settings.guards
+    more_cut = (new.isolated_population > state.isolated_population + 1e-9
+                or new.isolated_facilities > state.isolated_facilities)
+    if g.forbid_isolation and more_cut and not all(
+            "isolation" in waived_guards(b, settings) for b in cand.removed):
+        return "isolation"
+    for b in new.removed:
+        d = new.detour_m[b]
+        if (not math.isfinite(d) or d > float(g.max_detour_m)) and \
+                "max_detour" not in waived_guards(b, settings):
+            return f"max_detour:{b}"
+    return None
+
+
+def _candidates(bridge_options, consolidation_sets, graph, settings) -> list[_Candidate]:
+    cands = []
+    opts = bridge_options[(bridge_options["option"] != "keep") & bridge_options["eligible"]
+                          & (bridge_options["cost_avoided_yen"] > 0)]
+    for _, row in opts.iterrows():
+        bid = str(row["bridge_id"])
+        if bid not in graph.bridge_edges:
+            continue
+        edges = ()
+        if row["option"] == "remove_upgrade_detour":
+            edges = tuple(detour_upgrade(graph, bid, settings)["edges"])
+        cands.append(_Candidate(f"{bid}:{row['option']}", row["option"], (bid,),
+                                options={bid: row["option"]},
+                                cost_avoided=int(row["cost_avoided_yen"]), upgrade_edges=edges))
+    if consolidation_sets is not None and len(consolidation_sets):
+        sets = consolidation_sets[consolidation_sets["eligible"]
+                                  & (consolidation_sets["cost_avoided_yen"] > 0)]
+        for _, row in sets.iterrows():
+            removed = tuple(str(row["removed_bridge_ids"]).split(";"))
+            if any(b not in graph.bridge_edges for b in removed):
+                continue
+            kept = str(row["kept_bridge_id"])
+            cands.append(_Candidate(
+                f"{row['set_id']}:{kept}", "consolidate", removed, (kept,),
+                options={**{b: "remove" for b in removed}, kept: "keep"},
+                cost_avoided=int(row["cost_avoided_yen"]), set_id=str(row["set_id"])))
+    return cands
+
+
+def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataFrame | None,
+              network, settings: Settings | None = None, budget_yen: float | None = None,
+              target_saving_share: float | None = None,
+              progress=None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Choose options across bridges under the guards, a budget or a saving target.
+
+    Parameters
+    ----------
+    bridge_options : GeoDataFrame
+        From ``generate_options``.
+    consolidation_sets : GeoDataFrame or None
+        From ``find_consolidation_sets``.
+    network : Network or RoadGraph
+    settings : Settings, optional
+    budget_yen : float, optional
+        Life-cycle cost (present value, yen) the whole bridge stock may use over the horizon.
+    target_saving_share : float, optional
+        Share (0..1) of the baseline life-cycle cost to save, e.g. 0.2 for 20 %.
+    progress : callable, optional
+
+    Returns
+    -------
+    plan : GeoDataFrame
+        One row per bridge (``PLAN_COLUMNS``): the chosen option (keep unless the
+        plan takes one), the step at which it was taken, its detour measured with
+        the whole plan's removals, and the reason.  ``plan.attrs["summary"]``
+        holds the totals.
+    cost_curve : DataFrame
+        One row per greedy step (``CURVE_COLUMNS``): cumulative cost avoided
+        against added detour and road-user cost; ``in_plan`` marks the plan's steps.
+    """
+    settings = settings or Settings()
+    if target_saving_share is not None and not (0.0 < float(target_saving_share) < 1.0):
+        raise InputError(f"target saving share must be between 0 and 1 (got {target_saving_share}); "
+                         "for 20 % give 0.2 (CLI: --target-saving-pct 20)", source="plan")
+    if budget_yen is not None and float(budget_yen) < 0:
+        raise InputError(f"budget must be 0 yen or more (got {budget_yen})", source="plan")
+    graph = RoadGraph.from_network(network)
+    keep_rows = bridge_options[bridge_options["option"] == "keep"].set_index("bridge_id")
+    baseline = int(keep_rows["lcc_yen"].sum())
+    required = None
+    if budget_yen is not None:
+        required = max(0, baseline - int(round(float(budget_yen))))
+    if target_saving_share is not None:
+        t = int(math.ceil(baseline * float(target_saving_share)))
+        required = t if required is None else max(required, t)
+    aadt = dict(zip(keep_rows.index.astype(str), keep_rows["aadt"].astype(float)))
+    cands = _candidates(bridge_options, consolidation_sets, graph, settings)
+    stale = {}
+    for c in cands:
+        if c.set_id is None:
+            row = bridge_options[(bridge_options["bridge_id"] == c.removed[0])
+                                 & (bridge_options["option"] == c.option)].iloc[0]
+            npb = row["net_present_benefit_yen"]
+        else:
+            row = consolidation_sets[(consolidation_sets["set_id"] == c.set_id)
+                                     & (consolidation_sets["kept_bridge_id"] == c.kept[0])].iloc[0]
+            npb = row["net_present_benefit_yen"]
+        stale[c.key] = float(npb) if pd.notna(npb) else -math.inf
+    heap = [(-stale[c.key], c.key, -1) for c in cands]
+    heapq.heapify(heap)
+    by_key = {c.key: c for c in cands}
+    state = _State()
+    decided: dict[str, str] = {}
+    refused: dict[str, str] = {}
+    steps = []
+    version = 0
+    n_total = max(1, len(cands))
+    while heap:
+        report_progress(progress, min(0.99, len(steps) / n_total), f"plan step {len(steps) + 1}")
+        neg, key, ver = heapq.heappop(heap)
+        c = by_key[key]
+        if any(b in decided for b in (*c.removed, *c.kept)):
+            continue
+        new = _evaluate(graph, state, c, aadt, settings)
+        marginal_uc = sum(new.user_cost.values()) - sum(state.user_cost.values())
+        npb = c.cost_avoided - marginal_uc
+        why = _refusal(graph, state, new, c, settings)
+        if why is not None:
+            for b in c.removed:
+                refused.setdefault(b, why)
+            continue
+        if ver != version and heap and npb < -heap[0][0]:
+            heapq.heappush(heap, (-npb, key, version))
+            continue
+        state = new
+        version += 1
+        for b, o in c.options.items():
+            decided[b] = o
+        steps.append({"cand": c, "cost_avoided": c.cost_avoided, "user_cost": marginal_uc,
+                      "npb": npb, "state": new})
+    # the plan: a prefix of the greedy steps
+    cum = np.cumsum([s["cost_avoided"] for s in steps]) if steps else np.array([])
+    if required is None:
+        n_plan = 0
+        while n_plan < len(steps) and steps[n_plan]["npb"] > 0:
+            n_plan += 1
+        reached = True
+    else:
+        hit = np.nonzero(cum >= required)[0]
+        reached = required == 0 or len(hit) > 0
+        n_plan = 0 if required == 0 else (int(hit[0]) + 1 if len(hit) else len(steps))
+    curve = _curve(steps, baseline, n_plan, aadt)
+    final = steps[n_plan - 1]["state"] if n_plan else _State()
+    plan = _plan_rows(bridge_options, keep_rows, steps[:n_plan], final, refused, settings)
+    saved = int(cum[n_plan - 1]) if n_plan else 0
+    plan.attrs["summary"] = {
+        "baseline_lcc_yen": baseline, "plan_lcc_yen": baseline - saved, "cost_avoided_yen": saved,
+        "saving_share": saved / baseline if baseline else 0.0,
+        "required_saving_yen": required, "budget_yen": budget_yen,
+        "target_saving_share": target_saving_share, "target_reached": bool(reached),
+        "n_steps": n_plan, "n_bridges_removed": len(final.removed),
+        "user_cost_yen": int(sum(v for v in final.user_cost.values() if math.isfinite(v))),
+        "isolated_population": final.isolated_population,
+        "note": ILLUSTRATIVE_NOTE,
+    }
+    report_progress(progress, 1.0, "plan done")
+    return plan, curve
+
+
+def _curve(steps, baseline, n_plan, aadt) -> pd.DataFrame:
+    rows = []
+    cum_ca = cum_uc = 0
+    for i, s in enumerate(steps, start=1):
+        c, st = s["cand"], s["state"]
+        cum_ca += s["cost_avoided"]
+        cum_uc += s["user_cost"]
+        det = [st.detour_m[b] for b in st.removed]
+        rows.append({
+            "step": i,
+            "action": (f"{OPTION_LABELS_EN[c.option]}: {', '.join(c.removed)}" if c.set_id is None
+                       else f"consolidate {c.set_id}: keep {c.kept[0]}, remove {', '.join(c.removed)}"),
+            "option": c.option, "bridge_ids": ";".join(c.removed), "set_id": c.set_id,
+            "cost_avoided_yen": int(s["cost_avoided"]), "user_cost_yen": int(s["user_cost"]),
+            "net_benefit_yen": int(s["npb"]), "cum_cost_avoided_yen": int(cum_ca),
+            "cum_saving_share": cum_ca / baseline if baseline else 0.0,
+            "cum_user_cost_yen": int(cum_uc), "cum_net_benefit_yen": int(cum_ca - cum_uc),
+            "n_bridges_removed": len(st.removed),
+            "added_vehicle_km_per_day": float(sum(aadt[b] * st.detour_m[b] / 1000.0 for b in st.removed)),
+            "total_detour_m": float(sum(det)), "max_detour_m": float(max(det)) if det else 0.0,
+            "in_plan": i <= n_plan,
+        })
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
+
+
+def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, settings):
+    H = int(settings.costs.horizon_years)
+    chosen: dict[str, tuple] = {}
+    for i, s in enumerate(steps, start=1):
+        c = s["cand"]
+        for b, o in c.options.items():
+            chosen[b] = (o, i, c)
+    rows = []
+    for bid, keep in keep_rows.iterrows():
+        bid = str(bid)
+        base = {"bridge_id": bid, "name": keep.get("name"), "keep_lcc_yen": int(keep["lcc_yen"]),
+                "note": ILLUSTRATIVE_NOTE, "geometry": keep.geometry}
+        if bid in chosen:
+            option, step, c = chosen[bid]
+            if option == "keep":   # the hub of a consolidation
+                rows.append({**base, "plan_option": "keep", "plan_option_ja": OPTION_LABELS_JA["keep"],
+                             "status": "kept_hub", "step": step, "set_id": c.set_id,
+                             "lcc_yen": int(keep["lcc_yen"]), "cost_avoided_yen": 0,
+                             "detour_in_plan_m": 0.0, "detour_in_plan_min": 0.0,
+                             "user_cost_in_plan_yen": 0,
+                             "reason_ja": f"集約 {c.set_id} で残す橋（{'・'.join(c.removed)} の交通を受け持つ）",
+                             "reason_en": f"kept as the hub of {c.set_id} (carries the traffic of "
+                                          f"{', '.join(c.removed)})"})
+                continue
+            orow = bridge_options[(bridge_options["bridge_id"] == bid)
+                                  & (bridge_options["option"] == option)].iloc[0]
+            d, t = final.detour_m[bid], final.detour_min[bid]
+            uc = final.user_cost.get(bid)
+            label_ja = OPTION_LABELS_JA[option] + (f"（集約 {c.set_id}）" if c.set_id else "")
+            rows.append({**base, "plan_option": option, "plan_option_ja": label_ja,
+                         "status": "planned", "step": step, "set_id": c.set_id,
+                         "lcc_yen": int(orow["lcc_yen"]),
+                         "cost_avoided_yen": int(orow["cost_avoided_yen"]),
+                         "detour_in_plan_m": d, "detour_in_plan_min": t,
+                         "user_cost_in_plan_yen": int(uc) if uc is not None and math.isfinite(uc) else None,
+                         "reason_ja": f"手順{step}：{label_ja}、計画全体で{detour_ja(d)}、"
+                                      f"{H}年で{yen_ja(orow['cost_avoided_yen'])}の削減",
+                         "reason_en": f"step {step}: {OPTION_LABELS_EN[option]}, {detour_en(d)} with the "
+                                      f"whole plan, saves {yen_en(orow['cost_avoided_yen'])} over {H} years"})
+            continue
+        status = "keep"
+        if bid in refused and refused[bid]:
+            why = refused[bid]
+            status = "refused_in_plan"
+            if why == "isolation":
+                ja = "維持：他の撤去と合わせると孤立が生じる"
+                en = "keep: together with the other removals it would cut people or facilities off"
+            else:
+                other = why.split(":", 1)[1]
+                ja = f"維持：他の撤去と合わせると {other} の迂回が上限を超える"
+                en = f"keep: together with the other removals the detour of {other} would exceed the limit"
+        else:
+            opts = bridge_options[(bridge_options["bridge_id"] == bid) & (bridge_options["option"] != "keep")]
+            if not opts["eligible"].any():
+                reasons = sorted({x for v in opts["excluded_by"] for x in str(v).split(";") if x})
+                status = "not_eligible"
+                ja = "維持：撤去系の案は除外（" + "・".join(reasons) + "）"
+                en = "keep: removal-type options excluded (" + ", ".join(reasons) + ")"
+            else:
+                ja = "維持：撤去系の案に正味の便益がない、または目標に不要"
+                en = "keep: no removal-type option with a net benefit, or not needed for the target"
+        rows.append({**base, "plan_option": "keep", "plan_option_ja": OPTION_LABELS_JA["keep"],
+                     "status": status, "step": None, "set_id": None, "lcc_yen": int(keep["lcc_yen"]),
+                     "cost_avoided_yen": 0, "detour_in_plan_m": 0.0, "detour_in_plan_min": 0.0,
+                     "user_cost_in_plan_yen": 0, "reason_ja": ja, "reason_en": en})
+    df = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "geometry"])
+    out = gpd.GeoDataFrame(df, geometry="geometry", crs=bridge_options.crs)
+    out["step"] = out["step"].astype("Int64")
+    out["user_cost_in_plan_yen"] = out["user_cost_in_plan_yen"].astype("Int64")
+    for col in ("lcc_yen", "keep_lcc_yen", "cost_avoided_yen"):
+        out[col] = out[col].astype("int64")
+    return out

@@ -1,0 +1,97 @@
+"""Plain-word reasons, in Japanese and English, for options, sets and plan rows."""
+from __future__ import annotations
+
+import math
+
+from .guards import GUARD_TEXT_EN, GUARD_TEXT_JA
+
+
+def yen_ja(value: float) -> str:
+    """Yen in Japanese units: 1.2億円, 350万円, 8,000円 (negative values keep their sign)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "不明"
+    sign = "-" if value < 0 else ""
+    v = abs(float(value))
+    if v >= 1e8:
+        return f"{sign}{v / 1e8:.1f}億円"
+    if v >= 1e4:
+        return f"{sign}{v / 1e4:,.0f}万円"
+    return f"{sign}{v:,.0f}円"
+
+
+def yen_en(value: float) -> str:
+    """Yen in English units: ¥120.0 million, ¥3.5 million, ¥8,000."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "unknown"
+    sign = "-" if value < 0 else ""
+    v = abs(float(value))
+    if v >= 1e9:
+        return f"{sign}¥{v / 1e9:,.2f} billion"
+    if v >= 1e6:
+        return f"{sign}¥{v / 1e6:,.1f} million"
+    return f"{sign}¥{v:,.0f}"
+
+
+def detour_ja(detour_m: float) -> str:
+    return "迂回路なし" if not math.isfinite(detour_m) else f"迂回 {detour_m:,.0f} m"
+
+
+def detour_en(detour_m: float) -> str:
+    return "no alternative route" if not math.isfinite(detour_m) else f"detour {detour_m:,.0f} m"
+
+
+def isolation_ja(pop: float, facilities: int) -> str:
+    if pop <= 0 and facilities <= 0:
+        return "孤立なし"
+    parts = []
+    if pop > 0:
+        parts.append(f"{pop:,.0f}人")
+    if facilities > 0:
+        parts.append(f"施設{facilities}件")
+    return "孤立 " + "・".join(parts)
+
+
+def isolation_en(pop: float, facilities: int) -> str:
+    if pop <= 0 and facilities <= 0:
+        return "no isolation"
+    parts = []
+    if pop > 0:
+        parts.append(f"{pop:,.0f} people")
+    if facilities > 0:
+        parts.append(f"{facilities} facilities")
+    return "cuts off " + " and ".join(parts)
+
+
+def option_reason(*, option: str, detour_m: float, isolated_population: float,
+                  isolated_facilities: int, cost_avoided_yen: int, user_cost_yen,
+                  horizon_years: int, excluded_by: list, flags: list, waived: list,
+                  keep_lcc_yen: int | None = None, renewal_year=None) -> tuple[str, str]:
+    """The reason strings (ja, en) of one option row."""
+    if option == "keep":
+        ja = f"基準案：{horizon_years}年のライフサイクル費用 {yen_ja(keep_lcc_yen)}"
+        en = f"baseline: life-cycle cost {yen_en(keep_lcc_yen)} over {horizon_years} years"
+        if renewal_year is not None:
+            ja += f"、{renewal_year}年に更新"
+            en += f", renewed in {renewal_year}"
+        return ja, en
+    ja = [detour_ja(detour_m), isolation_ja(isolated_population, isolated_facilities)]
+    en = [detour_en(detour_m), isolation_en(isolated_population, isolated_facilities)]
+    if cost_avoided_yen >= 0:
+        ja.append(f"{horizon_years}年で{yen_ja(cost_avoided_yen)}の削減")
+        en.append(f"saves {yen_en(cost_avoided_yen)} over {horizon_years} years")
+    else:
+        ja.append(f"{horizon_years}年で{yen_ja(-cost_avoided_yen)}の増加")
+        en.append(f"costs {yen_en(-cost_avoided_yen)} more over {horizon_years} years")
+    if user_cost_yen is not None and user_cost_yen >= 0:
+        ja.append(f"利用者負担 {yen_ja(user_cost_yen)}")
+        en.append(f"road-user cost {yen_en(user_cost_yen)}")
+    for f in flags:
+        ja.append(f"{GUARD_TEXT_JA[f]}（要調整）")
+        en.append(f"{GUARD_TEXT_EN[f]} (needs agreement)")
+    for w in waived:
+        ja.append(f"{GUARD_TEXT_JA[w]}（利用者が除外条件を解除）")
+        en.append(f"{GUARD_TEXT_EN[w]} (guard waived by the user)")
+    if excluded_by:
+        ja.insert(0, "除外：" + "・".join(GUARD_TEXT_JA[x] for x in excluded_by))
+        en.insert(0, "excluded: " + ", ".join(GUARD_TEXT_EN[x] for x in excluded_by))
+    return "、".join(ja), ", ".join(en)
