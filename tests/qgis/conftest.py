@@ -1,16 +1,34 @@
-"""Real headless QGIS for the plugin tests: one QgsApplication per session."""
+"""Real headless QGIS for the plugin tests: one QgsApplication per session.
+
+The plugin under test is the one users install: ``scripts/build_plugin.sh`` builds the
+zip (compiling ``i18n/*.ts`` to ``.qm`` with lrelease) and the zip is unpacked into a
+throw-away QGIS profile (``QGIS_CUSTOM_CONFIG_PATH``), whose ``python/plugins`` folder is
+put on ``sys.path``.  ``qgis_process.bin`` tests use the same profile.
+"""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
+import sysconfig
+import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PLUGIN_PARENT = ROOT / "qgis_plugin"
+PLUGIN_SRC = ROOT / "qgis_plugin" / "gunmane"
+QGIS_PROCESS = "/usr/bin/qgis_process.bin"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+# One throw-away profile for the whole session (set before QgsApplication is created).
+_PROFILE_ROOT = Path(tempfile.mkdtemp(prefix="gunmane-qgis-profile-"))
+os.environ["QGIS_CUSTOM_CONFIG_PATH"] = str(_PROFILE_ROOT)
+PLUGINS_DIR = _PROFILE_ROOT / "profiles" / "default" / "python" / "plugins"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -20,24 +38,94 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.qgis)
 
 
+def pytest_unconfigure(config):
+    shutil.rmtree(_PROFILE_ROOT, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def qgis_app(tmp_path_factory):
-    """Start QGIS once, initialise Processing and register our provider."""
-    profile = tmp_path_factory.mktemp("qgis-profile")
-    os.environ.setdefault("QGIS_CUSTOM_CONFIG_PATH", str(profile))
+def plugin_zip(tmp_path_factory) -> Path:
+    """Build the plugin zip with the project's build script (as ``make plugin`` does)."""
+    out = tmp_path_factory.mktemp("dist")
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "build_plugin.sh"), str(out)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def installed_plugin(plugin_zip) -> Path:
+    """The zip unpacked into the session profile's python/plugins folder."""
+    PLUGINS_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(PLUGINS_DIR / "gunmane", ignore_errors=True)
+    with zipfile.ZipFile(plugin_zip) as archive:
+        archive.extractall(PLUGINS_DIR)
+    return PLUGINS_DIR / "gunmane"
+
+
+@pytest.fixture(scope="session")
+def qgis_app(installed_plugin):
+    """Start QGIS once, initialise Processing and load our plugin as qgis_process does."""
     from qgis.core import QgsApplication
     app = QgsApplication([], False)
     app.initQgis()
     plugins_dir = Path(QgsApplication.pkgDataPath()) / "python" / "plugins"
     sys.path.insert(0, str(plugins_dir))
-    sys.path.insert(0, str(PLUGIN_PARENT))
+    sys.path.insert(0, str(PLUGINS_DIR))
     from processing.core.Processing import Processing
     Processing.initialize()
-    from gunmane.provider import GunmaneProvider
-    provider = GunmaneProvider()
-    QgsApplication.processingRegistry().addProvider(provider)
-    app._gunmane_provider = provider  # keep a Python reference
+    import gunmane
+    assert Path(gunmane.__file__).parent == installed_plugin, gunmane.__file__
+    plugin = gunmane.classFactory(None)
+    plugin.initProcessing()
+    app._gunmane_plugin = plugin  # keep a Python reference (provider included)
     yield app
-    QgsApplication.processingRegistry().removeProvider(provider)
+    plugin.unload()
     # exitQgis() at interpreter shutdown can segfault with Processing loaded; let the
     # process end instead.
+
+
+@pytest.fixture(scope="session")
+def provider(qgis_app):
+    return qgis_app._gunmane_plugin.provider
+
+
+def _qgis_process_env() -> dict:
+    """Environment for ``qgis_process.bin``: our profile, the venv's packages and the repo."""
+    env = dict(os.environ)
+    site = sysconfig.get_paths()["purelib"]   # the venv's site-packages (pytest runs in it)
+    env["PYTHONPATH"] = os.pathsep.join([site, str(ROOT)] + (
+        [env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env["QGIS_CUSTOM_CONFIG_PATH"] = str(_PROFILE_ROOT)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+@pytest.fixture(scope="session")
+def qgis_process_env():
+    """``(path of qgis_process.bin, environment)`` for runs with a profile of one's own."""
+    return QGIS_PROCESS, _qgis_process_env()
+
+
+@pytest.fixture(scope="session")
+def update_ts():
+    """``qgis_plugin/update_ts.py`` as a module (the translation checker)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("update_ts", ROOT / "qgis_plugin" / "update_ts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def qgis_process(installed_plugin):
+    """Run ``qgis_process.bin`` with the plugin enabled in the session profile."""
+    assert Path(QGIS_PROCESS).exists(), f"{QGIS_PROCESS} missing: apt-get install qgis"
+    env = _qgis_process_env()
+    enable = subprocess.run([QGIS_PROCESS, "plugins", "enable", "gunmane"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert enable.returncode == 0, enable.stdout + enable.stderr
+
+    def run(*args, timeout=300):
+        return subprocess.run([QGIS_PROCESS, *args], env=env, capture_output=True,
+                              text=True, timeout=timeout)
+    return run

@@ -1,0 +1,10 @@
+"""One module per algorithm; ``algorithm_classes()`` lists those the provider registers."""
+from __future__ import annotations
+
+
+def algorithm_classes():
+    """The algorithm classes, in toolbox order."""
+    from .load_layers import LoadLayersAlgorithm
+    return [
+        LoadLayersAlgorithm,
+    ]

@@ -1,0 +1,172 @@
+"""Base class of every gunmane algorithm: naming, translation, help, error handling.
+
+An algorithm file stays thin: declare parameters, convert inputs with ``convert``,
+call the library, write sinks.  Analysis logic belongs in ``gunmane_geo``.
+"""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+)
+
+from .. import deps
+from ..i18n import N_, tr
+
+# group id -> English group name (translated at display time)
+GROUPS = {
+    "input": N_("1. Input data"),
+    "bridges": N_("2. Bridges and consolidation"),
+    "groups": N_("3. Municipal groups"),
+    "visibility": N_("4. Visibility and effect"),
+    "maps": N_("5. Council maps"),
+}
+
+
+class GunmaneAlgorithm(QgsProcessingAlgorithm):
+    """Common behaviour; subclasses set ``NAME``, ``DISPLAY_NAME``, ``GROUP`` and ``HELP``."""
+
+    NAME = ""
+    DISPLAY_NAME = ""     # English; translated by tr()
+    GROUP = "input"
+    HELP = ""             # English; translated by tr()
+    TAGS = ""             # English, comma separated
+
+    # --- identity ---------------------------------------------------------
+    def name(self):
+        return self.NAME
+
+    def displayName(self):  # noqa: N802
+        return tr(self.DISPLAY_NAME)
+
+    def group(self):
+        return tr(GROUPS[self.GROUP])
+
+    def groupId(self):  # noqa: N802
+        return self.GROUP
+
+    def tags(self):
+        return [t.strip() for t in tr(self.TAGS).split(",") if t.strip()] + ["gunmane", "群マネ"]
+
+    def shortHelpString(self):  # noqa: N802
+        return tr(self.HELP)
+
+    def helpUrl(self):  # noqa: N802
+        return "https://github.com/gunmane-geo/gunmane-geo/blob/main/docs/qgis_plugin.md"
+
+    def tr(self, text):
+        return tr(text)
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    # --- parameters ---------------------------------------------------------
+    SETTINGS = "SETTINGS"
+
+    def add_settings_parameter(self):
+        """Optional TOML settings file (``Settings.from_toml``); advanced parameter."""
+        param = QgsProcessingParameterFile(
+            self.SETTINGS, tr("Settings file (TOML, optional: defaults when empty)"),
+            extension="toml", optional=True)
+        param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(param)
+
+    def add_source(self, name, label, types, optional=False):
+        self.addParameter(QgsProcessingParameterFeatureSource(name, label, types, optional=optional))
+
+    def add_field(self, name, label, parent, default, field_type=None, advanced=False):
+        """A field of ``parent`` defaulting to the canonical name ``default``.
+
+        When the layer has no field of that name the library's alias matching picks one
+        (e.g. 橋梁名, 橋長(m), N03_007): see docs/schema.md.
+        """
+        kwargs = {}
+        if field_type is not None:
+            kwargs["type"] = field_type
+        param = QgsProcessingParameterField(name, label, defaultValue=default,
+                                            parentLayerParameterName=parent,
+                                            optional=True, **kwargs)
+        if advanced:
+            param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(param)
+
+    # --- reading inputs ------------------------------------------------------
+    def settings(self, parameters, context):
+        """The run's ``gunmane_geo.Settings`` (TOML file if given, else defaults)."""
+        from gunmane_geo.settings import Settings
+        path = self.parameterAsFile(parameters, self.SETTINGS, context) \
+            if self.parameterDefinition(self.SETTINGS) is not None else ""
+        if not path:
+            return Settings()
+        try:
+            return Settings.from_toml(path)
+        except (ValueError, FileNotFoundError) as exc:
+            raise QgsProcessingException(
+                tr("Settings file: {message}").format(message=exc)) from None
+
+    def layer_label(self, parameters, name, context, source):
+        """'<parameter description> (<layer name>)' for messages."""
+        definition = self.parameterDefinition(name)
+        label = definition.description() if definition is not None else name
+        layer_name = source.sourceName() if hasattr(source, "sourceName") else ""
+        return f"{label} ({layer_name})" if layer_name else label
+
+    def read_source(self, parameters, name, context, feedback, field_parameters=None,
+                    progress_range=(0.0, 10.0), required=False):
+        """A feature source parameter as a GeoDataFrame in its own CRS, or ``None`` if not given.
+
+        ``field_parameters`` maps field-parameter names to canonical names.  A field the
+        user chose is renamed to the canonical name; the default (the canonical name
+        itself) is left to the library's alias matching when the layer lacks it.
+        """
+        from ..convert import source_to_gdf
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            if required or parameters.get(name) not in (None, ""):
+                raise QgsProcessingException(self.invalidSourceError(parameters, name))
+            return None
+        rename = {}
+        for param_name, canonical in (field_parameters or {}).items():
+            chosen = self.parameterAsFields(parameters, param_name, context)
+            if not chosen:
+                continue
+            chosen = chosen[0]
+            if chosen != canonical:     # the default (canonical) is left to alias matching
+                rename[chosen] = canonical
+        label = self.layer_label(parameters, name, context, source)
+        return source_to_gdf(source, layer_name=label, feedback=feedback, rename=rename,
+                             progress_range=progress_range)
+
+    # --- helpers ----------------------------------------------------------
+    @staticmethod
+    def progress(feedback, start=0.0, end=100.0):
+        """A library ``progress(fraction, message) -> bool`` callback on ``feedback``.
+
+        Maps fraction 0..1 to ``start``..``end`` percent; returns True (cancel) when the
+        user pressed Cancel.
+        """
+        def callback(fraction, message=""):
+            feedback.setProgress(start + (end - start) * max(0.0, min(1.0, float(fraction))))
+            if message:
+                feedback.setProgressText(message)
+            return feedback.isCanceled()
+        return callback
+
+    @staticmethod
+    def require_library():
+        """Raise one clear ``QgsProcessingException`` when Python dependencies are missing."""
+        message = deps.missing_message()
+        if message:
+            raise QgsProcessingException(message)
+
+    def library_error(self, exc) -> QgsProcessingException:
+        """Wrap a ``gunmane_geo`` error (its message names the file/row/field) for Processing."""
+        from gunmane_geo.errors import Cancelled
+        if isinstance(exc, Cancelled):
+            return QgsProcessingException(tr("Cancelled by the user."))
+        return QgsProcessingException(
+            tr("{algorithm}: {message}").format(algorithm=self.displayName(), message=exc))
