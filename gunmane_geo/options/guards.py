@@ -6,7 +6,8 @@ Guards (names used in ``[guards] overrides`` and in the ``excluded_by`` column):
   (``forbid_isolation``).  Downsizing counts: vehicles, ambulances included, lose the link.
 * ``emergency_route``: the bridge is on an emergency transport route 緊急輸送道路
   (``forbid_emergency_route``).
-* ``max_detour``: the vehicle detour is longer than ``max_detour_m`` (or there is none).
+* ``max_detour``: the vehicle detour is longer than ``max_detour_m`` (no detour at
+  all is ``isolation``).
 * ``bus_route`` / ``school_route``: flagged (``flag_*``); excluding only with ``forbid_*``.
 """
 from __future__ import annotations
@@ -96,7 +97,7 @@ def check_guards(bridge_id: str, *, isolated_population: float, isolated_facilit
         hit.append("emergency_route")
         if g.forbid_emergency_route:
             hard.append("emergency_route")
-    if not math.isfinite(detour_m) or detour_m > float(g.max_detour_m):
+    if math.isfinite(detour_m) and detour_m > float(g.max_detour_m):
         hit.append("max_detour")
         hard.append("max_detour")
     for name, flag, forbid in (("bus_route", g.flag_bus_route, g.forbid_bus_route),

@@ -113,11 +113,16 @@ def _refusal(graph, state: _State, new: _State, cand: _Candidate, settings) -> s
     if g.forbid_isolation and more_cut and not all(
             "isolation" in waived_guards(b, settings) for b in cand.removed):
         return "isolation"
-    for b in new.removed:
+    over = {}
+    for b in sorted(new.removed):
         d = new.detour_m[b]
-        if (not math.isfinite(d) or d > float(g.max_detour_m)) and \
-                "max_detour" not in waived_guards(b, settings):
-            return f"max_detour:{b}"
+        if not math.isfinite(d):
+            if g.forbid_isolation and "isolation" not in waived_guards(b, settings):
+                return "isolation"
+        elif d > float(g.max_detour_m) and "max_detour" not in waived_guards(b, settings):
+            over[b] = d
+    if over:
+        return "max_detour:" + ";".join(f"{b}={d:.0f}" for b, d in over.items())
     return None
 
 
@@ -230,7 +235,7 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
         why = _refusal(graph, state, new, c, settings)
         if why is not None:
             for b in c.removed:
-                refused.setdefault(b, why)
+                refused.setdefault(b, (why, sorted(state.removed)))
             continue
         if ver != version and heap and npb < -heap[0][0]:
             heapq.heappush(heap, (-npb, key, version))
@@ -336,16 +341,21 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
                                       f"whole plan, saves {yen_en(orow['cost_avoided_yen'])} over {H} years"})
             continue
         status = "keep"
-        if bid in refused and refused[bid]:
-            why = refused[bid]
+        if bid in refused:
+            why, before = refused[bid]
             status = "refused_in_plan"
+            others = "・".join(before) if before else "なし"
+            others_en = ", ".join(before) if before else "none"
+            limit = float(settings.guards.max_detour_m)
             if why == "isolation":
-                ja = "維持：他の撤去と合わせると孤立が生じる"
-                en = "keep: together with the other removals it would cut people or facilities off"
+                ja = f"維持：先に撤去する {others} と合わせると孤立が生じる"
+                en = f"keep: together with the removal of {others_en} it would cut people or facilities off"
             else:
-                other = why.split(":", 1)[1]
-                ja = f"維持：他の撤去と合わせると {other} の迂回が上限を超える"
-                en = f"keep: together with the other removals the detour of {other} would exceed the limit"
+                over = [x.split("=") for x in why.split(":", 1)[1].split(";")]
+                ja = (f"維持：先に撤去する {others} と合わせると迂回が上限 {limit:,.0f} m を超える（"
+                      + "、".join(f"{b} {float(d):,.0f} m" for b, d in over) + "）")
+                en = (f"keep: together with the removal of {others_en} the detour would exceed the "
+                      f"{limit:,.0f} m limit (" + ", ".join(f"{b} {float(d):,.0f} m" for b, d in over) + ")")
         else:
             opts = bridge_options[(bridge_options["bridge_id"] == bid) & (bridge_options["option"] != "keep")]
             if not opts["eligible"].any():

@@ -1,0 +1,77 @@
+"""A small river network worked by hand, shared by the options and plan tests.
+
+West bank x = 0, east bank x = 200 (metres, EPSG:6673); an island east of e0.
+
+    w2 (0,3000) ==C== e2 (200,3000)        C: far crossing
+     |                  |
+    w1 (0, 300) ==B== e1 (200, 300)        A and B: parallel, 300 m apart
+     |                  |
+    w0 (0,   0) ==A== e0 (200,   0) ==D== i0 (400, 0)   D: the island's only bridge
+
+Road sections: w0-w1 300 m (class 'other', width unknown), w1-w2 2700 m (6 m),
+e0-e1 300 m (4 m, narrow), e1-e2 2700 m (6 m).  Bridges 200 m each.  30 km/h
+everywhere: time_min = length_m / 500.
+
+By hand: remove A alone -> detour w0-w1-e1-e0 = 800 - 200 = 600 m, 1.2 min;
+remove B alone -> 600 m; remove C alone -> 5600 - 200 = 5400 m;
+remove A and B -> A's traffic w0-w1-w2-e2-e1-e0 = 6200 - 200 = 6000 m (and B 5400 m);
+remove D -> i0 (50 people, 1 school) cut off.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import geopandas as gpd
+import numpy as np
+from shapely.geometry import LineString, Point
+
+CRS = "EPSG:6673"
+NODES = {"w0": (0, 0), "w1": (0, 300), "w2": (0, 3000), "e0": (200, 0), "e1": (200, 300),
+         "e2": (200, 3000), "i0": (400, 0)}
+POP = {"w0": 100, "w1": 80, "w2": 60, "e0": 120, "e1": 90, "e2": 40, "i0": 50}
+ROADS = [  # (a, b, bridge_id, road_class, width_m)
+    ("w0", "w1", None, "other", np.nan),
+    ("w1", "w2", None, "municipal", 6.0),
+    ("e0", "e1", None, "municipal", 4.0),
+    ("e1", "e2", None, "municipal", 6.0),
+    ("w0", "e0", "A", "municipal", 6.0),
+    ("w1", "e1", "B", "municipal", 6.0),
+    ("w2", "e2", "C", "municipal", 6.0),
+    ("e0", "i0", "D", "municipal", 6.0),
+]
+
+
+def toy_network():
+    names = list(NODES)
+    nodes = gpd.GeoDataFrame({
+        "node_id": np.arange(len(names)),
+        "population": [float(POP[n]) for n in names],
+        "n_facilities": [1 if n == "i0" else 0 for n in names],
+    }, geometry=[Point(*NODES[n]) for n in names], crs=CRS)
+    rows = []
+    for a, b, bid, cls, w in ROADS:
+        line = LineString([NODES[a], NODES[b]])
+        rows.append({"u": names.index(a), "v": names.index(b), "length_m": line.length,
+                     "time_min": line.length / 500.0, "bridge_id": bid, "road_class": cls,
+                     "width_m": w, "geometry": line})
+    edges = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    edges.insert(0, "edge_id", np.arange(len(edges)))
+    return SimpleNamespace(nodes=nodes, edges=edges, crs=CRS)
+
+
+def toy_bridges(aadt=None, **flags):
+    """Inventory of A..D: 200 m x 6 m decks, built 1960, rating III."""
+    aadt = aadt or {}
+    rows = []
+    for a, b, bid, _, _ in ROADS:
+        if bid is None:
+            continue
+        row = {"bridge_id": bid, "name": f"{bid}橋", "length_m": 200.0, "width_m": 6.0,
+               "deck_area_m2": 1200.0, "built_year": 1960, "rating": 3,
+               "last_inspection_year": 2022, "aadt": aadt.get(bid, 5.0),
+               "emergency_route": False, "bus_route": False, "school_route": False,
+               "geometry": LineString([NODES[a], NODES[b]])}
+        for key, ids in flags.items():
+            row[key] = bid in ids
+        rows.append(row)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
