@@ -140,6 +140,26 @@ def source_to_gdf(source, *, layer_name: str, feedback=None, rename: dict | None
     return gdf
 
 
+def source_to_file(source, path, *, layer_name: str, kind: str, feedback=None,
+                   progress_range=(0.0, 10.0)):
+    """Write a feature source to a GeoPackage layer ``kind`` for the library's loader.
+
+    The library reads files (``gunmane_geo.io.load_region``), so a QGIS layer (or its
+    selected features) is handed over as a temporary GeoPackage with the layer's own
+    fields, plus ``qgis_fid``.  Returns the GeoPackage path.
+    """
+    gdf = source_to_gdf(source, layer_name=layer_name, feedback=feedback,
+                        progress_range=progress_range)
+    if gdf.geometry.isna().all() and source.wkbType() == QgsWkbTypes.NoGeometry:
+        import pandas as pd
+        frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+        import pyogrio
+        pyogrio.write_dataframe(frame, str(path), layer=kind, driver="GPKG")
+    else:
+        gdf.to_file(str(path), layer=kind, driver="GPKG", engine="pyogrio")
+    return str(path)
+
+
 # ---------------------------------------------------------------------------
 # GeoDataFrame -> QGIS
 # ---------------------------------------------------------------------------

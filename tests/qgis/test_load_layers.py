@@ -23,9 +23,10 @@ def tiny_region(tmp_path_factory):
                              geometry=[LineString([(139.02, 36.05), (139.18, 36.05)])], crs="EPSG:6668")
     roads.to_file(path, layer="roads", driver="GPKG")
     bridges = gpd.GeoDataFrame(
-        {"橋梁ID": ["B1", "B2", "B3"], "橋梁名": ["一の橋", "二の橋", "三の橋"],
-         "橋長(m)": [12.0, 30.5, 8.0]},
-        geometry=[Point(139.05, 36.05), Point(139.12, 36.05), Point(139.15, 36.05)], crs="EPSG:6668")
+        {"橋梁ID": ["B1", "B2", "B3", None], "橋梁名": ["一の橋", "二の橋", "三の橋", "名無し橋"],
+         "橋長(m)": [12.0, 30.5, 8.0, 5.0], "判定区分": ["Ⅱ", "III", "V", "I"]},
+        geometry=[Point(139.05, 36.05), Point(139.12, 36.05), Point(139.15, 36.05),
+                  Point(139.16, 36.05)], crs="EPSG:6668")
     bridges.to_file(path, layer="bridges", driver="GPKG")
     return path
 
@@ -42,12 +43,70 @@ def test_load_layers_processing_run(qgis_app, tiny_region):
     })
     bridges = result["OUTPUT_BRIDGES"]
     assert bridges.crs().authid() == "EPSG:6677"
-    assert bridges.featureCount() == 3
     names = bridges.fields().names()
-    assert "bridge_id" in names and "name" in names
-    ids = sorted(f["bridge_id"] for f in bridges.getFeatures())
-    assert ids == ["B1", "B2", "B3"]
+    assert "bridge_id" in names and "name" in names and "rating" in names
+    got = {f["bridge_id"]: f for f in bridges.getFeatures()}
+    assert {"B1", "B2", "B3"} <= set(got)
+    assert got["B1"]["rating"] == 2 and got["B2"]["rating"] == 3   # Ⅱ, III parsed
+    assert got["B1"]["name"] == "一の橋"
     assert result["CRS"] == "EPSG:6677"
+
+    # the same as the library's own loader on the same file
+    from gunmane_geo.io.loader import load_region
+    from gunmane_geo.settings import Settings
+    settings = Settings()
+    settings.io.target_crs = "EPSG:6677"
+    region = load_region({"bridges": {"path": str(tiny_region), "layer": "bridges"},
+                          "municipalities": {"path": str(tiny_region), "layer": "municipalities"}},
+                         settings)
+    lib = region.bridges.set_index("bridge_id")
+    assert sorted(got) == sorted(lib.index)
+    for bid, feature in got.items():
+        point = feature.geometry().asPoint()
+        assert abs(point.x() - lib.geometry[bid].x) < 1e-6
+        assert abs(point.y() - lib.geometry[bid].y) < 1e-6
+        assert feature["rating"] == (None if lib.rating[bid] is None or str(lib.rating[bid]) == "<NA>"
+                                     else int(lib.rating[bid])) or feature["rating"] is None
+    # the load report: same messages, naming the QGIS layer instead of a temporary file
+    report = result["LOAD_REPORT"]
+    rows = [(f["layer"], f["severity"], f["action"], f["message"]) for f in report.getFeatures()]
+    lib_rows = [(r["layer"], r["severity"], r["action"], r["message"]) for r in region.report.rows]
+    assert sorted(rows) == sorted(lib_rows)
+    sources = {f["source"] for f in report.getFeatures() if f["layer"] == "bridges"}
+    assert sources and all("gunmane_" not in s for s in sources), sources
+    # the invalid rating 'V' of B3 is reported, not silently dropped
+    assert any(f["field"] == "rating" and f["layer"] == "bridges" for f in report.getFeatures())
+    assert result["N_SKIPPED"] == sum(1 for r in lib_rows if r[2] == "skipped")
+
+
+def test_load_layers_selected_only(qgis_app, tiny_region):
+    import processing
+    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer
+    layer = QgsVectorLayer(f"{tiny_region}|layername=bridges", "bridges", "ogr")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        layer.selectByExpression("\"橋梁ID\" in ('B1', 'B2')")
+        result = processing.run("gunmane:load_layers", {
+            "BRIDGES": QgsProcessingFeatureSourceDefinition(layer.id(), True),
+            "OUTPUT_BRIDGES": "TEMPORARY_OUTPUT", "LOAD_REPORT": "TEMPORARY_OUTPUT"})
+        ids = sorted(f["bridge_id"] for f in result["OUTPUT_BRIDGES"].getFeatures())
+        assert ids == ["B1", "B2"]
+        # no target CRS: the library picks the JGD2011 zone of the data (139.1E 36.05N: IX)
+        assert result["CRS"] == "EPSG:6677"
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_load_layers_bad_field_names_the_layer(qgis_app, tiny_region):
+    import processing
+    from qgis.core import QgsProcessingException
+    with pytest.raises(QgsProcessingException) as info:
+        processing.run("gunmane:load_layers", {
+            "BRIDGES": f"{tiny_region}|layername=bridges", "BRIDGE_ID_FIELD": "no_such_field",
+            "LOAD_REPORT": "TEMPORARY_OUTPUT"})
+    assert "no_such_field" in str(info.value) and "Bridges" in str(info.value)
+    assert "橋梁ID" in str(info.value)   # the fields to choose from
 
 
 def test_load_layers_qgis_process(qgis_process, tiny_region, tmp_path):

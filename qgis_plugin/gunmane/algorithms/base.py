@@ -141,6 +141,82 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
         return source_to_gdf(source, layer_name=label, feedback=feedback, rename=rename,
                              progress_range=progress_range)
 
+    def load_region(self, parameters, context, feedback, layers, settings,
+                    progress_range=(0.0, 30.0), population_raster=None):
+        """Load the given layer parameters with the library's loader into a ``Region``.
+
+        Parameters
+        ----------
+        layers : dict
+            ``{source parameter: (layer kind, {field parameter: canonical name})}``.
+            Parameters left empty are skipped.
+        settings : gunmane_geo.Settings
+        population_raster : str, optional
+            Raster layer parameter holding a population grid.
+
+        Returns
+        -------
+        gunmane_geo.Region
+            Canonical columns in one metric CRS (``settings.io.target_crs`` or chosen
+            from the data); ``region.report`` names the QGIS layers, not temporary files.
+        """
+        import os
+        from qgis.core import QgsProcessingUtils
+        from ..convert import source_to_file
+        from gunmane_geo.errors import GunmaneError
+        from gunmane_geo.io.loader import load_region
+
+        lo, hi = progress_range
+        folder = QgsProcessingUtils.tempFolder()
+        inputs, labels = {}, {}
+        given = [name for name in layers if parameters.get(name) not in (None, "")]
+        for i, name in enumerate(given):
+            kind, field_parameters = layers[name]
+            source = self.parameterAsSource(parameters, name, context)
+            if source is None:
+                raise QgsProcessingException(self.invalidSourceError(parameters, name))
+            label = self.layer_label(parameters, name, context, source)
+            field_map = {}
+            names = source.fields().names()
+            for param_name, canonical in (field_parameters or {}).items():
+                chosen = self.parameterAsFields(parameters, param_name, context)
+                if chosen and chosen[0] != canonical:
+                    if chosen[0] not in names:
+                        raise QgsProcessingException(
+                            tr("Layer '{layer}' has no field '{field}'. Choose one of: {fields}.")
+                            .format(layer=label, field=chosen[0], fields=", ".join(names)))
+                    field_map[chosen[0]] = canonical
+            path = os.path.join(folder, f"gunmane_{id(self)}_{kind}.gpkg")
+            if os.path.exists(path):
+                os.remove(path)
+            step = (hi - lo) / 2 / max(len(given), 1)
+            source_to_file(source, path, layer_name=label, kind=kind, feedback=feedback,
+                           progress_range=(lo + i * step, lo + (i + 1) * step))
+            inputs[kind] = {"path": path, "layer": kind, "field_map": field_map or None}
+            labels[path] = label
+        if population_raster and parameters.get(population_raster) not in (None, ""):
+            raster = self.parameterAsRasterLayer(parameters, population_raster, context)
+            if raster is None:
+                raise QgsProcessingException(self.invalidRasterError(parameters, population_raster))
+            inputs["population"] = {"path": raster.source()}
+            labels[raster.source()] = raster.name()
+        if not inputs:
+            raise QgsProcessingException(tr("Give at least one input layer."))
+        try:
+            region = load_region(inputs, settings,
+                                 progress=self.progress(feedback, (lo + hi) / 2, hi))
+        except GunmaneError as exc:
+            message = str(exc)
+            for path, label in labels.items():
+                message = message.replace(path, label)
+            raise QgsProcessingException(message) from None
+        for row in region.report.rows:
+            row["source"] = labels.get(row["source"], row["source"])
+        for entry in getattr(region.report, "layers", []):
+            entry["source"] = labels.get(entry["source"], entry["source"])
+        region.sources = {k: labels.get(v, v) for k, v in region.sources.items()}
+        return region
+
     # --- helpers ----------------------------------------------------------
     @staticmethod
     def progress(feedback, start=0.0, end=100.0):

@@ -95,8 +95,6 @@ class LoadLayersAlgorithm(GunmaneAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require_library()
-        from gunmane_geo.errors import GunmaneError
-
         settings = self.settings(parameters, context)
         crs = self.parameterAsCrs(parameters, self.TARGET_CRS, context)
         if crs.isValid():
@@ -111,22 +109,9 @@ class LoadLayersAlgorithm(GunmaneAlgorithm):
                                self.MUNICIPALITY_NAME_FIELD: "municipality_name"},
             "BRIDGES": {self.BRIDGE_ID_FIELD: "bridge_id"},
         }
-        frames = {}
-        for i, (name, (kind, _, _)) in enumerate(LAYERS.items()):
-            frame = self.read_source(parameters, name, context, feedback,
-                                     field_parameters=fields.get(name),
-                                     progress_range=(i * 5.0, i * 5.0 + 5.0))
-            if frame is not None:
-                frames[kind] = frame
-        if not frames:
-            raise QgsProcessingException(tr("Give at least one input layer."))
-
-        feedback.pushInfo(tr("Validating {n} layer(s)...").format(n=len(frames)))
-        try:
-            region = load_region_from_frames(frames, settings,
-                                             progress=self.progress(feedback, 20.0, 80.0))
-        except GunmaneError as exc:
-            raise self.library_error(exc) from None
+        region = self.load_region(parameters, context, feedback,
+                                  {name: (kind, fields.get(name)) for name, (kind, _, _) in LAYERS.items()},
+                                  settings, progress_range=(0.0, 80.0))
 
         results = {self.CRS: str(region.crs)}
         for i, (name, (kind, output, empty_wkb)) in enumerate(LAYERS.items()):
@@ -148,45 +133,3 @@ class LoadLayersAlgorithm(GunmaneAlgorithm):
         feedback.setProgress(100)
         return results
 
-
-def load_region_from_frames(frames, settings, progress=None):
-    """Normalise GeoDataFrames read from QGIS layers with the library's loader.
-
-    Parameters
-    ----------
-    frames : dict
-        Layer kind (``'bridges'``, ...) -> GeoDataFrame in its source CRS.
-    settings : gunmane_geo.Settings
-    progress : callable, optional
-
-    Returns
-    -------
-    gunmane_geo.Region
-    """
-    # Interim until gunmane_geo.io lands: canonical names by alias, one metric CRS.
-    from gunmane_geo.errors import report_progress
-    from gunmane_geo.region import Region
-    from gunmane_geo.schema import ALIASES, normalize_column_name
-
-    target = settings.io.target_crs
-    if target is None:
-        first = next(iter(frames.values()))
-        target = str(first.crs) if first.crs is not None and first.crs.is_projected else "EPSG:6677"
-    region = Region(crs=target)
-    for i, (kind, frame) in enumerate(frames.items()):
-        report_progress(progress, i / len(frames), kind)
-        aliases = ALIASES.get(kind, {})
-        normalized = {normalize_column_name(c): c for c in frame.columns}
-        rename = {}
-        for canonical, names in aliases.items():
-            if canonical in frame.columns:
-                continue
-            for alias in names:
-                column = normalized.get(normalize_column_name(alias))
-                if column is not None and column not in rename:
-                    rename[column] = canonical
-                    break
-        frame = frame.rename(columns=rename).to_crs(target)
-        setattr(region, kind, frame)
-    report_progress(progress, 1.0, "")
-    return region
