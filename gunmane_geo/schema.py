@@ -273,9 +273,25 @@ ERAS = {
 _ERA_ABBREV = {"m": "明治", "t": "大正", "s": "昭和", "h": "平成", "r": "令和",
                "明": "明治", "大": "大正", "昭": "昭和", "平": "平成", "令": "令和"}
 _WAREKI_RE = _re.compile(
-    r"^(明治|大正|昭和|平成|令和|明|大|昭|平|令|[mtshr])\s*\.?\s*(\d{1,2}|元)\s*"
+    r"^(明治|大正|昭和|平成|令和|明|大|昭|平|令|[mtshr])\s*\.?\s*(\d{1,2}|元|[〇一二三四五六七八九十]{1,3})\s*"
     r"(?:年度?|年|\.|/|-|$)", _re.IGNORECASE)
 _WESTERN_RE = _re.compile(r"^(\d{4})(?:\s*(?:年度?|[./\-]\d{1,2}.*|\.0+|$))")
+
+
+_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                 "九": 9}
+
+
+def _kanji_or_int(text: str) -> int:
+    """``"45"`` / ``"四十五"`` / ``"四五"`` / ``"十"`` -> int."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if "十" in ones or len(tens) > 1 or len(ones) > 1:
+            raise ValueError(f"'{text}' is not a number")
+        return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
+    return int("".join(str(_KANJI_DIGITS[c]) for c in text))
 
 
 def parse_wareki_year(value) -> int | None:
@@ -283,6 +299,7 @@ def parse_wareki_year(value) -> int | None:
 
     Accepts ``1970``, ``"1970年度"``, ``"1970/04/01"``, ``"昭和45年"``, ``"昭和45年度"``,
     ``"S45"``, ``"s.45"``, ``"H元年"``, ``"令和元年度"``, full-width digits (``"昭和４５年"``),
+    kanji numerals (``"昭和四十五年"``),
     and dates such as ``"昭和45年3月"``.  The 年度 (fiscal year) suffix is dropped:
     ``"平成2年度"`` -> 1990.  Blank / ``"不明"`` / ``"-"`` give ``None``.
 
@@ -302,7 +319,10 @@ def parse_wareki_year(value) -> int | None:
     m = _WAREKI_RE.match(text)
     if m:
         era = _ERA_ABBREV.get(m.group(1).lower(), m.group(1))
-        n = 1 if m.group(2) == "元" else int(m.group(2))
+        try:
+            n = 1 if m.group(2) == "元" else _kanji_or_int(m.group(2))
+        except (ValueError, KeyError):
+            raise ValueError(f"'{value}' is not a year (use e.g. 1970, 昭和45年 or S45)") from None
         start, last = ERAS[era]
         if n < 1 or (last is not None and n > last):
             raise ValueError(f"'{value}': {era} has no year {n} (it ran 1..{last})")

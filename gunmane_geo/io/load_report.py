@@ -11,6 +11,12 @@ import pandas as pd
 
 REPORT_COLUMNS = ["source", "layer", "row", "feature_id", "severity", "action", "field", "message"]
 SEVERITIES = ("error", "warning", "info")
+#: what happened to the feature: skipped (not in the output), repaired (geometry fixed),
+#: nulled (a value set to missing), filled (a value computed or generated),
+#: converted (geometry type changed), note (nothing changed)
+ACTIONS = ("skipped", "repaired", "nulled", "filled", "converted", "note")
+SUMMARY_COLUMNS = ["source", "layer", "read", "kept", "skipped", "repaired", "nulled",
+                   "errors", "warnings", "features"]
 
 
 @dataclass
@@ -21,6 +27,7 @@ class LoadReport:
     of a CSV is not counted), or ``None`` for whole-layer messages.
     """
     rows: list[dict] = field(default_factory=list)
+    layers: list[dict] = field(default_factory=list)   # one summary per layer read
 
     def add(self, source, layer, message, *, row=None, feature_id=None,
             severity="warning", action="note", field=None) -> None:
@@ -34,6 +41,34 @@ class LoadReport:
 
     def extend(self, other: "LoadReport") -> None:
         self.rows.extend(other.rows)
+        self.layers.extend(other.layers)
+
+    def add_layer(self, source, layer, *, read: int, kept: int, features: int) -> None:
+        """Record that ``read`` features were read from ``source`` and ``kept`` of them are
+        in the output as ``features`` output features (more after exploding multi-parts,
+        fewer after dissolving)."""
+        self.layers.append({"source": str(source), "layer": layer, "read": int(read),
+                            "kept": int(kept), "features": int(features)})
+
+    def summary(self) -> pd.DataFrame:
+        """One row per layer read: features read, kept, skipped, repaired, nulled, and the
+        number of error / warning rows (``SUMMARY_COLUMNS``)."""
+        df = self.to_frame()
+        out = []
+        for entry in self.layers:
+            sub = df[(df["source"] == entry["source"]) & (df["layer"] == entry["layer"])]
+
+            def n_rows(action):
+                s = sub[sub["action"] == action]
+                # whole-layer rows (row is NA) count their features via feature_id
+                return int(s["row"].dropna().nunique() + s[s["row"].isna()]["feature_id"]
+                           .dropna().nunique())
+
+            out.append({**entry, "skipped": n_rows("skipped"), "repaired": n_rows("repaired"),
+                        "nulled": n_rows("nulled"),
+                        "errors": int((sub["severity"] == "error").sum()),
+                        "warnings": int((sub["severity"] == "warning").sum())})
+        return pd.DataFrame(out, columns=SUMMARY_COLUMNS)
 
     def to_frame(self) -> pd.DataFrame:
         df = pd.DataFrame(self.rows, columns=REPORT_COLUMNS)

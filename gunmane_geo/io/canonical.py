@@ -1,0 +1,277 @@
+"""Mapping source columns onto the canonical schema, converting values, checking rows.
+
+Every function here takes a frame with a ``source_row`` column (1-based row or
+feature number in the source file) and a ``_Ctx`` that writes to the load report,
+and returns the frame with bad rows removed: each removed row is in the report
+with ``action="skipped"``.  Values that cannot be parsed are set to missing and
+reported with ``action="nulled"``.  See docs/loading.md for the rule per problem.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..errors import InputError
+from .load_report import LoadReport
+
+#: canonical fields -> pandas dtype of the output column
+BOOL_FIELDS = {"emergency_route", "bus_route", "school_route", "oneway", "is_bridge", "is_tunnel"}
+INT_FIELDS = {"built_year", "last_inspection_year", "rating", "layer", "technical_staff"}
+FLOAT_FIELDS = {"length_m", "width_m", "deck_area_m2", "aadt", "speed_kmh", "population",
+                "inspection_hours"}
+
+#: the column that identifies a feature, per kind (used in report rows)
+ID_FIELD = {"bridges": "bridge_id", "roads": "road_id", "municipalities": "municipality_code",
+            "facilities": "facility_id", "staff": "municipality_code", "other_assets": "asset_id",
+            "rivers": "river_id", "railways": "railway_id", "population": None}
+
+
+@dataclass
+class _Ctx:
+    """Where report rows of one layer go."""
+    source: str
+    layer: str
+    report: LoadReport
+
+    def add(self, message, *, row=None, feature_id=None, severity="warning", action="note",
+            field=None):
+        if feature_id is not None and not isinstance(feature_id, str):
+            if pd.isna(feature_id):
+                feature_id = None
+        self.report.add(self.source, self.layer, message, row=None if row is None else int(row),
+                        feature_id=feature_id, severity=severity, action=action, field=field)
+
+    def error(self, message, row=None, field=None) -> InputError:
+        return InputError(message, source=self.source, row=row, field=field)
+
+
+def _fid(frame: pd.DataFrame, kind: str, idx):
+    col = ID_FIELD.get(kind)
+    if col and col in frame.columns:
+        value = frame.at[idx, col]
+        return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return None
+
+
+# ---------------------------------------------------------------------------
+def resolve_columns(columns, kind: str, field_map: dict | None = None, source: str = "") -> dict:
+    """Source column -> canonical field, for the columns of one layer.
+
+    ``field_map`` ({source column: canonical field}) wins over the alias table of
+    ``gunmane_geo.schema.ALIASES``; a ``{canonical: source}`` map is accepted too.
+    The first alias (in table order) that a file has wins when several match.
+
+    Raises
+    ------
+    InputError
+        When ``field_map`` names a column the file does not have or a field the
+        kind does not know.
+    """
+    columns = [c for c in columns if c != "geometry"]
+    canon_fields = schema.FIELDS.get(kind, {})
+    mapping: dict = {}
+    if field_map:
+        for key, value in field_map.items():
+            if key in columns:
+                src, dst = key, value
+            elif value in columns and key in canon_fields:
+                src, dst = value, key
+            else:
+                raise InputError(
+                    f"field_map names column '{key}', which is not in the file; columns are: "
+                    f"{', '.join(map(str, columns))}", source=source)
+            if dst not in canon_fields:
+                raise InputError(
+                    f"field_map maps '{src}' to '{dst}', which is not a field of {kind}; "
+                    f"fields are: {', '.join(canon_fields)}", source=source)
+            mapping[src] = dst
+    taken = set(mapping.values())
+    normalized = {}
+    for col in columns:
+        if col in mapping:
+            continue
+        normalized.setdefault(schema.normalize_column_name(col), col)
+    for canon, aliases in schema.ALIASES.get(kind, {}).items():
+        if canon in taken:
+            continue
+        for alias in (canon,) + tuple(aliases):
+            col = normalized.get(schema.normalize_column_name(alias))
+            if col is not None and col not in mapping:
+                mapping[col] = canon
+                taken.add(canon)
+                break
+    return mapping
+
+
+def rename_to_canonical(frame, kind: str, ctx: _Ctx, field_map=None):
+    """Rename mapped columns; an unmapped column whose name clashes with a canonical
+    field is renamed ``<name>_source``.  Other columns are kept as they are."""
+    mapping = resolve_columns(list(frame.columns), kind, field_map, ctx.source)
+    canon_targets = set(mapping.values())
+    renames = {}
+    for col in frame.columns:
+        if col in mapping:
+            renames[col] = mapping[col]
+        elif col in canon_targets and col != "geometry":
+            renames[col] = f"{col}_source"
+    frame = frame.rename(columns=renames)
+    shown = {k: v for k, v in mapping.items() if k != v}
+    if shown:
+        ctx.add("columns mapped: " + ", ".join(f"{k} -> {v}" for k, v in shown.items()),
+                severity="info", action="note")
+    return frame
+
+
+def convert_values(frame, kind: str, ctx: _Ctx):
+    """Parse every canonical column with its ``schema.PARSERS`` parser.
+
+    A value that does not parse becomes missing and is reported (``action="nulled"``).
+    """
+    fields = schema.FIELDS.get(kind, {})
+    for field in fields:
+        if field not in frame.columns:
+            continue
+        parser = schema.PARSERS.get(field, schema.parse_text)
+        values = []
+        for idx, raw in zip(frame.index, frame[field].tolist()):
+            try:
+                values.append(parser(raw))
+            except ValueError as exc:
+                values.append(None)
+                ctx.add(f"{exc}; value set to missing", row=frame.at[idx, "source_row"],
+                        feature_id=_fid(frame, kind, idx) if field != ID_FIELD.get(kind) else None,
+                        severity="warning", action="nulled", field=field)
+        frame[field] = _typed(values, field)
+    return frame
+
+
+def _typed(values, field):
+    if field in BOOL_FIELDS:
+        return pd.array(values, dtype="boolean")
+    if field in INT_FIELDS:
+        return pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+    if field in FLOAT_FIELDS:
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    return pd.Series(values, dtype=object).values
+
+
+def require_columns(frame, kind: str, ctx: _Ctx, required=None):
+    """Raise ``InputError`` naming the missing required fields and how to map them."""
+    required = schema.REQUIRED.get(kind, ()) if required is None else required
+    missing = [f for f in required if f not in frame.columns]
+    if missing:
+        hints = "; ".join(
+            f"{f} (known names: {', '.join(schema.ALIASES.get(kind, {}).get(f, (f,))[:6])})"
+            for f in missing)
+        raise ctx.error(
+            f"required field(s) missing for a {kind} layer: {hints}. Rename the column or "
+            f"give a field_map such as {{'<your column>': '{missing[0]}'}}; columns found: "
+            f"{', '.join(str(c) for c in frame.columns if c not in ('geometry', 'source_row'))}")
+
+
+def skip_rows(frame, mask, kind: str, ctx: _Ctx, message, *, severity="error", field=None):
+    """Remove rows where ``mask`` is True, reporting each one."""
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return frame
+    for idx in frame.index[mask]:
+        text = message(frame, idx) if callable(message) else message
+        ctx.add(text, row=frame.at[idx, "source_row"], feature_id=_fid(frame, kind, idx),
+                severity=severity, action="skipped", field=field)
+    return frame[~mask].copy()
+
+
+def null_values(frame, mask, field, kind, ctx: _Ctx, message, severity="warning"):
+    """Set ``field`` to missing where ``mask``, reporting each row."""
+    mask = np.asarray(mask, dtype=bool)
+    for idx in frame.index[mask]:
+        value = frame.at[idx, field]
+        ctx.add(message.format(value=value), row=frame.at[idx, "source_row"],
+                feature_id=_fid(frame, kind, idx), severity=severity, action="nulled", field=field)
+    if mask.any():
+        col = frame[field].copy()
+        col[mask] = np.nan if field in FLOAT_FIELDS else pd.NA
+        frame[field] = col
+    return frame
+
+
+def _blank(series) -> np.ndarray:
+    return np.array([v is None or (not isinstance(v, str) and pd.isna(v)) or
+                     (isinstance(v, str) and not v.strip()) for v in series], dtype=bool)
+
+
+def check_ids(frame, kind: str, ctx: _Ctx, *, generate_prefix=None, unique=True):
+    """Missing ids: generate ``<prefix><source_row>`` (when ``generate_prefix``) or skip the
+    row; duplicate ids: skip later rows (error) when ``unique``."""
+    col = ID_FIELD.get(kind)
+    if col is None:
+        return frame
+    if col not in frame.columns:
+        if generate_prefix is None:
+            return frame
+        frame[col] = [f"{generate_prefix}{r}" for r in frame["source_row"]]
+        ctx.add(f"no {col} column: ids '{generate_prefix}<row>' generated", severity="info",
+                action="filled", field=col)
+        return frame
+    blank = _blank(frame[col])
+    if blank.any():
+        if generate_prefix is not None:
+            frame.loc[blank, col] = [f"{generate_prefix}{r}" for r in frame.loc[blank, "source_row"]]
+            ctx.add(f"{int(blank.sum())} features without {col}: ids '{generate_prefix}<row>' "
+                    "generated", severity="info", action="filled", field=col)
+        else:
+            frame = skip_rows(frame, blank, kind, ctx,
+                              f"{col} is empty: every {kind[:-1]} needs an id; fill it in the source",
+                              field=col)
+    if unique:
+        dup = frame[col].duplicated(keep="first").to_numpy()
+        if dup.any():
+            first_row = frame.drop_duplicates(col).set_index(col)["source_row"]
+            frame = skip_rows(
+                frame, dup, kind, ctx,
+                lambda f, i: f"duplicate {col} '{f.at[i, col]}' (first used on row "
+                             f"{first_row[f.at[i, col]]}): row skipped; give each row its own id",
+                field=col)
+    return frame
+
+
+def current_year() -> int:
+    return _dt.date.today().year
+
+
+def check_ranges(frame, kind: str, ctx: _Ctx, io_settings):
+    """Impossible values become missing (reported): years outside
+    [min_built_year, max_built_year or this year], non-positive or too large
+    lengths/widths/areas, negative traffic, speeds outside (0, 200] km/h."""
+    max_year = io_settings.max_built_year or current_year()
+    min_year = io_settings.min_built_year
+    for field in ("built_year", "last_inspection_year"):
+        if field in frame.columns:
+            col = frame[field]
+            bad = (col.notna() & ((col < min_year) | (col > max_year))).fillna(False).to_numpy(bool)
+            null_values(frame, bad, field, kind, ctx,
+                        f"{field} {{value}} is outside {min_year}..{max_year}; value set to missing")
+    limits = {"length_m": io_settings.max_bridge_length_m, "width_m": io_settings.max_bridge_width_m,
+              "deck_area_m2": io_settings.max_bridge_length_m * io_settings.max_bridge_width_m}
+    if kind != "bridges":
+        limits = {"width_m": 200.0}
+    for field, upper in limits.items():
+        if field in frame.columns:
+            col = frame[field]
+            bad = (col.notna() & ((col <= 0) | (col > upper))).to_numpy(bool)
+            null_values(frame, bad, field, kind, ctx,
+                        f"{field} {{value}} is impossible (must be > 0 and <= {upper:g}); "
+                        "value set to missing")
+    for field, lo, hi in (("aadt", 0.0, 1e6), ("speed_kmh", 0.0, 200.0), ("population", 0.0, 1e8),
+                          ("inspection_hours", 0.0, 1e5)):
+        if field in frame.columns:
+            col = frame[field]
+            bad = (col.notna() & ((col < lo) | (col > hi) | ((col == 0) & (field == "speed_kmh")))
+                   ).to_numpy(bool)
+            null_values(frame, bad, field, kind, ctx,
+                        f"{field} {{value}} is outside {lo:g}..{hi:g}; value set to missing")
+    return frame

@@ -1,0 +1,208 @@
+"""Loading a whole run: the ``[inputs]`` of run.toml -> a ``Region`` in one metric CRS."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..crs import check_target_crs, choose_metric_crs
+from ..errors import InputError, report_progress
+from ..settings import Settings
+from .load_report import LoadReport
+from .readers import read_layer, read_population, read_roads
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+#: top-level tables of run.toml that are not settings sections
+NON_SETTINGS_TABLES = ("inputs", "run", "output", "outputs", "meta", "project")
+INPUT_KEYS = ("path", "layer", "field_map", "source_crs")
+
+
+def _input_spec(kind, spec, source, base_dir=None) -> dict:
+    if kind not in schema.LAYER_KINDS:
+        raise InputError(f"[inputs] names unknown layer kind '{kind}'; kinds are: "
+                         f"{', '.join(schema.LAYER_KINDS)}", source=source)
+    if isinstance(spec, (str, Path)):
+        spec = {"path": str(spec)}
+    if not isinstance(spec, dict) or "path" not in spec:
+        raise InputError(f"[inputs] {kind} must be a path or a table with path = \"...\" "
+                         "(and optionally layer, field_map, source_crs)", source=source)
+    unknown = [k for k in spec if k not in INPUT_KEYS]
+    if unknown:
+        raise InputError(f"[inputs.{kind}] unknown key(s) {', '.join(unknown)}; known keys: "
+                         f"{', '.join(INPUT_KEYS)}", source=source)
+    spec = dict(spec)
+    path = Path(spec["path"])
+    if base_dir is not None and not path.is_absolute():
+        path = Path(base_dir) / path
+    spec["path"] = path
+    if spec.get("field_map") is not None and not isinstance(spec["field_map"], dict):
+        raise InputError(f"[inputs.{kind}] field_map must be a table of "
+                         "\"source column\" = \"canonical field\"", source=source)
+    return spec
+
+
+def load_run_config(toml_path) -> tuple[dict, Settings]:
+    """Read run.toml: its ``[inputs]`` table and its settings sections.
+
+    ``[inputs]`` maps a layer kind to a path (relative to the TOML file) or to a table
+    ``{path = "...", layer = "...", field_map = {...}, source_crs = "EPSG:..."}``.
+    Every other table except ``NON_SETTINGS_TABLES`` is a settings section
+    (``Settings.from_dict``: unknown sections/keys are errors).
+
+    Returns
+    -------
+    (dict, Settings)
+        kind -> spec dict with an absolute ``path``; the settings.
+    """
+    toml_path = Path(toml_path)
+    try:
+        with toml_path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError("run configuration not found", source=toml_path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", source=toml_path) from None
+    if "inputs" not in data or not isinstance(data["inputs"], dict) or not data["inputs"]:
+        raise InputError("no [inputs] table; add one, e.g. [inputs] bridges = \"bridges.csv\"",
+                         source=toml_path)
+    base = toml_path.resolve().parent
+    inputs = {kind: _input_spec(kind, spec, str(toml_path), base)
+              for kind, spec in data["inputs"].items()}
+    settings_data = {k: v for k, v in data.items() if k not in NON_SETTINGS_TABLES}
+    try:
+        settings = Settings.from_dict(settings_data, source=str(toml_path))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    return inputs, settings
+
+
+def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, progress=None,
+                report: LoadReport | None = None) -> Region:
+    """Read every input layer, check it, and bring all of them into one metric CRS.
+
+    Parameters
+    ----------
+    inputs : dict
+        Layer kind -> path, or dict(path=..., layer=..., field_map=..., source_crs=...).
+    settings : Settings, optional
+        ``settings.io.target_crs`` names the CRS; when None it is chosen from the data
+        (``gunmane_geo.crs.choose_metric_crs``: the municipalities' prefecture, else the
+        centre of the data).
+    base_dir : path, optional
+        Folder that relative paths are relative to (default: the current folder).
+    progress : callable, optional
+        ``progress(fraction, message)``; returning True cancels.
+
+    Returns
+    -------
+    Region
+        Layers in canonical columns, reprojected; ``region.report`` holds every skipped,
+        repaired or converted feature.  When roads come from OSM PBF and no bridge
+        inventory is given, the OSM bridge ways become ``region.bridges``.
+    """
+    from ..region import Region
+    settings = settings or Settings()
+    report = report if report is not None else LoadReport()
+    specs = {kind: _input_spec(kind, spec, "inputs", base_dir) for kind, spec in inputs.items()}
+    frames: dict = {}
+    osm_bridges = None
+    n = max(len(specs), 1)
+    for i, (kind, spec) in enumerate(specs.items()):
+        report_progress(progress, i / (n + 1), f"reading {kind}: {spec['path'].name}")
+        kwargs = dict(layer=spec.get("layer"), field_map=spec.get("field_map"), report=report,
+                      source_crs=spec.get("source_crs"), settings=settings)
+        if kind == "population":
+            frames[kind] = read_population(spec["path"], **kwargs)
+        elif kind == "roads":
+            frames[kind], osm_bridges = read_roads(spec["path"], with_bridges=True, **kwargs)
+        else:
+            frames[kind] = read_layer(spec["path"], kind, **kwargs)
+    if "bridges" not in frames and osm_bridges is not None and len(osm_bridges) \
+            and "osm_way_id" in osm_bridges.columns:
+        frames["bridges"] = osm_bridges
+        report.add(specs["roads"]["path"], "bridges",
+                   f"no bridge inventory given: {len(osm_bridges)} OSM bridge ways used as bridges",
+                   severity="info")
+    report_progress(progress, n / (n + 1), "reprojecting")
+    geo = {k: v for k, v in frames.items() if hasattr(v, "geometry") and hasattr(v, "crs")}
+    if settings.io.target_crs:
+        target = check_target_crs(settings.io.target_crs)
+    else:
+        codes = None
+        for kind in ("municipalities", "bridges", "staff"):
+            if kind in frames and "municipality_code" in getattr(frames[kind], "columns", []):
+                codes = frames[kind]["municipality_code"].dropna().tolist()
+                break
+        target = choose_metric_crs(list(geo.values()), prefecture_codes=codes)
+        report.add("inputs", "region", f"metric CRS chosen from the data: {target}",
+                   severity="info")
+    for kind, gdf in geo.items():
+        if len(gdf):
+            frames[kind] = gdf.to_crs(target)
+    if "bridges" in frames and "municipalities" in frames:
+        frames["bridges"] = _bridges_in_municipalities(frames["bridges"], frames["municipalities"],
+                                                       report, specs)
+    region = Region(crs=target, report=report,
+                    sources={k: str(s["path"]) for k, s in specs.items()})
+    for kind, frame in frames.items():
+        setattr(region, kind, frame)
+    report_progress(progress, 1.0, "loaded")
+    return region
+
+
+def _bridges_in_municipalities(bridges, municipalities, report, specs):
+    """Fill a missing bridge municipality_code from the municipality it lies in; warn when
+    a bridge lies in no municipality or its code is not a municipality of the run."""
+    import geopandas as gpd
+    source = str(specs["bridges"]["path"]) if "bridges" in specs else str(specs["roads"]["path"])
+    pts = gpd.GeoDataFrame(geometry=bridges.geometry.representative_point(), crs=bridges.crs)
+    joined = gpd.sjoin(pts, municipalities[["municipality_code", "geometry"]], how="left",
+                       predicate="intersects")
+    located = joined.groupby(level=0)["municipality_code"].first().reindex(bridges.index)
+    bridges = bridges.copy()
+    if "municipality_code" not in bridges.columns:
+        bridges["municipality_code"] = None
+    known = set(municipalities["municipality_code"])
+
+    def row_of(idx):
+        return bridges.at[idx, "source_row"] if "source_row" in bridges.columns else None
+
+    filled = 0
+    for idx in bridges.index:
+        code, where = bridges.at[idx, "municipality_code"], located.get(idx)
+        where = None if where is None or (isinstance(where, float) and np.isnan(where)) else where
+        fid = bridges.at[idx, "bridge_id"]
+        if code is None or (isinstance(code, float) and np.isnan(code)) or code is pd.NA:
+            if where is not None:
+                bridges.at[idx, "municipality_code"] = where
+                filled += 1
+            else:
+                report.add(source, "bridges", "bridge lies in none of the municipalities and has "
+                           "no municipality_code", row=row_of(idx), feature_id=fid,
+                           severity="warning", field="municipality_code")
+        elif code not in known:
+            report.add(source, "bridges", f"municipality_code {code} is not a municipality of "
+                       "this run", row=row_of(idx), feature_id=fid, severity="warning",
+                       field="municipality_code")
+        elif where is None:
+            report.add(source, "bridges", f"bridge lies outside every municipality (its code is "
+                       f"{code}); check its location", row=row_of(idx), feature_id=fid,
+                       severity="warning", field="geometry")
+        elif where != code:
+            report.add(source, "bridges", f"municipality_code {code} but the bridge lies in "
+                       f"{where}; check the code or the location", row=row_of(idx),
+                       feature_id=fid, severity="warning", field="municipality_code")
+    if filled:
+        report.add(source, "bridges", f"municipality_code filled from the location for {filled} "
+                   "bridges", severity="info", action="filled", field="municipality_code")
+    return bridges
+
+
+__all__ = ["load_region", "load_run_config"]

@@ -1,0 +1,414 @@
+"""Reading one layer of any kind into canonical columns (see docs/loading.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..errors import InputError, report_progress
+from ..settings import Settings
+from .canonical import (_Ctx, check_ids, check_ranges, convert_values, rename_to_canonical,
+                        require_columns, skip_rows)
+from .geometry import clean_geometries
+from .load_report import LoadReport
+from .sources import (MESH_CODE_ALIASES, coordinate_columns, file_format, find_column,
+                      mesh_table_to_polygons, points_from_table, read_csv_table, read_vector)
+
+NON_SPATIAL_KINDS = {"staff"}
+#: prefix of generated ids for kinds whose id may be missing
+GENERATED_ID_PREFIX = {"roads": "r", "facilities": "f", "rivers": "w", "railways": "t"}
+
+
+def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=None,
+               source_crs=None, settings: Settings | None = None, progress=None):
+    """Read one layer into the canonical schema of ``kind``.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV (UTF-8/UTF-8 BOM/CP932 with
+        緯度/経度, x/y or WKT columns, or a mesh-code column for population), or OSM
+        PBF (``kind="roads"`` or ``"bridges"``).
+    kind : str
+        One of ``gunmane_geo.schema.LAYER_KINDS`` (not ``"population"`` rasters: use
+        ``read_population``).
+    layer : str, optional
+        Layer name inside a multi-layer file (GeoPackage).
+    field_map : dict, optional
+        ``{source column: canonical field}``; overrides the alias table.
+    crs : str, optional
+        Reproject the result to this CRS (e.g. ``"EPSG:6673"``); default: keep the
+        source CRS.
+    report : LoadReport, optional
+        Where skipped/repaired rows are recorded (a new one when None).
+    source_crs : str, optional
+        CRS of a layer that has none (x/y CSV columns, a Shapefile without .prj);
+        for 緯度/経度 columns the default is JGD2011 (EPSG:6668).
+    settings : Settings, optional
+        ``settings.io`` gives the plausibility limits.
+
+    Returns
+    -------
+    GeoDataFrame (DataFrame for ``staff``)
+        Canonical columns (``gunmane_geo.schema.FIELDS[kind]``) plus ``source_row``
+        (1-based row/feature number in the file) and the file's other columns.
+
+    Raises
+    ------
+    InputError
+        File missing or unreadable, no CRS, no features, a required field missing.
+    """
+    if kind not in schema.LAYER_KINDS:
+        raise InputError(f"unknown layer kind '{kind}'; kinds are: {', '.join(schema.LAYER_KINDS)}",
+                         source=path)
+    settings = settings or Settings()
+    report = report if report is not None else LoadReport()
+    fmt = file_format(path)
+    if fmt == "pbf":
+        if kind == "roads":
+            return read_roads(path, crs=crs, report=report, progress=progress)
+        if kind == "bridges":
+            return read_bridges(path, crs=crs, report=report, progress=progress)
+        raise InputError(f"an OSM PBF file can be read as roads or bridges, not {kind}",
+                         source=path)
+    if fmt == "raster":
+        raise InputError(f"a raster can only be a population grid (read_population), not {kind}",
+                         source=path)
+    ctx = _Ctx(str(path), kind, report)
+    report_progress(progress, 0.0, f"reading {Path(path).name}")
+    if fmt == "csv":
+        frame, encoding = read_csv_table(path)
+        if encoding != "utf-8":
+            ctx.add(f"CSV read as {encoding.upper()}", severity="info")
+    else:
+        frame, layer_name, note = read_vector(path, kind, layer, source_crs)
+        if note:
+            ctx.add(note, severity="info")
+    n_read = len(frame)
+    if n_read == 0:
+        raise InputError(f"the layer has no features (empty {kind} layer); check that you "
+                         "chose the right file/layer and that it was exported with its rows",
+                         source=path)
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, "source_row", np.arange(1, n_read + 1))
+    if kind == "municipalities":
+        frame = _n03_names(frame, ctx)
+    frame = rename_to_canonical(frame, kind, ctx, field_map)
+    require_columns(frame, kind, ctx)
+    frame = convert_values(frame, kind, ctx)
+    if fmt == "csv" and kind not in NON_SPATIAL_KINDS:
+        frame = _csv_geometry(frame, kind, ctx, source_crs, settings)
+    frame = _check_kind(frame, kind, ctx, settings)
+    if kind not in NON_SPATIAL_KINDS:
+        if "geometry" not in frame.columns or not hasattr(frame, "crs"):
+            raise ctx.error(f"a {kind} layer needs geometries; this file has none")
+        frame = clean_geometries(frame, kind, ctx)
+    elif "geometry" in frame.columns:
+        frame = pd.DataFrame(frame.drop(columns="geometry"))
+    kept = int(frame["source_row"].nunique())
+    if kind == "municipalities":
+        frame = dissolve_municipalities(frame, ctx)
+    if crs is not None and kind not in NON_SPATIAL_KINDS and len(frame):
+        frame = frame.to_crs(crs)
+    frame = _order_columns(frame.reset_index(drop=True), kind)
+    report.add_layer(path, kind, read=n_read, kept=kept, features=len(frame))
+    _check_accounting(report, str(path), kind, n_read, kept)
+    if len(frame) == 0:
+        raise InputError(f"no usable {kind} feature is left after validation; see the load "
+                         "report for the reason of each row", source=path)
+    report_progress(progress, 1.0, f"{Path(path).name}: {len(frame)} {kind}")
+    return frame
+
+
+def _check_accounting(report, source, kind, n_read, kept):
+    """Every feature read is kept or reported as skipped (internal consistency check)."""
+    skipped = {r["row"] for r in report.rows
+               if r["source"] == source and r["layer"] == kind and r["action"] == "skipped"
+               and r["row"] is not None}
+    if kept + len(skipped) != n_read:  # pragma: no cover - a bug, not bad input
+        raise RuntimeError(f"{source}: {n_read} rows read but {kept} kept and "
+                           f"{len(skipped)} skipped")
+
+
+def _order_columns(frame, kind):
+    canon = [c for c in schema.FIELDS.get(kind, {}) if c in frame.columns]
+    first = ["source_row"] if "source_row" in frame.columns else []
+    rest = [c for c in frame.columns if c not in canon and c not in first and c != "geometry"]
+    geo = ["geometry"] if "geometry" in frame.columns else []
+    return frame[canon + first + rest + geo]
+
+
+def _csv_geometry(frame, kind, ctx, source_crs, settings):
+    coords = coordinate_columns([c for c in frame.columns if c != "source_row"])
+    if coords is None and kind == "population":
+        mesh_col = find_column(frame.columns, MESH_CODE_ALIASES)
+        if mesh_col is not None:
+            return mesh_table_to_polygons(frame, mesh_col, ctx, kind)
+    if coords is None:
+        raise ctx.error(
+            f"a {kind} CSV needs coordinates: columns 緯度/経度 (lat/lon, degrees) or x/y with "
+            "source_crs, or a WKT column; none found in: "
+            f"{', '.join(c for c in frame.columns if c != 'source_row')}")
+    return points_from_table(frame, coords, ctx, kind, source_crs,
+                             check_japan=getattr(settings.io, "check_japan_bounds", True))
+
+
+# --- per-kind rules -----------------------------------------------------------------
+def _check_kind(frame, kind, ctx, settings):
+    io = settings.io
+    if kind == "bridges":
+        frame = check_ids(frame, kind, ctx)
+        frame = check_ranges(frame, kind, ctx, io)
+        frame = _fill_deck_area(frame, ctx)
+        frame = _fill_manager(frame, ctx)
+    elif kind == "roads":
+        frame = check_ids(frame, kind, ctx, generate_prefix="r", unique=False)
+        frame = _dedupe_ids(frame, kind, ctx)
+        frame = check_ranges(frame, kind, ctx, io)
+        for col in ("is_bridge", "is_tunnel", "oneway"):
+            frame[col] = (frame[col] if col in frame.columns
+                          else pd.array([False] * len(frame), dtype="boolean")).fillna(False)
+        if "layer" not in frame.columns:
+            frame["layer"] = pd.array([0] * len(frame), dtype="Int64")
+        frame["layer"] = frame["layer"].fillna(0)
+        if "road_class" not in frame.columns:
+            frame["road_class"] = "other"
+            ctx.add("no road class column: every road is 'other' (default speed "
+                    f"{settings.network.default_speed_kmh.get('other')} km/h); map one with "
+                    "field_map", severity="warning", field="road_class")
+        else:
+            missing = frame["road_class"].isna().to_numpy()
+            if missing.any():
+                frame.loc[missing, "road_class"] = "other"
+                ctx.add(f"{int(missing.sum())} roads without a road class set to 'other'",
+                        severity="info", action="filled", field="road_class")
+    elif kind == "municipalities":
+        no_code = frame["municipality_code"].isna().to_numpy()
+        frame = skip_rows(
+            frame, no_code, kind, ctx,
+            lambda f, i: ("no municipality code (N03 所属未定地 or a blank code): skipped"
+                          + (f"; name '{f.at[i, 'municipality_name']}'"
+                             if isinstance(f.at[i, "municipality_name"], str) else "")),
+            severity="warning", field="municipality_code")
+        if "kind" not in frame.columns:
+            frame["kind"] = [_municipality_kind(n) for n in frame["municipality_name"]]
+    elif kind in ("facilities", "other_assets", "rivers", "railways"):
+        prefix = GENERATED_ID_PREFIX.get(kind)
+        lines = kind in ("rivers", "railways")   # several rows per river/line are normal
+        frame = check_ids(frame, kind, ctx, generate_prefix=prefix, unique=not lines)
+        if lines:
+            frame = _dedupe_ids(frame, kind, ctx)
+        required_values = [f for f in schema.REQUIRED.get(kind, ()) if f in frame.columns]
+        for field in required_values:
+            blank = frame[field].isna().to_numpy()
+            frame = skip_rows(frame, blank, kind, ctx,
+                              f"{field} is empty (required): skipped", field=field)
+        frame = check_ranges(frame, kind, ctx, io)
+    elif kind == "staff":
+        for field in ("municipality_code", "technical_staff"):
+            blank = frame[field].isna().to_numpy()
+            frame = skip_rows(frame, blank, kind, ctx,
+                              f"{field} is empty or invalid (required): skipped", field=field)
+        neg = (frame["technical_staff"] < 0).to_numpy(bool)
+        frame = skip_rows(frame, neg, kind, ctx, "technical_staff is negative: skipped",
+                          field="technical_staff")
+        frame = check_ids(frame, kind, ctx)
+    elif kind == "population":
+        blank = frame["population"].isna().to_numpy()
+        frame = check_ranges(frame, kind, ctx, io)
+        blank = frame["population"].isna().to_numpy()
+        frame = skip_rows(frame, blank, kind, ctx,
+                          "population is empty or invalid: skipped", field="population")
+    return frame
+
+
+def _dedupe_ids(frame, kind, ctx):
+    """Line layers: later rows with an id used before get ``<id>#<n>`` (reported)."""
+    from .canonical import ID_FIELD
+    col = ID_FIELD[kind]
+    frame[col] = frame[col].astype(object)
+    dup = frame[col].duplicated(keep="first").to_numpy()
+    if dup.any():
+        counts: dict = {}
+        new = frame[col].tolist()
+        for pos in np.flatnonzero(dup):
+            old = new[pos]
+            counts[old] = counts.get(old, 1) + 1
+            new[pos] = f"{old}#{counts[old]}"
+            ctx.add(f"{col} '{old}' used before: renamed '{new[pos]}'",
+                    row=frame["source_row"].iloc[pos], feature_id=new[pos], severity="info",
+                    action="filled", field=col)
+        frame[col] = new
+    return frame
+
+
+def _fill_deck_area(frame, ctx):
+    if "length_m" not in frame.columns or "width_m" not in frame.columns:
+        if "deck_area_m2" not in frame.columns:
+            frame["deck_area_m2"] = np.nan
+        return frame
+    if "deck_area_m2" not in frame.columns:
+        frame["deck_area_m2"] = np.nan
+    fill = (frame["deck_area_m2"].isna() & frame["length_m"].notna()
+            & frame["width_m"].notna()).to_numpy()
+    if fill.any():
+        frame.loc[fill, "deck_area_m2"] = (frame.loc[fill, "length_m"]
+                                           * frame.loc[fill, "width_m"])
+        ctx.add(f"deck_area_m2 = length_m * width_m computed for {int(fill.sum())} bridges",
+                severity="info", action="filled", field="deck_area_m2")
+    return frame
+
+
+_MANAGER_OF_CLASS = {"national": "national", "prefectural": "prefecture",
+                     "municipal": "municipality"}
+
+
+def _fill_manager(frame, ctx):
+    if "road_class" not in frame.columns:
+        return frame
+    if "manager" not in frame.columns:
+        frame["manager"] = None
+    fill = (frame["manager"].isna() & frame["road_class"].isin(list(_MANAGER_OF_CLASS))).to_numpy()
+    if fill.any():
+        frame.loc[fill, "manager"] = frame.loc[fill, "road_class"].map(_MANAGER_OF_CLASS)
+        ctx.add(f"manager taken from road_class for {int(fill.sum())} bridges (国道 -> national, "
+                "県道 -> prefecture, 市町村道 -> municipality)", severity="info", action="filled",
+                field="manager")
+    return frame
+
+
+# --- municipalities --------------------------------------------------------------
+def _n03_names(frame, ctx):
+    """N03: name a 政令指定都市's ward '<city><ward>' (N03_003 + N03_004)."""
+    cols = {schema.normalize_column_name(c): c for c in frame.columns}
+    if "n03007" not in cols or "n03004" not in cols:
+        return frame
+    ctx.add("N03 (国土数値情報 行政区域) columns detected", severity="info")
+    c3, c4 = cols.get("n03003"), cols["n03004"]
+    if c3 is not None:
+        names = []
+        for city, ward in zip(frame[c3], frame[c4]):
+            if isinstance(city, str) and city.endswith("市") and isinstance(ward, str) \
+                    and ward.endswith("区") and not ward.startswith(city):
+                names.append(city + ward)
+            else:
+                names.append(ward)
+        frame[c4] = names
+    return frame
+
+
+def _municipality_kind(name):
+    if not isinstance(name, str) or not name:
+        return None
+    return {"市": "city", "区": "city", "町": "town", "村": "village"}.get(name[-1])
+
+
+def dissolve_municipalities(gdf, ctx):
+    """One feature per municipality_code: polygons unioned into a MultiPolygon, other
+    fields from the first row (``source_row`` is the first row's).  Reported per code."""
+    import geopandas as gpd
+    import shapely
+    if len(gdf) == 0 or gdf["municipality_code"].is_unique:
+        return gdf
+    rows = []
+    for code, grp in gdf.groupby("municipality_code", sort=False):
+        first = grp.iloc[0].to_dict()
+        if len(grp) > 1:
+            geom = shapely.union_all(grp.geometry.values)
+            if geom.geom_type == "Polygon":
+                geom = shapely.MultiPolygon([geom])
+            elif geom.geom_type != "MultiPolygon":
+                geom = shapely.MultiPolygon([g for g in getattr(geom, "geoms", [])
+                                             if g.geom_type == "Polygon"])
+            first["geometry"] = geom
+            names = {n for n in grp["municipality_name"] if isinstance(n, str)}
+            ctx.add(f"{len(grp)} polygons (rows {', '.join(str(r) for r in grp['source_row'])}) "
+                    "dissolved into one MultiPolygon", row=None, feature_id=code, severity="info",
+                    action="note", field="geometry")
+            if len(names) > 1:
+                ctx.add(f"rows with code {code} have different names ({', '.join(sorted(names))}): "
+                        f"'{first['municipality_name']}' kept", feature_id=code,
+                        severity="warning", action="note", field="municipality_name")
+        rows.append(first)
+    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=gdf.crs)
+
+
+# --- the named readers --------------------------------------------------------------
+def read_bridges(path, *, layer=None, field_map=None, crs=None, report=None, source_crs=None,
+                 settings=None, progress=None):
+    """Bridge inventory (points or lines) in canonical columns; OSM PBF: the bridge ways
+    (``osm_bridges_from_roads``).  See ``read_layer``."""
+    if file_format(path) == "pbf":
+        from .osm import osm_bridges_from_roads
+        roads = read_roads(path, crs=crs, report=report, progress=progress)
+        return osm_bridges_from_roads(roads)
+    return read_layer(path, "bridges", layer=layer, field_map=field_map, crs=crs, report=report,
+                      source_crs=source_crs, settings=settings, progress=progress)
+
+
+def read_roads(path, *, layer=None, field_map=None, crs=None, report=None, source_crs=None,
+               settings=None, progress=None, with_bridges: bool = False):
+    """Road lines in canonical columns, from a vector file or an OSM PBF.
+
+    With ``with_bridges=True`` returns ``(roads, bridges)`` where bridges is
+    ``osm_bridges_from_roads(roads)`` (one row per bridge way / bridge segment).
+    OSM roads are split at shared nodes (see ``gunmane_geo.io.osm``).
+    """
+    from .osm import osm_bridges_from_roads, read_osm_roads
+    report = report if report is not None else LoadReport()
+    if file_format(path) == "pbf":
+        from .sources import check_exists
+        check_exists(path)
+        roads, n_ways, n_used = read_osm_roads(path, report, progress=progress)
+        report.add_layer(path, "roads", read=n_ways, kept=n_used, features=len(roads))
+        if len(roads) == 0:
+            raise InputError("the OSM file has no usable highway=* ways", source=path)
+        if crs is not None:
+            roads = roads.to_crs(crs)
+    else:
+        roads = read_layer(path, "roads", layer=layer, field_map=field_map, crs=crs,
+                           report=report, source_crs=source_crs, settings=settings,
+                           progress=progress)
+    if with_bridges:
+        return roads, osm_bridges_from_roads(roads)
+    return roads
+
+
+def read_municipalities(path, *, layer=None, field_map=None, crs=None, report=None,
+                        source_crs=None, settings=None, progress=None):
+    """Municipal boundaries, one MultiPolygon per municipality_code (N03 detected:
+    rows without code are reported and skipped).  See ``read_layer``."""
+    return read_layer(path, "municipalities", layer=layer, field_map=field_map, crs=crs,
+                      report=report, source_crs=source_crs, settings=settings, progress=progress)
+
+
+def read_population(path, *, layer=None, field_map=None, crs=None, report=None, source_crs=None,
+                    settings=None, progress=None):
+    """Population: a raster path -> ``PopulationRaster`` (persons per cell, read on use);
+    polygons/points/mesh-code CSV -> GeoDataFrame with ``population``."""
+    from ..region import PopulationRaster
+    if file_format(path) == "raster":
+        import rasterio
+        from .sources import check_exists
+        check_exists(path)
+        try:
+            with rasterio.open(path) as src:
+                raster_crs = src.crs
+                shape = (src.height, src.width)
+        except rasterio.errors.RasterioIOError as exc:
+            raise InputError(f"cannot open the raster ({exc})", source=path) from None
+        if raster_crs is None:
+            if source_crs is None:
+                raise InputError("the raster has no CRS; set it (gdal_edit.py -a_srs EPSG:...) "
+                                 "or give source_crs", source=path)
+            raster_crs = source_crs
+        report = report if report is not None else LoadReport()
+        report.add(path, "population", f"population raster {shape[1]} x {shape[0]} cells, "
+                   f"CRS {raster_crs}", severity="info")
+        report.add_layer(path, "population", read=1, kept=1, features=1)
+        crs_text = raster_crs.to_string() if hasattr(raster_crs, "to_string") else str(raster_crs)
+        return PopulationRaster(path=Path(path), crs=crs_text)
+    return read_layer(path, "population", layer=layer, field_map=field_map, crs=crs,
+                      report=report, source_crs=source_crs, settings=settings, progress=progress)

@@ -1,0 +1,387 @@
+"""Reading raw tables from files: vector files (pyogrio), CSV (encoding detected),
+coordinates in CSV, JIS mesh codes.  No canonical mapping happens here."""
+from __future__ import annotations
+
+import io as _io
+import math
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..crs import in_japan
+from ..errors import InputError
+
+VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".fgb", ".zip", ".gml", ".kml", ".sqlite"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+RASTER_SUFFIXES = {".tif", ".tiff", ".asc", ".img", ".vrt", ".nc"}
+PBF_SUFFIXES = (".osm.pbf", ".pbf")
+LATLON_CRS = "EPSG:6668"   # JGD2011 geographic: the default for 緯度/経度 columns
+
+
+def file_format(path) -> str:
+    """``'vector' | 'csv' | 'pbf' | 'raster'`` from the file name."""
+    name = str(path).lower()
+    if name.endswith(PBF_SUFFIXES):
+        return "pbf"
+    suffix = Path(name).suffix
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in RASTER_SUFFIXES:
+        return "raster"
+    if suffix in VECTOR_SUFFIXES:
+        return "vector"
+    raise InputError(f"unknown file type '{suffix}'; use GeoPackage (.gpkg), Shapefile (.shp), "
+                     "GeoJSON, FlatGeobuf (.fgb), CSV, OSM PBF (.osm.pbf) or a GeoTIFF raster",
+                     source=path)
+
+
+def check_exists(path) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found; check the path (relative paths are relative to the "
+                         "run.toml file or the current folder)", source=path)
+    return path
+
+
+# --- vector files ------------------------------------------------------------
+def choose_layer(path, kind: str, layer=None) -> str | None:
+    """The layer to read: ``layer`` if given (checked), the one named like ``kind``,
+    or the only layer; else ``InputError`` listing the layers."""
+    import pyogrio
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio.errors.DataSourceError and GDAL errors
+        raise InputError(f"cannot open as a vector file ({exc}); is it damaged or of another "
+                         "format?", source=path) from None
+    if layer is not None:
+        if str(layer) not in layers:
+            raise InputError(f"layer '{layer}' not found; layers are: {', '.join(layers)}",
+                             source=path)
+        return str(layer)
+    if len(layers) <= 1:
+        return layers[0] if layers else None
+    for name in layers:
+        if name.lower() == kind.lower():
+            return name
+    raise InputError(f"the file has {len(layers)} layers ({', '.join(layers)}); say which one "
+                     f"holds the {kind} (layer=... / layer = \"...\" in run.toml)", source=path)
+
+
+def read_vector(path, kind: str, layer=None, source_crs=None):
+    """Read a vector layer with pyogrio; returns (GeoDataFrame, layer name, note or None).
+
+    Shapefiles without a ``.cpg`` file are read as UTF-8 and, when that fails, as CP932.
+    A layer without a CRS raises ``InputError`` unless ``source_crs`` is given.
+    """
+    import pyogrio
+    path = check_exists(path)
+    layer_name = choose_layer(path, kind, layer)
+    kwargs = {"layer": layer_name} if layer_name is not None else {}
+    note = None
+    if path.suffix.lower() == ".shp" and not any(
+            path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+        try:
+            gdf = pyogrio.read_dataframe(path, encoding="utf-8", **kwargs)
+            if any(isinstance(v, str) and "\ufffd" in v
+                   for c in gdf.columns if gdf[c].dtype == object for v in gdf[c].values):
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "replacement character")
+        except (UnicodeDecodeError, Exception) as exc:  # noqa: B014 - GDAL raises its own
+            if not isinstance(exc, UnicodeDecodeError) and "codec" not in str(exc).lower() \
+                    and "decode" not in str(exc).lower():
+                raise InputError(f"cannot read: {exc}", source=path) from None
+            gdf = pyogrio.read_dataframe(path, encoding="cp932", **kwargs)
+            note = "no .cpg file: attributes read as CP932 (Shift_JIS)"
+    else:
+        try:
+            gdf = pyogrio.read_dataframe(path, **kwargs)
+        except Exception as exc:
+            raise InputError(f"cannot read: {exc}", source=path) from None
+    if gdf.crs is None and "geometry" in gdf.columns and gdf.geometry.notna().any():
+        if source_crs is None:
+            raise InputError(
+                "the layer has no coordinate reference system (CRS), so distances cannot be "
+                "measured; fix: set the layer's CRS in QGIS (レイヤのCRSを設定) and save it, add "
+                "the missing .prj of a Shapefile, or name it (source_crs = \"EPSG:6673\" in "
+                "run.toml's input table, or source_crs=... in Python)", source=path)
+        gdf = gdf.set_crs(source_crs)
+    return gdf, layer_name, note
+
+
+# --- CSV -----------------------------------------------------------------------
+def read_csv_table(path):
+    """Read a CSV as text columns; returns (DataFrame of str, encoding).
+
+    Encoding: UTF-8 (with or without BOM) when the bytes decode as UTF-8, else CP932
+    (Shift_JIS, as Excel in Japan writes).  Delimiter: comma, tab or semicolon,
+    whichever the header line has most of.
+    """
+    path = check_exists(path)
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError("the CSV is neither UTF-8 nor CP932 (Shift_JIS); save it as "
+                         "'CSV UTF-8' from Excel", source=path)
+    if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8"
+    first = text.splitlines()[0] if text.strip() else ""
+    delim = max((",", "\t", ";"), key=first.count)
+    try:
+        df = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, sep=delim,
+                         skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise InputError("the CSV file is empty (no header line)", source=path) from None
+    except pd.errors.ParserError as exc:
+        raise InputError(f"cannot parse the CSV ({exc}); check quoting and the number of "
+                         "columns on that line", source=path) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    unnamed = [c for c in df.columns if c.startswith("Unnamed:")]
+    if unnamed and all((df[c] == "").all() for c in unnamed):
+        df = df.drop(columns=unnamed)   # trailing commas in Excel exports
+    return df, encoding
+
+
+def find_column(columns, aliases):
+    """First column whose normalised name equals a normalised alias (alias order)."""
+    normalized = {}
+    for col in columns:
+        normalized.setdefault(schema.normalize_column_name(col), col)
+    for alias in aliases:
+        col = normalized.get(schema.normalize_column_name(alias))
+        if col is not None:
+            return col
+    return None
+
+
+_DMS_RE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*[度°d]\s*(?:(\d+(?:\.\d+)?)\s*[分'′m])?\s*"
+                     r"(?:(\d+(?:\.\d+)?)\s*(?:秒|\"|″|''|s))?\s*([NSEW北南東西])?$", re.IGNORECASE)
+
+
+def parse_degrees(value) -> float | None:
+    """Decimal degrees from ``"135.12"``, ``"135度7分12.3秒"`` or ``"34°41'12\\"N"``;
+    blank gives None; anything else raises ``ValueError``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return None if math.isnan(value) else float(value)
+    text = schema._norm_value(value)
+    if text is None:
+        return None
+    text = re.sub(r"^(北緯|南緯|東経|西経)", lambda m: {"北緯": "", "東経": "", "南緯": "-",
+                                                   "西経": "-"}[m.group(1)], text)
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        pass
+    m = _DMS_RE.match(text.replace(" ", ""))
+    if not m:
+        raise ValueError(f"'{value}' is not a coordinate in degrees")
+    deg = float(m.group(1))
+    val = abs(deg) + float(m.group(2) or 0) / 60 + float(m.group(3) or 0) / 3600
+    if deg < 0 or (m.group(4) or "").upper() in ("S", "W", "南", "西"):
+        val = -val
+    return val
+
+
+def coordinate_columns(columns):
+    """('lonlat', lon, lat) | ('xy', x, y) | ('wkt', col) | None for a table's columns."""
+    lat, lon = find_column(columns, schema.LAT_ALIASES), find_column(columns, schema.LON_ALIASES)
+    if lat and lon:
+        return ("lonlat", lon, lat)
+    x, y = find_column(columns, schema.X_ALIASES), find_column(columns, schema.Y_ALIASES)
+    if x and y:
+        return ("xy", x, y)
+    wkt = find_column(columns, schema.WKT_ALIASES)
+    if wkt:
+        return ("wkt", wkt)
+    return None
+
+
+def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
+    """GeoDataFrame from a table with coordinate columns; bad rows skipped and reported.
+
+    lon/lat rows (CRS ``source_crs`` or JGD2011 EPSG:6668): empty or unparseable ->
+    skipped; outside Japan but inside it when swapped -> swapped back (reported
+    ``repaired``); outside Japan otherwise -> skipped (when ``check_japan``).
+    x/y rows need ``source_crs``.  WKT rows are parsed with shapely.
+    """
+    import geopandas as gpd
+    import shapely
+    from .canonical import _fid
+    keep, geoms = [], []
+    idxs = list(df.index)
+    mode = coords[0]
+    if mode == "xy" and source_crs is None:
+        raise ctx.error(f"coordinates in columns '{coords[1]}'/'{coords[2]}' need their CRS: "
+                        "give source_crs (e.g. \"EPSG:6673\") in run.toml's input table or in "
+                        "Python, or use 緯度/経度 columns")
+    for idx in idxs:
+        row_no = df.at[idx, "source_row"]
+        fid = _fid(df, kind, idx)
+        if mode == "wkt":
+            text = df.at[idx, coords[1]]
+            try:
+                geom = shapely.from_wkt(text) if isinstance(text, str) and text.strip() else None
+            except Exception:
+                geom = None
+                ctx.add(f"'{str(text)[:40]}' in column '{coords[1]}' is not WKT: skipped",
+                        row=row_no, feature_id=fid, severity="error", action="skipped",
+                        field=coords[1])
+                continue
+            if geom is None:
+                ctx.add(f"column '{coords[1]}' is empty: no location, skipped", row=row_no,
+                        feature_id=fid, severity="error", action="skipped", field=coords[1])
+                continue
+            keep.append(idx)
+            geoms.append(geom)
+            continue
+        a_col, b_col = coords[1], coords[2]
+        try:
+            if mode == "xy":
+                a = schema.parse_number(df.at[idx, a_col])
+                b = schema.parse_number(df.at[idx, b_col])
+            else:
+                a, b = parse_degrees(df.at[idx, a_col]), parse_degrees(df.at[idx, b_col])
+        except ValueError as exc:
+            ctx.add(f"{exc}: no usable location, skipped", row=row_no, feature_id=fid,
+                    severity="error", action="skipped", field=f"{a_col}/{b_col}")
+            continue
+        if a is None or b is None:
+            ctx.add(f"'{a_col}'/'{b_col}' empty: no location, skipped; fill in the coordinates",
+                    row=row_no, feature_id=fid, severity="error", action="skipped",
+                    field=f"{a_col}/{b_col}")
+            continue
+        if mode == "lonlat" and check_japan and source_crs is None and not in_japan(a, b):
+            if in_japan(b, a):
+                ctx.add(f"{b_col}={df.at[idx, b_col]} / {a_col}={df.at[idx, a_col]} look "
+                        "swapped (latitude and longitude exchanged): swapped back", row=row_no,
+                        feature_id=fid, severity="warning", action="repaired",
+                        field=f"{a_col}/{b_col}")
+                a, b = b, a
+            else:
+                ctx.add(f"{b_col}={df.at[idx, b_col]} / {a_col}={df.at[idx, a_col]} is outside "
+                        "Japan (longitude 122..154, latitude 20..46): skipped; check the sign, "
+                        "the degree/minute format and the columns", row=row_no, feature_id=fid,
+                        severity="error", action="skipped", field=f"{a_col}/{b_col}")
+                continue
+        keep.append(idx)
+        geoms.append(shapely.Point(a, b))
+    crs = source_crs if source_crs is not None else (LATLON_CRS if mode == "lonlat" else None)
+    if mode == "wkt" and crs is None:
+        raise ctx.error(f"WKT geometries in column '{coords[1]}' need their CRS: give source_crs")
+    out = gpd.GeoDataFrame(df.loc[keep].copy(), geometry=geoms, crs=crs)
+    drop = [c for c in coords[1:] if mode == "wkt"]
+    return out.drop(columns=drop)
+
+
+# --- JIS regional mesh codes (地域メッシュ) -----------------------------------------
+MESH_CODE_ALIASES = ("key_code", "mesh_code", "meshcode", "メッシュコード", "メッシュ", "mesh")
+
+
+def mesh_polygon(code) -> "shapely.Polygon":
+    """Polygon (lon/lat degrees, JGD2011) of a JIS X 0410 mesh code.
+
+    4 digits: 1st mesh (40' x 1 deg); 6: 2nd (5' x 7.5'); 8: 3rd, ~1 km (30" x 45");
+    9: 1/2 mesh, ~500 m; 10: 1/4 mesh, ~250 m; 11: 1/8 mesh, ~125 m.
+    """
+    import shapely
+    text = unicodedata.normalize("NFKC", str(code)).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text.isdigit() or len(text) not in (4, 6, 8, 9, 10, 11):
+        raise ValueError(f"'{code}' is not a JIS mesh code (4, 6, 8, 9, 10 or 11 digits)")
+    lat = int(text[0:2]) / 1.5
+    lon = int(text[2:4]) + 100.0
+    dlat, dlon = 2.0 / 3.0, 1.0
+    if len(text) >= 6:
+        q, r = int(text[4]), int(text[5])
+        if q > 7 or r > 7:
+            raise ValueError(f"'{code}': 2nd mesh digits must be 0..7")
+        dlat, dlon = dlat / 8, dlon / 8
+        lat, lon = lat + q * dlat, lon + r * dlon
+    if len(text) >= 8:
+        dlat, dlon = dlat / 10, dlon / 10
+        lat, lon = lat + int(text[6]) * dlat, lon + int(text[7]) * dlon
+    for digit in text[8:]:
+        d = int(digit)
+        if d not in (1, 2, 3, 4):
+            raise ValueError(f"'{code}': sub-mesh digits must be 1..4")
+        dlat, dlon = dlat / 2, dlon / 2
+        lat += dlat if d in (3, 4) else 0.0
+        lon += dlon if d in (2, 4) else 0.0
+    return shapely.box(lon, lat, lon + dlon, lat + dlat)
+
+
+def mesh_table_to_polygons(df, column, ctx, kind):
+    """GeoDataFrame of mesh polygons (EPSG:6668) from a mesh-code column; bad codes skipped."""
+    import geopandas as gpd
+    from .canonical import _fid
+    keep, geoms = [], []
+    for idx in df.index:
+        try:
+            geoms.append(mesh_polygon(df.at[idx, column]))
+            keep.append(idx)
+        except ValueError as exc:
+            ctx.add(f"{exc}: skipped", row=df.at[idx, "source_row"], feature_id=_fid(df, kind, idx),
+                    severity="error", action="skipped", field=column)
+    return gpd.GeoDataFrame(df.loc[keep].copy(), geometry=geoms, crs=LATLON_CRS)
+
+
+# --- guessing the kind of a file ----------------------------------------------------
+_KIND_WORDS = (
+    ("municipalities", ("n03", "municipal", "行政区域", "市町村界", "市区町村", "boundary", "admin")),
+    ("bridges", ("bridge", "橋")),
+    ("roads", ("road", "道路", "osm", "highway", "street")),
+    ("facilities", ("facilit", "施設", "hospital", "school", "病院", "学校")),
+    ("staff", ("staff", "職員", "engineer")),
+    ("population", ("pop", "人口", "mesh", "メッシュ")),
+    ("rivers", ("river", "河川")),
+    ("railways", ("rail", "鉄道")),
+    ("other_assets", ("asset", "台帳", "公共施設")),
+)
+
+
+def guess_kind(path, columns=None) -> str | None:
+    """Layer kind from the file name, else from its columns; None when unsure."""
+    path = Path(path)
+    fmt = file_format(path)
+    if fmt == "pbf":
+        return "roads"
+    if fmt == "raster":
+        return "population"
+    if columns is not None:
+        norm = {schema.normalize_column_name(c) for c in columns}
+        if "n03007" in norm:
+            return "municipalities"
+    name = path.name.lower()
+    for kind, words in _KIND_WORDS:
+        if any(w in name for w in words):
+            return kind
+    if columns is not None:
+        from .canonical import resolve_columns
+        best, best_score = None, 0
+        for kind in schema.ALIASES:
+            mapping = resolve_columns(columns, kind)
+            required = schema.REQUIRED.get(kind, ())
+            if required and not all(r in mapping.values() for r in required):
+                continue
+            score = sum(1 for v in mapping.values() if v not in ("name", "municipality_code"))
+            if score > best_score:
+                best, best_score = kind, score
+        return best
+    return None
+
+
+def blank_array(values) -> np.ndarray:
+    return np.array([v is None or (isinstance(v, float) and math.isnan(v)) or
+                     (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
+
+
+__all__ = ["file_format", "read_vector", "read_csv_table", "points_from_table", "mesh_polygon",
+           "guess_kind", "parse_degrees", "coordinate_columns"]
