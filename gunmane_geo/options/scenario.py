@@ -46,13 +46,15 @@ class RoadGraph:
     length_m, time_min, width_m : float arrays per edge (width NaN when unknown)
     road_class : object array per edge
     edge_bridge : object array, bridge_id of the edge or None
+    edge_bridges : dict edge position -> set of bridge_ids (bridges sharing an edge)
     bridge_edges : dict bridge_id -> int array of edge positions
     bridge_ends : dict bridge_id -> (node, node), the two ends of the bridge's chain
     node_population, node_facilities : per node
     """
 
     def __init__(self, n_nodes, u, v, length_m, time_min, edge_bridge, *, width_m=None,
-                 road_class=None, node_population=None, node_facilities=None, node_xy=None):
+                 road_class=None, node_population=None, node_facilities=None, node_xy=None,
+                 extra_bridge_edges=None):
         self.n_nodes = int(n_nodes)
         self.u = np.asarray(u, dtype=np.int64)
         self.v = np.asarray(v, dtype=np.int64)
@@ -71,9 +73,16 @@ class RoadGraph:
                                 else np.nan_to_num(np.asarray(node_facilities, dtype=float)).astype(np.int64))
         self.node_xy = node_xy
         self.bridge_edges: dict[str, np.ndarray] = {}
+        self.edge_bridges: dict[int, set] = {}
         for pos, bid in enumerate(self.edge_bridge):
             if bid is not None:
                 self.bridge_edges.setdefault(bid, []).append(pos)
+                self.edge_bridges.setdefault(pos, set()).add(bid)
+        for bid, pos in (extra_bridge_edges or {}).items():
+            bid, pos = str(bid), int(pos)
+            if bid not in self.bridge_edges and 0 <= pos < n_e:
+                self.bridge_edges[bid] = [pos]
+                self.edge_bridges.setdefault(pos, set()).add(bid)
         self.bridge_edges = {b: np.asarray(e, dtype=np.int64) for b, e in self.bridge_edges.items()}
         self.bridge_ends = {b: self._chain_ends(e) for b, e in self.bridge_edges.items()}
         self.bridge_length_m = {b: float(self.length_m[e].sum()) for b, e in self.bridge_edges.items()}
@@ -134,7 +143,14 @@ class RoadGraph:
                 xy = np.column_stack([nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()])
             except Exception:  # noqa: BLE001 - not points: no coordinates needed
                 xy = None
-        return cls(len(nodes), u, v, length, time, bridge,
+        # bridges matched to an edge that carries another bridge's id (attach_bridges
+        # reports them as sharing the edge) are mapped through the match table
+        extra = {}
+        matches = getattr(network, "bridges", None)
+        if matches is not None and {"bridge_id", "edge_id", "matched"} <= set(matches.columns):
+            m = matches[matches["matched"].astype(bool) & (matches["edge_id"] >= 0)]
+            extra = dict(zip(m["bridge_id"].astype(str), m["edge_id"].astype(int)))
+        return cls(len(nodes), u, v, length, time, bridge, extra_bridge_edges=extra,
                    width_m=edges["width_m"] if "width_m" in edges.columns else None,
                    road_class=edges["road_class"].to_numpy(object) if "road_class" in edges.columns else None,
                    node_population=pop, node_facilities=fac, node_xy=xy)
@@ -257,7 +273,10 @@ class RoadGraph:
 
     def bridges_on_path(self, path_edges) -> set[str]:
         """Bridge ids carried by the given edge positions."""
-        return {self.edge_bridge[e] for e in path_edges if self.edge_bridge[e] is not None}
+        out = set()
+        for e in path_edges:
+            out |= self.edge_bridges.get(int(e), set())
+        return out
 
 
 def _missing(value) -> bool:

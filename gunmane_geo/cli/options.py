@@ -1,0 +1,128 @@
+"""``gunmane options`` and ``gunmane plan``: consolidation/removal options and plans."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+from ..settings import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+LAYER_FLAGS = ("roads", "bridges", "population", "facilities", "rivers")
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "options", help="options per bridge (keep, 単純撤去, 撤去＋迂回路整備, ダウンサイジング) and 集約 sets",
+        description="Cost, guard and explain every option for every bridge and the candidate "
+                    "consolidation sets; writes bridge_options and consolidation_sets layers "
+                    "(costs are ILLUSTRATIVE defaults unless your --config sets [costs]).")
+    _common(p)
+    p.set_defaults(func=run_options_command, with_plan=False)
+    q = subparsers.add_parser(
+        "plan", help="a consolidation/removal plan under a budget or saving target, and its cost curve",
+        description="Choose options across bridges respecting the guards, re-measuring the whole set "
+                    "of removals on the network at each step; writes the options layers plus plan, "
+                    "cost_curve and plan_summary.")
+    _common(q)
+    q.add_argument("--budget-yen", type=float,
+                   help="life-cycle cost (present value, yen) the bridge stock may use over the horizon")
+    q.add_argument("--target-saving-pct", type=float,
+                   help="cut the baseline life-cycle cost by this percentage, e.g. 20")
+    q.set_defaults(func=run_options_command, with_plan=True)
+
+
+def _common(p):
+    p.add_argument("--roads", help="road lines (Shapefile/GeoPackage/GeoJSON or OSM PBF)")
+    p.add_argument("--bridges", help="bridge inventory (points/lines or CSV with 緯度/経度)")
+    p.add_argument("--population", help="population grid (raster or polygons/points with population)")
+    p.add_argument("--facilities", help="facilities (hospital, school, office, fire_station)")
+    p.add_argument("--rivers", help="river lines/polygons (help matching bridges to roads)")
+    p.add_argument("--config", help="run.toml: settings tables ([costs], [guards], ...) and "
+                                    "optionally [inputs]; command-line layers win")
+    p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
+    p.add_argument("--csv", help="also write each layer as CSV (UTF-8 with BOM) into this folder")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def _inputs_and_settings(args):
+    inputs, settings = {}, Settings()
+    if args.config:
+        path = Path(args.config)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise InputError("configuration file not found", source=path) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"not valid TOML: {exc}", source=path) from None
+        if "inputs" in data:
+            from ..io.loader import load_run_config
+            inputs, settings = load_run_config(path)
+        else:
+            settings = Settings.from_toml(path)
+    for kind in LAYER_FLAGS:
+        value = getattr(args, kind, None)
+        if value:
+            inputs[kind] = value
+    for kind in ("roads", "bridges"):
+        if kind not in inputs:
+            raise InputError(f"no {kind} given: add --{kind} PATH or [inputs] {kind} = \"...\" "
+                             "in the --config file", source="command line")
+    return inputs, settings
+
+
+def _progress(args):
+    if args.quiet:
+        return None
+    state = {"last": -1}
+
+    def cb(fraction, message=""):
+        pct = int(fraction * 100)
+        if pct // 5 != state["last"] // 5:
+            state["last"] = pct
+            print(f"[{pct:3d}%] {message}", file=sys.stderr)
+        return False
+    return cb
+
+
+def run_options_command(args) -> int:
+    from ..io.loader import load_region
+    from ..options.output import write_outputs
+    from ..options.pipeline import run_options
+
+    if not str(args.out).lower().endswith(".gpkg"):
+        raise InputError("--out must be a GeoPackage file name ending in .gpkg", source="command line")
+    with_plan = bool(args.with_plan)
+    share = None
+    if with_plan and args.target_saving_pct is not None:
+        if not 0 < args.target_saving_pct < 100:
+            raise InputError("--target-saving-pct must be between 0 and 100, e.g. 20",
+                             source="command line")
+        share = args.target_saving_pct / 100.0
+    inputs, settings = _inputs_and_settings(args)
+    progress = _progress(args)
+    region = load_region(inputs, settings, progress=None)
+    layers = run_options(region, settings, plan=with_plan,
+                         budget_yen=getattr(args, "budget_yen", None) if with_plan else None,
+                         target_saving_share=share, progress=progress)
+    written = write_outputs(layers, args.out, args.csv, settings=settings, report=region.report)
+    if not args.quiet:
+        opts = layers["bridge_options"]
+        n_b = opts["bridge_id"].nunique()
+        n_rec = int((opts["recommended"] & (opts["option"] != "keep")).sum())
+        print(f"{n_b} bridges, {n_rec} with a recommended removal-type option; "
+              f"{layers['consolidation_sets']['set_id'].nunique()} consolidation sets", file=sys.stderr)
+        if with_plan:
+            s = layers["plan"].attrs["summary"]
+            print(f"plan: {s['n_bridges_removed']} bridges lose vehicle traffic, life-cycle cost "
+                  f"{s['baseline_lcc_yen']:,} -> {s['plan_lcc_yen']:,} yen "
+                  f"({s['saving_share']:.1%} saved); target reached: {s['target_reached']}",
+                  file=sys.stderr)
+        print("costs are ILLUSTRATIVE defaults unless your config sets [costs]; wrote "
+              + ", ".join(str(p) for p in written), file=sys.stderr)
+    return 0

@@ -1,0 +1,70 @@
+"""`gunmane options` / `gunmane plan` end to end on the hand-worked river, through the real
+loaders and network builder; outputs: GeoPackage layers with geometry and BOM CSVs."""
+from __future__ import annotations
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from shapely.geometry import LineString, Point
+
+from gunmane_geo.cli import main
+
+from options_toy import CRS, NODES, POP, ROADS, toy_bridges
+
+
+@pytest.fixture()
+def toy_files(tmp_path):
+    rows = []
+    for i, (a, b, bid, cls, w) in enumerate(ROADS, start=1):
+        rows.append({"road_id": f"R{i}", "road_class": cls, "width_m": w,
+                     "is_bridge": bid is not None, "bridge_id": bid,
+                     "geometry": LineString([NODES[a], NODES[b]])})
+    roads = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    roads.to_file(tmp_path / "roads.gpkg", driver="GPKG")
+    bridges = toy_bridges(emergency_route={"C"})
+    bridges["geometry"] = bridges.geometry.interpolate(0.5, normalized=True)   # inventory points
+    bridges.to_file(tmp_path / "bridges.gpkg", driver="GPKG")
+    pop = gpd.GeoDataFrame({"population": [float(v) for v in POP.values()]},
+                           geometry=[Point(NODES[n]) for n in POP], crs=CRS)
+    pop.to_file(tmp_path / "population.gpkg", driver="GPKG")
+    fac = gpd.GeoDataFrame({"facility_id": ["F1"], "name": ["島の学校"], "facility_type": ["school"]},
+                           geometry=[Point(NODES["i0"])], crs=CRS)
+    fac.to_file(tmp_path / "facilities.gpkg", driver="GPKG")
+    (tmp_path / "run.toml").write_text("[costs]\nbase_year = 2025\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_plan_command_writes_layers_and_bom_csv(toy_files):
+    d = toy_files
+    out = d / "out" / "plan.gpkg"
+    rc = main(["plan", "--roads", str(d / "roads.gpkg"), "--bridges", str(d / "bridges.gpkg"),
+               "--population", str(d / "population.gpkg"), "--facilities", str(d / "facilities.gpkg"),
+               "--config", str(d / "run.toml"), "--out", str(out), "--csv", str(d / "csv"),
+               "--target-saving-pct", "10", "--quiet"])
+    assert rc == 0
+    layers = set(pyogrio.list_layers(out)[:, 0])
+    assert {"bridge_options", "consolidation_sets", "plan", "cost_curve", "plan_summary",
+            "run_settings", "load_report"} <= layers
+    opts = gpd.read_file(out, layer="bridge_options")
+    assert len(opts) == 16 and opts.geometry.notna().all() and opts.crs.to_epsg() == 6673
+    plan = gpd.read_file(out, layer="plan").set_index("bridge_id")
+    assert plan.loc["D", "plan_option"] == "keep"          # the island keeps its bridge
+    assert (plan["plan_option"] != "keep").sum() == 1      # one of the parallel pair
+    assert plan.loc["A", "detour_in_plan_m"] == pytest.approx(600.0, abs=1.0)
+    d_opts = opts[(opts["bridge_id"] == "D") & (opts["option"] == "remove")].iloc[0]
+    assert d_opts["isolated_population"] == pytest.approx(50.0)
+    assert d_opts["isolated_facilities"] == 1
+    raw = (d / "csv" / "bridge_options.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")                 # UTF-8 BOM for Excel
+    assert "単純撤去".encode("utf-8") in raw
+    settings = gpd.read_file(out, layer="run_settings")
+    row = settings[(settings["section"] == "costs") & (settings["key"] == "base_year")]
+    assert row["value"].iloc[0] == "2025"
+    assert settings["note"].str.contains("ILLUSTRATIVE").all()
+
+
+def test_options_command_needs_roads(toy_files, capsys):
+    rc = main(["options", "--bridges", str(toy_files / "bridges.gpkg"), "--out",
+               str(toy_files / "o.gpkg"), "--quiet"])
+    assert rc == 1
+    assert "--roads" in capsys.readouterr().err
