@@ -44,6 +44,8 @@ class NetworkSettings:
         "national": 50.0, "prefectural": 40.0, "municipal": 30.0, "other": 20.0,
     })
     walking_speed_kmh: float = 4.8
+    default_bridge_length_m: float = 15.0   # bridge edge length when the inventory has no length_m
+    population_max_snap_m: float = 1000.0   # population/facilities farther from a node are reported
 
 
 @dataclass

@@ -1,0 +1,314 @@
+"""Compiled graph kernels (numba when installed, the same code in plain Python otherwise).
+
+All kernels work on CSR adjacency arrays:
+
+* ``indptr`` (n+1,), ``head`` (a,), ``arc_edge`` (a,): the arcs leaving node ``i`` are
+  ``head[indptr[i]:indptr[i+1]]``; ``arc_edge`` gives the edge id of each arc, so
+  weights are looked up per *edge* (``w[arc_edge[k]]``) and an edge is removed by
+  setting ``mask[edge] = True``.  Parallel edges are separate arcs.
+
+Work arrays are allocated by the caller (in Python) so that memory use is visible
+and so that repeated queries reuse them: a query touches only the nodes it reaches
+and resets only those, so its cost does not grow with the size of the graph.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+try:  # numba is optional: without it the kernels run as (slow) plain Python
+    from numba import njit
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - exercised only without numba
+    HAVE_NUMBA = False
+
+    def njit(*args, **kwargs):
+        if len(args) == 1 and callable(args[0]) and not kwargs:
+            return args[0]
+        return lambda f: f
+
+INF = np.inf
+
+
+# --- binary heap on parallel arrays (lazy deletion) -------------------------
+@njit(cache=True, nogil=True)
+def _heap_push(hk, hv, size, key, val):
+    i = size
+    hk[i] = key
+    hv[i] = val
+    while i > 0:
+        p = (i - 1) >> 1
+        if hk[p] <= hk[i]:
+            break
+        tk = hk[p]; hk[p] = hk[i]; hk[i] = tk
+        tv = hv[p]; hv[p] = hv[i]; hv[i] = tv
+        i = p
+    return size + 1
+
+
+@njit(cache=True, nogil=True)
+def _heap_pop(hk, hv, size):
+    """Remove the root; returns the new size (the root is read by the caller first)."""
+    size -= 1
+    hk[0] = hk[size]
+    hv[0] = hv[size]
+    i = 0
+    while True:
+        l = 2 * i + 1
+        if l >= size:
+            break
+        c = l
+        r = l + 1
+        if r < size and hk[r] < hk[l]:
+            c = r
+        if hk[i] <= hk[c]:
+            break
+        tk = hk[c]; hk[c] = hk[i]; hk[i] = tk
+        tv = hv[c]; hv[c] = hv[i]; hv[i] = tv
+        i = c
+    return size
+
+
+# --- point-to-point: bidirectional Dijkstra with early exit -----------------
+@njit(cache=True, nogil=True)
+def bidir_dijkstra(s, t, f_indptr, f_head, f_edge, b_indptr, b_head, b_edge, w, mask,
+                   distf, distb, touched_f, touched_b, hfk, hfv, hbk, hbv):
+    """Shortest s->t distance over edges with ``mask == False`` (``inf`` if none).
+
+    ``distf``/``distb`` must be all ``inf`` on entry and are all ``inf`` again on
+    exit.  Search stops when the two frontiers' smallest keys sum to at least the
+    best s-t distance found so far (the classic stopping rule; weights >= 0).
+    """
+    if s == t:
+        return 0.0
+    nf = 0
+    nb = 0
+    sf = 0
+    sb = 0
+    distf[s] = 0.0
+    touched_f[nf] = s; nf += 1
+    sf = _heap_push(hfk, hfv, sf, 0.0, s)
+    distb[t] = 0.0
+    touched_b[nb] = t; nb += 1
+    sb = _heap_push(hbk, hbv, sb, 0.0, t)
+    mu = INF
+    while sf > 0 and sb > 0:
+        if hfk[0] + hbk[0] >= mu:
+            break
+        if hfk[0] <= hbk[0]:
+            d = hfk[0]; x = hfv[0]
+            sf = _heap_pop(hfk, hfv, sf)
+            if d > distf[x]:
+                continue
+            for k in range(f_indptr[x], f_indptr[x + 1]):
+                e = f_edge[k]
+                if mask[e]:
+                    continue
+                y = f_head[k]
+                nd = d + w[e]
+                if nd < distf[y]:
+                    if distf[y] == INF:
+                        touched_f[nf] = y; nf += 1
+                    distf[y] = nd
+                    sf = _heap_push(hfk, hfv, sf, nd, y)
+                if distb[y] < INF:
+                    c = nd + distb[y]
+                    if c < mu:
+                        mu = c
+        else:
+            d = hbk[0]; x = hbv[0]
+            sb = _heap_pop(hbk, hbv, sb)
+            if d > distb[x]:
+                continue
+            for k in range(b_indptr[x], b_indptr[x + 1]):
+                e = b_edge[k]
+                if mask[e]:
+                    continue
+                y = b_head[k]
+                nd = d + w[e]
+                if nd < distb[y]:
+                    if distb[y] == INF:
+                        touched_b[nb] = y; nb += 1
+                    distb[y] = nd
+                    sb = _heap_push(hbk, hbv, sb, nd, y)
+                if distf[y] < INF:
+                    c = nd + distf[y]
+                    if c < mu:
+                        mu = c
+    for i in range(nf):
+        distf[touched_f[i]] = INF
+    for i in range(nb):
+        distb[touched_b[i]] = INF
+    return mu
+
+
+@njit(cache=True, nogil=True)
+def batch_avoiding(sources, targets, edges, f_indptr, f_head, f_edge, b_indptr, b_head,
+                   b_edge, w, mask, out, distf, distb, touched_f, touched_b, hfk, hfv, hbk, hbv):
+    """For each i: ``out[i]`` = shortest sources[i] -> targets[i] without edge ``edges[i]``.
+
+    ``edges[i] < 0`` means no extra edge is removed.  Edges already set in ``mask``
+    stay removed for every query.
+    """
+    for i in range(sources.shape[0]):
+        e = edges[i]
+        was = False
+        if e >= 0:
+            was = mask[e]
+            mask[e] = True
+        out[i] = bidir_dijkstra(sources[i], targets[i], f_indptr, f_head, f_edge, b_indptr,
+                                b_head, b_edge, w, mask, distf, distb, touched_f, touched_b,
+                                hfk, hfv, hbk, hbv)
+        if e >= 0:
+            mask[e] = was
+
+
+# --- one-to-all (multi-source) Dijkstra with predecessor edges ----------------
+@njit(cache=True, nogil=True)
+def multi_source_dijkstra(sources, indptr, head, arc_edge, w, mask, dist, pred_edge, origin,
+                          hk, hv):
+    """Dijkstra from all ``sources`` at once (distance 0 each).
+
+    Fills ``dist`` (inf where unreachable), ``pred_edge`` (the edge used to reach each
+    node, -1 for sources/unreached) and ``origin`` (the source each node is nearest to).
+    """
+    n = dist.shape[0]
+    for i in range(n):
+        dist[i] = INF
+        pred_edge[i] = -1
+        origin[i] = -1
+    size = 0
+    for i in range(sources.shape[0]):
+        s = sources[i]
+        if dist[s] > 0.0:
+            dist[s] = 0.0
+            origin[s] = s
+            size = _heap_push(hk, hv, size, 0.0, s)
+    while size > 0:
+        d = hk[0]; x = hv[0]
+        size = _heap_pop(hk, hv, size)
+        if d > dist[x]:
+            continue
+        for k in range(indptr[x], indptr[x + 1]):
+            e = arc_edge[k]
+            if mask[e]:
+                continue
+            y = head[k]
+            nd = d + w[e]
+            if nd < dist[y]:
+                dist[y] = nd
+                pred_edge[y] = e
+                origin[y] = origin[x]
+                size = _heap_push(hk, hv, size, nd, y)
+
+
+# --- 2-edge-connectivity in one pass: Tarjan's bridges with subtree sums -------
+@njit(cache=True, nogil=True)
+def tarjan_bridges(indptr, head, arc_edge, n_edges, node_values):
+    """Cut edges (graph bridges) of an undirected multigraph and subtree sums, in O(V+E).
+
+    Parameters
+    ----------
+    node_values : float64 (n, k)
+        Values summed over DFS subtrees (e.g. 1 per node, population, facility counts).
+
+    Returns
+    -------
+    comp : int64 (n,)   connected component of each node (numbered in DFS order)
+    pre : int64 (n,)    preorder number; component c holds a contiguous preorder range
+    size : int64 (n,)   number of nodes in the DFS subtree of each node
+    sub : float64 (n,k) subtree sums of ``node_values``
+    cut_child : int64 (n_edges,)  for a cut edge, its endpoint farther from the DFS root
+                (removing the edge separates exactly that node's subtree); -1 otherwise
+    comp_start : int64 (n_comp+1,) preorder start of each component
+
+    Parallel edges are handled by skipping only the *arc* of the tree edge used to
+    enter a node (by edge id), so two parallel edges are never bridges.
+    """
+    n = indptr.shape[0] - 1
+    k = node_values.shape[1]
+    pre = np.full(n, -1, np.int64)
+    low = np.zeros(n, np.int64)
+    size = np.ones(n, np.int64)
+    comp = np.full(n, -1, np.int64)
+    sub = node_values.copy()
+    cut_child = np.full(n_edges, -1, np.int64)
+    parent_edge = np.full(n, -1, np.int64)
+    parent = np.full(n, -1, np.int64)
+    next_arc = np.zeros(n, np.int64)
+    stack = np.empty(n, np.int64)
+    comp_start = np.empty(n + 1, np.int64)
+    counter = 0
+    n_comp = 0
+    for r in range(n):
+        if pre[r] >= 0:
+            continue
+        comp_start[n_comp] = counter
+        top = 0
+        stack[0] = r
+        pre[r] = counter; low[r] = counter; counter += 1
+        comp[r] = n_comp
+        next_arc[r] = indptr[r]
+        while top >= 0:
+            x = stack[top]
+            if next_arc[x] < indptr[x + 1]:
+                a = next_arc[x]
+                next_arc[x] = a + 1
+                e = arc_edge[a]
+                if e == parent_edge[x]:
+                    continue
+                y = head[a]
+                if pre[y] < 0:
+                    pre[y] = counter; low[y] = counter; counter += 1
+                    comp[y] = n_comp
+                    parent[y] = x
+                    parent_edge[y] = e
+                    next_arc[y] = indptr[y]
+                    top += 1
+                    stack[top] = y
+                else:
+                    if pre[y] < low[x]:
+                        low[x] = pre[y]
+            else:
+                top -= 1
+                p = parent[x]
+                if p >= 0:
+                    if low[x] < low[p]:
+                        low[p] = low[x]
+                    size[p] += size[x]
+                    for j in range(k):
+                        sub[p, j] += sub[x, j]
+                    if low[x] > pre[p]:
+                        cut_child[parent_edge[x]] = x
+        n_comp += 1
+    comp_start[n_comp] = counter
+    return comp, pre, size, sub, cut_child, comp_start[:n_comp + 1].copy()
+
+
+# --- connected components of a node subset with some edges removed -----------
+@njit(cache=True, nogil=True)
+def label_components(scope_nodes, indptr, head, arc_edge, mask, label, queue):
+    """Label the nodes in ``scope_nodes`` by connected component, ignoring masked edges.
+
+    ``label`` must be -1 for the scope nodes on entry; nodes outside the scope must
+    not be reachable from it (pass whole original components).  Returns the count.
+    """
+    n_lab = 0
+    for i in range(scope_nodes.shape[0]):
+        r = scope_nodes[i]
+        if label[r] >= 0:
+            continue
+        label[r] = n_lab
+        qh = 0
+        qt = 1
+        queue[0] = r
+        while qh < qt:
+            x = queue[qh]; qh += 1
+            for a in range(indptr[x], indptr[x + 1]):
+                if mask[arc_edge[a]]:
+                    continue
+                y = head[a]
+                if label[y] < 0:
+                    label[y] = n_lab
+                    queue[qt] = y; qt += 1
+        n_lab += 1
+    return n_lab

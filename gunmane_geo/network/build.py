@@ -1,0 +1,473 @@
+"""Building a routable graph from road lines (noding, snapping, optional crossing splits).
+
+Noding rule (see docs/criticality.md):
+
+* A line's two end points are always nodes.  End points connect to every line
+  that has a vertex (or, after snapping, a point) at exactly the same place.
+* An *interior* vertex shared by two lines is a node only when both lines are at
+  the same ``layer`` and neither is a bridge or a tunnel: an overpass never meets
+  the road below it (OSM ways meet only at shared nodes; a ledger's overpass may
+  share a vertex position by accident and is still not connected).
+* An interior vertex of a bridge or tunnel line is never a node, so a structure
+  stays one edge between its two ends.
+* Near misses: an end point closer than ``snap_tolerance_m`` to another line's end
+  point, vertex or segment (bridges/tunnels only at their end points) is moved there
+  and the move is reported (``action="repaired"``).
+* With ``split_at_crossings`` lines that cross without a shared vertex are split at
+  the crossing, only when both are at the same layer and neither is a bridge/tunnel.
+"""
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from ..errors import InputError, report_progress
+from ..io.load_report import LoadReport
+from ..schema import parse_flag
+from ..settings import Settings
+from .graph import EDGE_COLUMNS, Network, finish_nodes
+
+LAYER = "roads"
+
+
+# --- input checks and canonical attributes ------------------------------------
+def check_metric_frame(gdf, source, what) -> None:
+    """Raise InputError unless ``gdf`` is a GeoDataFrame in a projected metric CRS."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise InputError(f"{what} must be a GeoDataFrame, got {type(gdf).__name__}",
+                         source=source)
+    if gdf.crs is None:
+        raise InputError(f"{what} have no CRS; set it (e.g. EPSG:6677) or load them with "
+                         "gunmane_geo.io, which reprojects to the region's plane "
+                         "rectangular zone", source=source)
+    if not gdf.crs.is_projected:
+        raise InputError(f"{what} are in the geographic CRS {gdf.crs.to_string()}; "
+                         "distances need a projected metric CRS: reproject to the JGD2011 "
+                         "plane rectangular zone of the area (EPSG:6669..6687)", source=source)
+    unit = gdf.crs.axis_info[0].unit_name if gdf.crs.axis_info else "metre"
+    if unit not in ("metre", "meter", "m"):
+        raise InputError(f"{what}: CRS {gdf.crs.to_string()} is in {unit}, not metres; "
+                         "reproject to a metric CRS", source=source)
+
+
+def _flag_column(df: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in df.columns:
+        return np.zeros(len(df), bool)
+    col = df[name]
+    if col.dtype == bool:
+        return col.to_numpy()
+    return np.array([bool(parse_flag(v)) if not _isna(v) else False for v in col], bool)
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text_column(df, name, default=None) -> np.ndarray:
+    if name not in df.columns:
+        return np.full(len(df), default, dtype=object)
+    out = df[name].astype(object).to_numpy()
+    return np.array([default if _isna(v) or str(v).strip() == "" else str(v) for v in out],
+                    dtype=object)
+
+
+def _canonical_roads(roads, ns, report, source):
+    """Canonical attribute arrays per line after exploding multi-lines; bad rows reported."""
+    roads = roads.reset_index(drop=True)
+    row_no = np.arange(1, len(roads) + 1)
+    road_id = _text_column(roads, "road_id")
+    missing_id = np.array([r is None for r in road_id])
+    road_id[missing_id] = [f"row{r}" for r in row_no[missing_id]]
+    if len(set(road_id)) != len(road_id):
+        dup = pd.Series(road_id).duplicated(keep=False)
+        # keep working: duplicate ids are made unique by row number, and reported
+        for i in np.flatnonzero(dup.to_numpy()):
+            report.add(source, LAYER, f"duplicate road_id '{road_id[i]}': renamed to "
+                       f"'{road_id[i]}#row{row_no[i]}'", row=int(row_no[i]),
+                       feature_id=road_id[i], severity="warning", action="repaired",
+                       field="road_id")
+            road_id[i] = f"{road_id[i]}#row{row_no[i]}"
+
+    geoms = roads.geometry.to_numpy()
+    gtype = shapely.get_type_id(geoms)
+    ok = np.isin(gtype, [1, 5])  # LineString, MultiLineString
+    empty = shapely.is_empty(geoms) | pd.isna(geoms)
+    for i in np.flatnonzero(~ok | empty):
+        why = ("has no geometry" if empty[i] else
+               f"is a {shapely.get_type_id(geoms[i]) if geoms[i] is not None else 'None'} "
+               "geometry, not a line")
+        if not empty[i]:
+            why = f"has a {geoms[i].geom_type} geometry, not a (multi)line"
+        report.add(source, LAYER, f"road {why}: skipped; give line geometries",
+                   row=int(row_no[i]), feature_id=road_id[i], severity="warning",
+                   action="skipped", field="geometry")
+    keep = ok & ~empty
+    idx = np.flatnonzero(keep)
+    parts, part_of = shapely.get_parts(geoms[idx], return_index=True)
+    src = idx[part_of]                               # input row of each part
+    n_multi = np.bincount(part_of, minlength=len(idx))
+    for j in np.flatnonzero(n_multi > 1):
+        i = idx[j]
+        report.add(source, LAYER, f"multi-line split into {n_multi[j]} lines",
+                   row=int(row_no[i]), feature_id=road_id[i], severity="info",
+                   action="repaired", field="geometry")
+
+    road_class = _text_column(roads, "road_class", "other")
+    speeds = (pd.to_numeric(roads["speed_kmh"], errors="coerce").to_numpy(float)
+              if "speed_kmh" in roads.columns else np.full(len(roads), np.nan))
+    defaults = ns.default_speed_kmh
+    fallback = float(defaults.get("other", 20.0))
+    bad_class = sorted({c for c in road_class if c not in defaults})
+    if bad_class:
+        report.add(source, LAYER, f"road_class values without a default speed: {bad_class}; "
+                   f"their lines use the 'other' speed {fallback} km/h where speed_kmh is "
+                   "missing (set [network] default_speed_kmh)", severity="info", action="note",
+                   field="road_class")
+    default_speed = np.array([float(defaults.get(c, fallback)) for c in road_class])
+    need_default = ~(np.isfinite(speeds) & (speeds > 0))
+    if need_default.any():
+        counts = pd.Series(road_class[need_default]).value_counts().to_dict()
+        report.add(source, LAYER, f"{int(need_default.sum())} lines have no usable speed_kmh; "
+                   f"default speeds per road_class used (counts {counts})",
+                   severity="info", action="note", field="speed_kmh")
+    speed = np.where(need_default, default_speed, speeds)
+    layer = (pd.to_numeric(roads["layer"], errors="coerce").fillna(0).round().astype(int)
+             .to_numpy() if "layer" in roads.columns else np.zeros(len(roads), int))
+    attrs = pd.DataFrame({
+        "road_id": road_id, "road_class": road_class,
+        "route_name": _text_column(roads, "route_name"),
+        "speed_kmh": speed, "oneway": _flag_column(roads, "oneway"),
+        "is_bridge": _flag_column(roads, "is_bridge"),
+        "is_tunnel": _flag_column(roads, "is_tunnel"), "layer": layer,
+        "bridge_id": _text_column(roads, "bridge_id"),
+        "source_row": row_no,
+    })
+    return shapely.force_2d(parts), attrs.iloc[src].reset_index(drop=True)
+
+
+# --- vertex table helpers ------------------------------------------------------
+def _dedupe(line, key, xy):
+    """Drop consecutive duplicate coordinates within a line."""
+    same = np.zeros(len(line), bool)
+    same[1:] = (line[1:] == line[:-1]) & np.all(xy[1:] == xy[:-1], axis=1)
+    keep = ~same
+    return line[keep], key[keep], xy[keep]
+
+
+def _ends(line):
+    first = np.ones(len(line), bool)
+    first[1:] = line[1:] != line[:-1]
+    last = np.ones(len(line), bool)
+    last[:-1] = line[:-1] != line[1:]
+    return first, last
+
+
+def _group_coords(xy):
+    """Group identical coordinates; returns (group id per vertex, n groups)."""
+    view = np.ascontiguousarray(xy).view([("x", np.float64), ("y", np.float64)]).ravel()
+    _, inv = np.unique(view, return_inverse=True)
+    return inv.ravel(), int(inv.max()) + 1 if len(inv) else 0
+
+
+def _insert_points(base_line, base_key, base_xy, targets, points, lines_geom):
+    """Vertices to add so that each point lies on its target line.
+
+    ``base_*`` are the (sorted, never re-ordered) original vertex arrays.  Returns
+    ``(line, key, xy)`` of the new vertices (to append) and the coordinate actually used
+    for each point: an existing original vertex within 1e-9 m is reused instead.
+    The ``key`` places a new vertex between the original vertices of its segment, by
+    its fraction along the segment, so several inserts on one segment stay in order.
+    """
+    used = np.array(points, dtype=float).reshape(-1, 2)
+    new_line, new_key, new_xy = [], [], []
+    if len(targets) == 0:
+        return (np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 2))), used
+    starts = np.searchsorted(base_line, np.arange(int(base_line.max()) + 2))
+    d_along = shapely.line_locate_point(lines_geom[targets], shapely.points(used))
+    for j, (t, d) in enumerate(zip(targets, d_along)):
+        a, b = starts[t], starts[t + 1]
+        pts = base_xy[a:b]
+        seg = np.hypot(*np.diff(pts, axis=0).T)
+        cum = np.concatenate([[0.0], np.cumsum(seg)])
+        p = used[j]
+        dist_v = np.hypot(pts[:, 0] - p[0], pts[:, 1] - p[1])
+        near = int(np.argmin(dist_v))
+        if dist_v[near] <= 1e-9:
+            used[j] = pts[near]
+            continue
+        s = int(np.clip(np.searchsorted(cum, d) - 1, 0, len(seg) - 1))
+        frac = 0.5 if seg[s] == 0 else float(np.clip((d - cum[s]) / seg[s], 1e-6, 1 - 1e-6))
+        new_line.append(t)
+        new_key.append(base_key[a + s] + frac * (base_key[a + s + 1] - base_key[a + s]))
+        new_xy.append(p)
+    return ((np.array(new_line, np.int64), np.array(new_key, float),
+             np.array(new_xy, float).reshape(-1, 2)), used)
+
+
+# --- the builder -----------------------------------------------------------------
+def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
+                  report: LoadReport | None = None, source: str = "roads",
+                  progress=None) -> Network:
+    """Build a routable ``Network`` from road lines.
+
+    Parameters
+    ----------
+    roads : GeoDataFrame
+        Road lines with canonical columns (``gunmane_geo.schema.ROAD_FIELDS``; all
+        optional) in a projected metric CRS (metres).  ``oneway`` True means the
+        digitised direction only; ``layer`` is the vertical layer (0 at grade).
+    settings : Settings, optional
+        Uses ``settings.network``: ``snap_tolerance_m``, ``split_at_crossings``,
+        ``use_oneway`` and ``default_speed_kmh`` (per ``road_class``, km/h).
+    report : LoadReport, optional
+        Receives a row for every skipped line, snapped end point and assumption.
+    source : str
+        Name of the input used in report rows (e.g. the file path).
+    progress : callable, optional
+        ``progress(fraction, message)``; returning True cancels (``Cancelled``).
+
+    Returns
+    -------
+    Network
+        Nodes and edges in the CRS of ``roads``; edge ``length_m`` in metres and
+        ``time_min`` in minutes (``length_m / speed``).
+    """
+    settings = settings or Settings()
+    ns = settings.network
+    report = report if report is not None else LoadReport()
+    check_metric_frame(roads, source, "road lines")
+    tol = float(ns.snap_tolerance_m)
+    report_progress(progress, 0.0, "reading road lines")
+    geoms, attrs = _canonical_roads(roads, ns, report, source)
+
+    xy, line = shapely.get_coordinates(geoms, return_index=True)
+    line = line.astype(np.int64)
+    key = np.arange(len(line), dtype=float)
+    line, key, xy = _dedupe(line, key, xy)
+    n_lines = len(geoms)
+    nvert = np.bincount(line, minlength=n_lines)
+    structure = (attrs["is_bridge"].to_numpy() | attrs["is_tunnel"].to_numpy())
+    layer = attrs["layer"].to_numpy()
+
+    # --- snapping of end points (near misses) -----------------------------------
+    report_progress(progress, 0.15, "snapping end points")
+    snaps = []  # (line, end, distance, target description)
+    if tol > 0 and len(line):
+        first, last = _ends(line)
+        ends = np.flatnonzero(first | last)
+        # (a) end point <-> end point of another line: union clusters
+        tree = cKDTree(xy[ends])
+        pairs = tree.query_pairs(tol, output_type="ndarray")
+        if len(pairs):
+            pairs = pairs[line[ends[pairs[:, 0]]] != line[ends[pairs[:, 1]]]]
+        if len(pairs):
+            from scipy.sparse import coo_matrix
+            from scipy.sparse.csgraph import connected_components
+            m = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])),
+                           shape=(len(ends), len(ends)))
+            _, lab = connected_components(m, directed=False)
+            rep = np.full(lab.max() + 1, len(ends))
+            np.minimum.at(rep, lab, np.arange(len(ends)))
+            target = xy[ends[rep[lab]]]
+            moved = np.flatnonzero(np.any(xy[ends] != target, axis=1))
+            for j in moved:
+                v = ends[j]
+                d = float(np.hypot(*(xy[v] - target[j])))
+                snaps.append((line[v], v, d, f"end of road '{attrs.road_id.iat[line[ends[rep[lab[j]]]]]}'"))
+            xy[ends[moved]] = target[moved]
+        # dangling = end point whose position is held by no other vertex
+        grp, ng = _group_coords(xy)
+        cnt = np.bincount(grp, minlength=ng)
+        dangling = ends[cnt[grp[ends]] == 1]
+        # (b) end point -> interior vertex of another non-structure line
+        interior = np.flatnonzero(~(first | last) & ~structure[line])
+        if len(dangling) and len(interior):
+            vtree = cKDTree(xy[interior])
+            dist, nn = vtree.query(xy[dangling], k=4, distance_upper_bound=tol)
+            done = np.zeros(len(dangling), bool)
+            for kk in range(dist.shape[1]):
+                ok = np.isfinite(dist[:, kk]) & ~done
+                cand = np.where(ok, nn[:, kk], 0)
+                ok &= line[interior[cand]] != line[dangling]
+                for j in np.flatnonzero(ok):
+                    v, t = dangling[j], interior[nn[j, kk]]
+                    snaps.append((line[v], v, float(dist[j, kk]),
+                                  f"vertex of road '{attrs.road_id.iat[line[t]]}'"))
+                    xy[v] = xy[t]
+                done |= ok
+            dangling = dangling[~done]
+        # (c) end point -> segment of another non-structure line (T junction)
+        extra = []
+        cand_lines = np.flatnonzero(~structure)
+        if len(dangling) and len(cand_lines):
+            stree = shapely.STRtree(geoms[cand_lines])
+            pts = shapely.points(xy[dangling])
+            pi, li = stree.query(pts, predicate="dwithin", distance=tol)
+            li = cand_lines[li]
+            keep = li != line[dangling[pi]]
+            pi, li = pi[keep], li[keep]
+            if len(pi):
+                d = shapely.distance(pts[pi], geoms[li])
+                order = np.lexsort((d, pi))
+                pi, li, d = pi[order], li[order], d[order]
+                firstp = np.ones(len(pi), bool)
+                firstp[1:] = pi[1:] != pi[:-1]
+                pi, li, d = pi[firstp], li[firstp], d[firstp]
+                proj = shapely.get_coordinates(shapely.line_interpolate_point(
+                    geoms[li], shapely.line_locate_point(geoms[li], pts[pi])))
+                added, used = _insert_points(line, key, xy, li, proj, geoms)
+                extra.append(added)
+                for j in range(len(pi)):
+                    v = dangling[pi[j]]
+                    snaps.append((line[v], v, float(d[j]),
+                                  f"line of road '{attrs.road_id.iat[li[j]]}'"))
+                    xy[v] = used[j]
+        for ln, v, d, what in snaps:
+            report.add(source, LAYER, f"end point moved {d:.3f} m onto the {what} "
+                       f"(snap_tolerance_m = {tol})", row=int(attrs.source_row.iat[ln]),
+                       feature_id=attrs.road_id.iat[ln], severity="info", action="repaired",
+                       field="geometry")
+        if snaps:
+            report.add(source, LAYER, f"{len(snaps)} end points snapped to a road within "
+                       f"{tol} m (near misses)", severity="info", action="note", field="geometry")
+    else:
+        extra = []
+
+    # --- optional splitting where same-layer ordinary roads cross -----------------
+    if ns.split_at_crossings and n_lines:
+        report_progress(progress, 0.3, "splitting at crossings")
+        plain = np.flatnonzero(~structure)
+        tree = shapely.STRtree(geoms[plain])
+        a, b = tree.query(geoms[plain], predicate="intersects")
+        a, b = plain[a], plain[b]
+        keep = (a < b) & (layer[a] == layer[b])
+        a, b = a[keep], b[keep]
+        n_split = 0
+        if len(a):
+            inter = shapely.intersection(geoms[a], geoms[b])
+            parts, which = shapely.get_parts(inter, return_index=True)
+            is_pt = shapely.get_type_id(parts) == 0
+            parts, which = parts[is_pt], which[is_pt]
+            if len(parts):
+                pxy = shapely.get_coordinates(parts)
+                la, lb = a[which], b[which]
+                # a crossing at an existing vertex of either line reuses that vertex
+                _, used_a = _insert_points(line, key, xy, la, pxy, geoms)
+                added_b, used_b = _insert_points(line, key, xy, lb, used_a, geoms)
+                added_a, _ = _insert_points(line, key, xy, la, used_b, geoms)
+                extra.extend([added_a, added_b])
+                n_split = len(parts)
+        report.add(source, LAYER, f"split_at_crossings: {n_split} crossings of same-layer "
+                   "roads (bridges and tunnels excluded) made into nodes", severity="info",
+                   action="note", field="geometry")
+
+    # --- merge inserted vertices and drop collapsed lines --------------------------
+    if extra:
+        line = np.concatenate([line] + [e[0] for e in extra])
+        key = np.concatenate([key] + [e[1] for e in extra])
+        xy = np.vstack([xy] + [e[2] for e in extra])
+        order = np.lexsort((key, line))
+        line, key, xy = line[order], key[order], xy[order]
+    line, key, xy = _dedupe(line, key, xy)
+    nvert = np.bincount(line, minlength=n_lines)
+    bad = np.flatnonzero(nvert < 2)
+    for ln in bad:
+        report.add(source, LAYER, "road has fewer than two distinct points (zero length"
+                   + (", after snapping" if snaps else "") + "): skipped",
+                   row=int(attrs.source_row.iat[ln]), feature_id=attrs.road_id.iat[ln],
+                   severity="warning", action="skipped", field="geometry")
+    if len(bad):
+        keep = nvert[line] >= 2
+        line, key, xy = line[keep], key[keep], xy[keep]
+    if len(line) == 0:
+        raise InputError("no usable road lines: every feature was skipped (see the load "
+                         "report) or the layer is empty", source=source)
+
+    # --- noding ------------------------------------------------------------------
+    report_progress(progress, 0.5, "noding")
+    first, last = _ends(line)
+    is_end = first | last
+    grp, ng = _group_coords(xy)
+    has_end = np.zeros(ng, bool)
+    has_end[grp[is_end]] = True
+    inner = ~is_end & ~structure[line]
+    # interior vertices of ordinary lines: count distinct lines per (group, layer)
+    gi, li_, la_ = grp[inner], line[inner], layer[line[inner]]
+    multi_inner = np.zeros(len(gi), bool)
+    if len(gi):
+        tab = pd.DataFrame({"g": gi, "lay": la_, "ln": li_})
+        nl = tab.groupby(["g", "lay"])["ln"].transform("nunique").to_numpy()
+        multi_inner = nl >= 2
+    split = np.zeros(len(line), bool)
+    split[np.flatnonzero(inner)] = has_end[gi] | multi_inner
+    is_node = is_end | split
+    node_groups, node_of_group = np.unique(grp[is_node], return_inverse=True)
+    gnode = np.full(ng, -1, np.int64)
+    # number nodes by first appearance for determinism
+    first_pos = np.full(len(node_groups), len(line), np.int64)
+    np.minimum.at(first_pos, node_of_group, np.flatnonzero(is_node))
+    order = np.argsort(first_pos, kind="stable")
+    rank = np.empty_like(order); rank[order] = np.arange(len(order))
+    gnode[node_groups] = rank
+    node_xy = np.empty((len(node_groups), 2))
+    node_xy[gnode[grp[is_node]]] = xy[is_node]
+
+    # --- edges: cut each line at its node vertices --------------------------------
+    report_progress(progress, 0.7, "building edges")
+    starts = is_node & ~last
+    edge_of = np.cumsum(starts) - 1
+    dup = np.flatnonzero(split)              # interior nodes also end the previous edge
+    e_idx = np.concatenate([edge_of, edge_of[dup] - 1])
+    e_key = np.concatenate([key, key[dup]])
+    e_xy = np.vstack([xy, xy[dup]])
+    e_line = np.concatenate([line, line[dup]])
+    e_grp = np.concatenate([grp, grp[dup]])
+    order = np.lexsort((e_key, e_idx))
+    e_idx, e_xy, e_line, e_grp = e_idx[order], e_xy[order], e_line[order], e_grp[order]
+    n_edges = int(edge_of[-1]) + 1
+    edge_geoms = shapely.linestrings(e_xy, indices=e_idx)
+    efirst, elast = _ends(e_idx)
+    u = gnode[e_grp[efirst]]
+    v = gnode[e_grp[elast]]
+    src_line = e_line[efirst]
+    edges = attrs.iloc[src_line].reset_index(drop=True)
+    edges.insert(0, "edge_id", np.arange(n_edges, dtype=np.int64))
+    edges.insert(1, "u", u)
+    edges.insert(2, "v", v)
+    length = shapely.length(edge_geoms)
+    edges.insert(3, "length_m", length)
+    edges.insert(4, "time_min", length / (edges["speed_kmh"].to_numpy(float) * 1000.0 / 60.0))
+    edges = gpd.GeoDataFrame(edges[EDGE_COLUMNS + ["source_row"]], geometry=edge_geoms,
+                             crs=roads.crs)
+    nodes = gpd.GeoDataFrame({"node_id": np.arange(len(node_xy))},
+                             geometry=shapely.points(node_xy), crs=roads.crs)
+    nodes = finish_nodes(nodes, edges)
+    net = Network(nodes=nodes, edges=edges, crs=roads.crs, settings=settings, report=report,
+                  directed=bool(ns.use_oneway))
+    _report_components(net, report, source)
+    report_progress(progress, 1.0, "network built")
+    return net
+
+
+def _report_components(net: Network, report: LoadReport, source) -> None:
+    comp = net.component_summary()
+    if len(comp) <= 1:
+        report.add(source, LAYER, f"network: {net.n_nodes} nodes, {net.n_edges} edges, "
+                   "one connected component", severity="info", action="note")
+        return
+    small = comp.iloc[1:]
+    report.add(source, LAYER, f"network: {net.n_nodes} nodes, {net.n_edges} edges, "
+               f"{len(comp)} connected components; the largest has {int(comp.nodes.iat[0])} "
+               f"nodes, the others {int(small.nodes.sum())} nodes in all "
+               f"({small.length_m.sum():.0f} m of road). Each component is analysed on its "
+               "own; a bridge never isolates anything beyond its component.",
+               severity="warning" if small.length_m.sum() > 0.05 * comp.length_m.sum()
+               else "info", action="note")

@@ -1,0 +1,221 @@
+"""The ``Network``: a routable road graph with bridges as their own edges.
+
+Nodes and edges are GeoDataFrames in the region's projected metric CRS; the
+adjacency is kept as CSR arrays (numpy) for the compiled searches in
+``gunmane_geo.network._kernels``.  Node ``i`` is row ``i`` of ``nodes`` and edge
+``j`` is row ``j`` of ``edges`` (``node_id``/``edge_id`` equal the position).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..io.load_report import LoadReport
+from ..schema import FACILITY_TYPES
+from ..settings import Settings
+
+NODE_COLUMNS = ["node_id", "component", "degree", "population", "n_facilities"] + [
+    f"n_{t}" for t in FACILITY_TYPES] + ["n_other_facility"]
+EDGE_COLUMNS = ["edge_id", "u", "v", "length_m", "time_min", "road_id", "road_class",
+                "route_name", "speed_kmh", "oneway", "is_bridge", "is_tunnel", "layer",
+                "bridge_id"]
+
+
+@dataclass
+class Network:
+    """A routable road network.
+
+    Attributes
+    ----------
+    nodes : GeoDataFrame
+        ``node_id`` (= row position), ``component`` (connected component, 0 = largest),
+        ``degree``, ``population`` (persons allotted to the node), ``n_facilities`` and
+        ``n_<facility_type>`` counts; Point geometry.
+    edges : GeoDataFrame
+        ``edge_id`` (= row position), ``u``, ``v`` (node ids, ``u`` at the start of the
+        geometry), ``length_m`` (metres), ``time_min`` (minutes), road attributes,
+        ``is_bridge``, ``bridge_id`` (the inventory bridge carried, or ``None``);
+        LineString geometry.
+    crs : the projected metric CRS of both frames.
+    directed : bool
+        True when one-way roads are honoured (``settings.network.use_oneway``): an edge
+        with ``oneway`` True can be travelled only from ``u`` to ``v``.  Isolation
+        (who is cut off) always uses the undirected graph.
+    bridges : GeoDataFrame or None
+        One row per inventory bridge after ``attach_bridges`` (matched or not).
+    facilities : GeoDataFrame or None
+        One row per facility after ``attach_facilities`` with its ``node_id``.
+    report : LoadReport
+        Everything repaired (snapped end points), skipped or assumed while building.
+    """
+    nodes: gpd.GeoDataFrame
+    edges: gpd.GeoDataFrame
+    crs: object
+    settings: Settings = field(default_factory=Settings)
+    report: LoadReport = field(default_factory=LoadReport)
+    directed: bool = False
+    bridges: gpd.GeoDataFrame | None = None
+    facilities: gpd.GeoDataFrame | None = None
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # ------------------------------------------------------------------
+    @property
+    def n_nodes(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edges)
+
+    def __repr__(self) -> str:  # pragma: no cover - cosmetic
+        nb = 0 if self.bridges is None else int(self.bridges["matched"].sum())
+        return (f"<Network {self.n_nodes} nodes, {self.n_edges} edges, "
+                f"{int(self.nodes['component'].max()) + 1 if self.n_nodes else 0} components, "
+                f"{nb} bridges attached, crs={self.crs}>")
+
+    def replace(self, **changes) -> "Network":
+        """A copy with some attributes replaced (caches dropped when edges change)."""
+        data = dict(nodes=self.nodes, edges=self.edges, crs=self.crs, settings=self.settings,
+                    report=self.report, directed=self.directed, bridges=self.bridges,
+                    facilities=self.facilities)
+        data.update(changes)
+        net = Network(**data)
+        if "edges" not in changes and "nodes" not in changes:
+            net._cache = {k: v for k, v in self._cache.items() if k.startswith("csr")}
+        return net
+
+    # --- arrays -----------------------------------------------------------
+    def uv(self) -> tuple[np.ndarray, np.ndarray]:
+        return (self.edges["u"].to_numpy(np.int64), self.edges["v"].to_numpy(np.int64))
+
+    def weight(self, name: str = "length_m") -> np.ndarray:
+        """Edge weights as float64 (``length_m`` in metres or ``time_min`` in minutes)."""
+        if name not in ("length_m", "time_min"):
+            raise ValueError(f"weight must be 'length_m' or 'time_min', not {name!r}")
+        key = f"w:{name}"
+        if key not in self._cache:
+            self._cache[key] = np.ascontiguousarray(self.edges[name].to_numpy(np.float64))
+        return self._cache[key]
+
+    def csr(self, kind: str = "undirected"):
+        """CSR adjacency ``(indptr, head, arc_edge)``.
+
+        ``kind``: ``"undirected"`` (every edge both ways), ``"forward"`` (the directions
+        allowed to traffic) or ``"backward"`` (the same, reversed; for searches towards a
+        target).  Without one-way support forward = backward = undirected.
+        """
+        if kind not in ("undirected", "forward", "backward"):
+            raise ValueError(f"unknown CSR kind {kind!r}")
+        if not self.directed and kind != "undirected":
+            return self.csr("undirected")
+        key = f"csr:{kind}"
+        if key not in self._cache:
+            u, v = self.uv()
+            eid = np.arange(len(u), dtype=np.int64)
+            if kind == "undirected":
+                tail = np.concatenate([u, v]); head = np.concatenate([v, u])
+                edge = np.concatenate([eid, eid])
+            else:
+                one = self.edges["oneway"].fillna(False).to_numpy(bool)
+                two = ~one
+                tail = np.concatenate([u, v[two]]); head = np.concatenate([v, u[two]])
+                edge = np.concatenate([eid, eid[two]])
+                if kind == "backward":
+                    tail, head = head, tail
+            order = np.argsort(tail, kind="stable")
+            indptr = np.zeros(self.n_nodes + 1, np.int64)
+            np.cumsum(np.bincount(tail, minlength=self.n_nodes), out=indptr[1:])
+            self._cache[key] = (indptr, np.ascontiguousarray(head[order]),
+                                np.ascontiguousarray(edge[order]))
+        return self._cache[key]
+
+    # --- conversions --------------------------------------------------------
+    def to_networkx(self, directed: bool | None = None):
+        """A ``networkx.MultiGraph`` (or ``MultiDiGraph`` when directed) of this network.
+
+        Edge keys are ``edge_id``; edge data hold ``length_m``, ``time_min``,
+        ``bridge_id`` and ``is_bridge``; node data hold ``population`` and ``x``/``y``.
+        In the directed graph a two-way edge appears once in each direction with the
+        same key.
+        """
+        import networkx as nx
+
+        directed = self.directed if directed is None else directed
+        g = nx.MultiDiGraph() if directed else nx.MultiGraph()
+        xy = np.column_stack([self.nodes.geometry.x.to_numpy(), self.nodes.geometry.y.to_numpy()])
+        pop = self.nodes["population"].to_numpy(float)
+        g.add_nodes_from((i, {"x": xy[i, 0], "y": xy[i, 1], "population": pop[i]})
+                         for i in range(self.n_nodes))
+        u, v = self.uv()
+        L = self.edges["length_m"].to_numpy(float)
+        T = self.edges["time_min"].to_numpy(float)
+        bid = self.edges["bridge_id"].to_numpy(object)
+        isb = self.edges["is_bridge"].to_numpy(bool)
+        one = self.edges["oneway"].fillna(False).to_numpy(bool)
+        rows = [(int(u[i]), int(v[i]), i, {"length_m": L[i], "time_min": T[i],
+                                            "bridge_id": bid[i], "is_bridge": bool(isb[i])})
+                for i in range(self.n_edges)]
+        g.add_edges_from(rows)
+        if directed:
+            g.add_edges_from((b, a, k, d) for (a, b, k, d) in rows if not one[k])
+        return g
+
+    # --- look-ups ------------------------------------------------------------
+    def bridge_edges(self) -> pd.Series:
+        """``bridge_id -> edge_id`` of the matched bridges."""
+        if self.bridges is None:
+            return pd.Series(dtype="int64")
+        b = self.bridges[self.bridges["matched"]]
+        return pd.Series(b["edge_id"].to_numpy(np.int64), index=b["bridge_id"].to_numpy())
+
+    def component_summary(self) -> pd.DataFrame:
+        """One row per connected component: nodes, edges, length_m, population."""
+        comp = self.nodes["component"].to_numpy()
+        u, _ = self.uv()
+        df = pd.DataFrame({
+            "component": np.arange(comp.max() + 1 if len(comp) else 0),
+        })
+        df["nodes"] = np.bincount(comp, minlength=len(df))
+        df["edges"] = np.bincount(comp[u], minlength=len(df))
+        df["length_m"] = np.bincount(comp[u], weights=self.edges["length_m"].to_numpy(float),
+                                     minlength=len(df))
+        df["population"] = np.bincount(comp, weights=self.nodes["population"].to_numpy(float),
+                                       minlength=len(df))
+        return df
+
+
+def compute_components(n_nodes: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Connected component of each node, numbered by size (0 = largest, ties by lowest node)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if n_nodes == 0:
+        return np.zeros(0, np.int64)
+    m = coo_matrix((np.ones(len(u)), (u, v)), shape=(n_nodes, n_nodes)).tocsr()
+    _, lab = connected_components(m, directed=False)
+    sizes = np.bincount(lab)
+    first = np.full(len(sizes), n_nodes, np.int64)
+    np.minimum.at(first, lab, np.arange(n_nodes))
+    order = np.lexsort((first, -sizes))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[lab].astype(np.int64)
+
+
+def finish_nodes(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Recompute ``node_id``, ``component`` and ``degree``; add missing count columns."""
+    n = len(nodes)
+    u = edges["u"].to_numpy(np.int64); v = edges["v"].to_numpy(np.int64)
+    nodes = nodes.copy()
+    nodes["node_id"] = np.arange(n, dtype=np.int64)
+    nodes["component"] = compute_components(n, u, v)
+    nodes["degree"] = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
+    for col in NODE_COLUMNS:
+        if col not in nodes.columns:
+            nodes[col] = 0.0 if col == "population" else 0
+    nodes["population"] = nodes["population"].fillna(0.0).astype(float)
+    rest = [c for c in nodes.columns if c not in NODE_COLUMNS and c != "geometry"]
+    return nodes[NODE_COLUMNS + rest + ["geometry"]].reset_index(drop=True)
