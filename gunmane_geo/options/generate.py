@@ -55,6 +55,8 @@ def single_measures(criticality: pd.DataFrame | None, graph: RoadGraph | None,
             raise InputError("criticality table has no bridge_id column", source="criticality")
         fac_col = next((c for c in FACILITY_COLUMNS if c in criticality.columns), None)
         for _, row in criticality.iterrows():
+            if "matched" in criticality.columns and not bool(row.get("matched")):
+                continue    # not on the network: the options say "no_network"
             detour = _float(row.get("detour_m"), math.inf)
             out[str(row["bridge_id"])] = {
                 "detour_m": detour,

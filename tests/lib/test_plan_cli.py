@@ -68,3 +68,32 @@ def test_options_command_needs_roads(toy_files, capsys):
                str(toy_files / "o.gpkg"), "--quiet"])
     assert rc == 1
     assert "--roads" in capsys.readouterr().err
+
+
+def test_set_measures_agree_with_criticality_on_single_bridges(toy_files):
+    """The plan's own set evaluator gives the criticality module's single-bridge answers."""
+    from gunmane_geo.criticality import bridge_criticality
+    from gunmane_geo.options import RoadGraph
+    from gunmane_geo.options.pipeline import build_region_network
+    from gunmane_geo.region import Region
+
+    d = toy_files
+    roads = gpd.read_file(d / "roads.gpkg")
+    bridges = gpd.read_file(d / "bridges.gpkg")
+    pop = gpd.read_file(d / "population.gpkg")
+    fac = gpd.read_file(d / "facilities.gpkg")
+    region = Region(crs=CRS, roads=roads, bridges=bridges, population=pop, facilities=fac)
+    from gunmane_geo.settings import Settings
+    net = build_region_network(region, Settings())
+    crit = bridge_criticality(net).set_index("bridge_id")
+    g = RoadGraph.from_network(net)
+    for bid in "ABCD":
+        eff = g.evaluate([bid])
+        if crit.loc[bid, "isolates"]:
+            assert eff.isolated_population == pytest.approx(crit.loc[bid, "isolated_population"])
+            assert eff.isolated_facilities == crit.loc[bid, "isolated_facilities"]
+        else:
+            assert eff.detour_m[bid] == pytest.approx(crit.loc[bid, "detour_m"], abs=0.01)
+            assert eff.detour_min[bid] == pytest.approx(crit.loc[bid, "detour_min"], abs=1e-3)
+            assert eff.isolated_population == 0
+    assert crit.loc["D", "isolates"] and crit.loc["D", "isolated_population"] == pytest.approx(50.0)
