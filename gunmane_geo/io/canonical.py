@@ -139,7 +139,10 @@ def convert_values(frame, kind: str, ctx: _Ctx):
         values = []
         for idx, raw in zip(frame.index, frame[field].tolist()):
             try:
-                values.append(parser(raw))
+                value = parser(raw)
+                if value is None and field in BOOL_FIELDS:
+                    value = False   # a blank cell in a ○/× column means "no"
+                values.append(value)
             except ValueError as exc:
                 values.append(None)
                 ctx.add(f"{exc}; value set to missing", row=frame.at[idx, "source_row"],
