@@ -14,8 +14,10 @@ per-asset defaults in ``settings.effect``, which are ILLUSTRATIVE:
   year) + the ``inspection_hours`` of other-sector assets;
 * outsourcing now = bridges x outsourcing cost per bridge and year;
 * direct hours after = hours now x (1 - ``group_hours_reduction``);
-* outsourcing after = outsourcing now x (1 - ``group_outsourcing_discount``)
-  + hours moved out x ``outsourcing_yen_per_moved_hour`` (新たに必要となる経費).
+* outsourcing after = existing work: outsourcing now x (1 - ``group_outsourcing_discount``)
+  + new work (新たに必要となる経費): hours moved out x ``outsourcing_yen_per_moved_hour``.
+  When the table gives the outsourcing after as a total, the part above
+  today's amount is counted as new and the rest as existing work.
 
 Every row says which values came from the table and which from illustrative
 defaults; :func:`effect_assumptions` lists every parameter used.  All amounts
@@ -67,8 +69,11 @@ EFFECT_LABELS = {
     "total_cost_after_yen": ("トータルコスト・導入後（円/年）", "total cost after (yen/yr)"),
     "direct_cost_reduction_yen": ("直営対応時間の削減による削減額（円/年）",
                                   "saving from fewer direct hours (yen/yr)"),
-    "new_outsourcing_cost_yen": ("新たに必要となる経費（委託増減額、円/年）",
-                                 "new outsourcing cost (yen/yr)"),
+    "outsourcing_existing_after_yen": ("委託金額・導入後のうち既存業務分（円/年）",
+                                       "outsourcing after: existing work (yen/yr)"),
+    "new_outsourcing_cost_yen": ("新たに必要となる経費（直営から委託に移す業務、円/年）",
+                                 "new outsourcing cost: work moved out of direct hours (yen/yr)"),
+    "outsourcing_change_yen": ("委託金額の増減（円/年）", "change in outsourcing (yen/yr)"),
     "total_reduction_yen": ("トータルコスト削減額（円/年）", "total cost reduction (yen/yr)"),
     "total_reduction_share": ("トータルコスト削減率", "total cost reduction (share)"),
     "uses_illustrative_defaults": ("例示の既定値を使用", "uses illustrative defaults"),
@@ -286,8 +291,11 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
         o0, o0_t = pick("outsourcing_before_yen", nb * e.outsourcing_cost_per_bridge_yen)
         h1, h1_t = pick("direct_hours_after", h0 * (1.0 - e.group_hours_reduction))
         moved = max(h0 - h1, 0.0)
-        o1, o1_t = pick("outsourcing_after_yen", o0 * (1.0 - e.group_outsourcing_discount)
-                        + moved * e.outsourcing_yen_per_moved_hour)
+        existing = o0 * (1.0 - e.group_outsourcing_discount)
+        o1, o1_t = pick("outsourcing_after_yen", existing + moved * e.outsourcing_yen_per_moved_hour)
+        if o1_t:   # the table gives only the total: the part above today's amount is "new"
+            existing = min(o0, o1)
+        new = o1 - existing
         flags = {"hourly_labour_cost_yen": r_t, "direct_hours_before": h0_t,
                  "outsourcing_before_yen": o0_t, "direct_hours_after": h1_t,
                  "outsourcing_after_yen": o1_t}
@@ -298,6 +306,7 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
                      "direct_hours_before": h0, "direct_hours_after": h1,
                      "direct_cost_before_yen": h0 * rate, "direct_cost_after_yen": h1 * rate,
                      "outsourcing_before_yen": o0, "outsourcing_after_yen": o1,
+                     "outsourcing_existing_after_yen": existing, "new_outsourcing_cost_yen": new,
                      "_flags": flags})
     report_progress(progress, 0.6, "effect estimate: groups")
     mun = pd.DataFrame(rows)
@@ -311,7 +320,7 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
                            "municipality_code": codes})
     sums = ["n_bridges", "n_other_assets_with_hours", "direct_hours_before", "direct_hours_after",
             "direct_cost_before_yen", "direct_cost_after_yen", "outsourcing_before_yen",
-            "outsourcing_after_yen"]
+            "outsourcing_after_yen", "outsourcing_existing_after_yen", "new_outsourcing_cost_yen"]
     group_rows, geoms = [], list(munis.geometry)
     geom_of = dict(zip(munis["municipality_code"], munis.geometry))
     for gid, sub in gm.groupby("group_id", sort=True):
@@ -335,7 +344,7 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
     out["total_cost_before_yen"] = out["direct_cost_before_yen"] + out["outsourcing_before_yen"]
     out["total_cost_after_yen"] = out["direct_cost_after_yen"] + out["outsourcing_after_yen"]
     out["direct_cost_reduction_yen"] = out["direct_cost_before_yen"] - out["direct_cost_after_yen"]
-    out["new_outsourcing_cost_yen"] = out["outsourcing_after_yen"] - out["outsourcing_before_yen"]
+    out["outsourcing_change_yen"] = out["outsourcing_after_yen"] - out["outsourcing_before_yen"]
     out["total_reduction_yen"] = out["total_cost_before_yen"] - out["total_cost_after_yen"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["total_reduction_share"] = np.where(out["total_cost_before_yen"] > 0,

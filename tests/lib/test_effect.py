@@ -37,7 +37,9 @@ def test_defaults_by_hand(layers):
     assert math.isclose(a.total_cost_before_yen, 58 * 5_000 + 600_000)
     assert math.isclose(a.total_cost_after_yen, 40.6 * 5_000 + 579_600)
     assert math.isclose(a.direct_cost_reduction_yen, 87_000)
-    assert math.isclose(a.new_outsourcing_cost_yen, -20_400)
+    assert math.isclose(a.outsourcing_existing_after_yen, 510_000)
+    assert math.isclose(a.new_outsourcing_cost_yen, 69_600)
+    assert math.isclose(a.outsourcing_change_yen, -20_400)
     assert math.isclose(a.total_reduction_yen, 107_400)
     assert a.uses_illustrative_defaults
     c = row(out, "99203")
@@ -62,6 +64,7 @@ def test_input_table_cp932_overrides_cell_by_cell(layers, tmp_path):
         (100.0, 1_000_000.0, 4_000.0)
     assert math.isclose(b.direct_hours_after, 70.0)                     # default reduction 0.3
     assert math.isclose(b.outsourcing_after_yen, 850_000 + 30 * 4_000)  # empty cell: default
+    assert math.isclose(b.new_outsourcing_cost_yen, 120_000)
     assert math.isclose(b.total_cost_before_yen, 1_400_000)
     assert math.isclose(b.total_reduction_yen, 1_400_000 - (280_000 + 970_000))
     assert "table: hourly_labour_cost_yen, direct_hours_before, outsourcing_before_yen" in \
@@ -76,7 +79,8 @@ def test_input_table_cp932_overrides_cell_by_cell(layers, tmp_path):
     c = row(effect_estimate(munis, bridges, inputs=full), "99203")
     assert not c.uses_illustrative_defaults
     assert (c.total_cost_before_yen, c.total_cost_after_yen) == (60_000, 74_000)
-    assert c.new_outsourcing_cost_yen == 50_000 and c.total_reduction_yen == -14_000
+    assert c.new_outsourcing_cost_yen == 50_000 and c.outsourcing_existing_after_yen == 0
+    assert c.total_reduction_yen == -14_000
 
 
 def test_without_groups_one_group_of_all(layers):

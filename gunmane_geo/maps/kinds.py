@@ -1,0 +1,568 @@
+"""The council map kinds.  Each takes GeoDataFrames and returns a :class:`Page`.
+
+* :func:`map_groups`   municipalities coloured and hatched by group, members labelled
+* :func:`map_bridges`  bridges by criticality class or by recommended option
+* :func:`map_plan`     the plan: kept, removed, downsized, consolidated; detour routes drawn
+* :func:`map_ageing`   share of bridges 50+ years old per municipality, now / +10 / +20 years
+* :func:`chart_effect` 導入効果試算: stacked bars before/after per municipality and group
+
+All data must be in a projected CRS with metre units (the Region's CRS).
+Call ``page.save(stem)`` to write PDF and PNG.
+"""
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgb
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..errors import GunmaneError
+from ..settings import Settings
+from .layout import Page, map_style
+from .styles import (DARK, GREY, LIGHT_GREY, OKABE_ITO, SEQUENTIAL_HATCHES, qualitative,
+                     sequential, text_halo)
+
+# --------------------------------------------------------------------------- classes
+#: plan / option classes: code -> (Japanese label, English, colour, marker, size factor)
+PLAN_CLASSES = {
+    "keep": ("維持（修繕・更新）", "keep", "#56B4E9", "o", 0.8),
+    "kept_hub": ("集約で残す橋", "kept as consolidation hub", "#0072B2", "s", 1.1),
+    "consolidated": ("集約により撤去", "removed in a consolidation", "#CC79A7", "P", 1.3),
+    "remove": ("単純撤去", "simple removal", "#D55E00", "X", 1.3),
+    "remove_upgrade_detour": ("撤去＋迂回路整備", "removal + detour upgrade", "#E69F00", "D", 1.1),
+    "downsize": ("ダウンサイジング（歩行者・自転車橋）", "downsize (pedestrian/bicycle)", "#009E73",
+                 "^", 1.2),
+}
+OPTION_CLASSES = {k: v for k, v in PLAN_CLASSES.items() if k not in ("kept_hub", "consolidated")}
+OPTION_CLASSES["consolidate"] = PLAN_CLASSES["consolidated"]
+
+#: criticality classes, least to most critical: code -> (ja, en, colour, marker, size)
+CRITICALITY_CLASSES = {
+    "low": ("迂回 300 m未満", "detour under 300 m", "#56B4E9", "o", 0.7),
+    "medium": ("迂回 300 m〜1 km", "detour 300 m to 1 km", "#F0E442", "s", 0.9),
+    "high": ("迂回 1 km〜上限", "detour 1 km to the limit", "#E69F00", "D", 1.1),
+    "very_high": ("迂回が上限を超える", "detour over the limit", "#D55E00", "^", 1.3),
+    "isolating": ("撤去で孤立が生じる", "removal cuts people off", "#000000", "X", 1.5),
+    "unknown": ("判定不能（道路網と未接続）", "not on the road network", "#999999", "$?$", 1.0),
+}
+
+
+def criticality_class(crit: pd.DataFrame, settings: Settings | None = None) -> pd.Series:
+    """Class code of each bridge from its single-removal measures.
+
+    Uses ``isolated_population`` (and an isolated-facility count when present)
+    and ``detour_m`` (``inf`` = no alternative route).  Breaks: 300 m, 1 km and
+    ``settings.guards.max_detour_m`` (3 km by default).  Bridges with no
+    detour value (not matched to the road network) are ``unknown``.
+    """
+    settings = settings or Settings()
+    limit = float(settings.guards.max_detour_m)
+    detour = pd.to_numeric(crit.get("detour_m", pd.Series(np.nan, index=crit.index)),
+                           errors="coerce").astype(float)
+    iso = pd.to_numeric(crit.get("isolated_population", pd.Series(0.0, index=crit.index)),
+                        errors="coerce").fillna(0.0)
+    for col in ("isolated_facilities", "n_facilities_cut_off", "facilities_cut_off"):
+        if col in crit.columns:
+            iso = iso + pd.to_numeric(crit[col], errors="coerce").fillna(0.0)
+            break
+    cls = pd.Series("unknown", index=crit.index, dtype=object)
+    cls[detour < 300] = "low"
+    cls[(detour >= 300) & (detour < 1000)] = "medium"
+    cls[(detour >= 1000) & (detour <= limit)] = "high"
+    cls[detour > limit] = "very_high"
+    cls[(iso > 0) | np.isinf(detour)] = "isolating"
+    return cls
+
+
+def plan_class(plan: pd.DataFrame) -> pd.Series:
+    """Class code of each plan row: keep, kept_hub, consolidated, remove, ... (see PLAN_CLASSES)."""
+    opt = plan["plan_option"].astype(str)
+    cls = opt.where(opt.isin(list(PLAN_CLASSES)), "keep").copy()
+    if "status" in plan.columns:
+        cls[plan["status"].astype(str) == "kept_hub"] = "kept_hub"
+    if "set_id" in plan.columns:
+        in_set = plan["set_id"].notna() & (plan["set_id"].astype(str) != "")
+        cls[in_set & opt.isin(["remove", "remove_upgrade_detour"])] = "consolidated"
+    return cls
+
+
+# --------------------------------------------------------------------------- helpers
+def _check_projected(*frames):
+    for f in frames:
+        if f is None or getattr(f, "crs", None) is None:
+            continue
+        if not f.crs.is_projected:
+            raise GunmaneError(f"map data are in {f.crs.to_string()} (degrees): reproject to the "
+                               "Region's metric CRS (a JGD2011 plane rectangular zone) first")
+
+
+def _lighten(color, amount: float = 0.45):
+    r, g, b = to_rgb(color)
+    return (1 - (1 - r) * amount, 1 - (1 - g) * amount, 1 - (1 - b) * amount)
+
+
+def _bounds(*frames):
+    bs = [f.total_bounds for f in frames if f is not None and len(f)]
+    if not bs:
+        raise GunmaneError("nothing to map: every layer is empty")
+    b = np.array(bs)
+    return (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+
+
+def _dissolved(municipalities):
+    if municipalities is None or not len(municipalities):
+        return None
+    from ..indicators import dissolve_municipalities
+    return dissolve_municipalities(municipalities)
+
+
+def _background(page, ax, munis, roads, *, fill=LIGHT_GREY, labels=False):
+    handles, names = [], []
+    if munis is not None:
+        munis.plot(ax=ax, facecolor=fill, edgecolor="none", zorder=1)
+        munis.boundary.plot(ax=ax, color="#777777", linewidth=0.7, zorder=3)
+        handles.append(Line2D([], [], color="#777777", lw=0.7))
+        names.append("市区町村界")
+    if roads is not None and len(roads):
+        major = roads["road_class"].isin(["national", "prefectural"]) \
+            if "road_class" in roads.columns else pd.Series(False, index=roads.index)
+        roads[~major].plot(ax=ax, color="#9A9A9A", linewidth=0.45, zorder=2)
+        if major.any():
+            roads[major].plot(ax=ax, color="#6E6E6E", linewidth=1.1, zorder=2)
+            handles.append(Line2D([], [], color="#6E6E6E", lw=1.1))
+            names.append("国道・県道")
+        handles.append(Line2D([], [], color="#9A9A9A", lw=0.45))
+        names.append("市町村道ほか")
+    if labels and munis is not None:
+        _label_municipalities(page, ax, munis)
+    return handles, names
+
+
+def _label_municipalities(page, ax, munis, extra=None, size=1.0, boxed=False):
+    for i, r in enumerate(munis.itertuples()):
+        if r.geometry is None or r.geometry.is_empty:
+            continue
+        p = r.geometry.representative_point()
+        text = r.municipality_name if extra is None else f"{r.municipality_name}\n{extra[i]}"
+        kw = ({"bbox": {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none",
+                        "alpha": 0.85}} if boxed else {"path_effects": text_halo()})
+        ax.text(p.x, p.y, text, ha="center", va="center", fontsize=page.fs * size, zorder=30,
+                color=DARK, linespacing=1.2, **kw)
+
+
+def _points(ax, gdf, color, marker, size, zorder):
+    pts = gdf.geometry.representative_point() if len(gdf) else gdf.geometry
+    ax.scatter(pts.x, pts.y, s=size, c=[color], marker=marker, edgecolors=DARK, linewidths=0.7,
+               zorder=zorder)
+
+
+def _point_handle(color, marker, size_pt):
+    return Line2D([], [], linestyle="none", marker=marker, markersize=size_pt,
+                  markerfacecolor=color, markeredgecolor=DARK, markeredgewidth=0.7)
+
+
+def _class_map(page, gdf, cls: pd.Series, classes: dict, title: str):
+    """Draw points by class (lowest first), legend of the classes present with counts."""
+    ax = page.ax
+    base = (page.fs * 1.25) ** 2
+    handles, labels = [], []
+    for code, (ja, en, color, marker, k) in classes.items():
+        sel = gdf[cls.to_numpy() == code]
+        if not len(sel):
+            continue
+        _points(ax, sel, color, marker, base * k, zorder=10 + list(classes).index(code))
+        handles.append(_point_handle(color, marker, page.fs * 1.25 * math.sqrt(k)))
+        labels.append(f"{ja}（{len(sel)}橋）")
+    page.add_legend(handles, labels, title=title)
+
+
+def _sources_note(page, text):
+    if text:
+        page.add_note(text)
+
+
+# --------------------------------------------------------------------------- map kinds
+def map_groups(municipalities: gpd.GeoDataFrame, group_members: pd.DataFrame, *,
+               roads: gpd.GeoDataFrame | None = None, settings: Settings | None = None,
+               paper: str | None = None, title: str | None = None, sources: str = "",
+               note: str = "") -> Page:
+    """Municipal groups: each group a colour and a hatch, its outline bold, members labelled.
+
+    Parameters
+    ----------
+    municipalities : GeoDataFrame
+        ``municipality_code``, ``municipality_name`` polygons (metric CRS).
+    group_members : DataFrame
+        ``group_id``, ``municipality_code`` and optionally ``group_name``; one
+        partition (a municipality in at most one group: the first row wins).
+    roads : GeoDataFrame, optional
+        Drawn thin in the background.
+    """
+    settings = settings or Settings()
+    _check_projected(municipalities, roads)
+    from ..indicators import _members_table
+    with map_style(settings):
+        munis = _dissolved(municipalities)
+        gm = _members_table(group_members).drop_duplicates("municipality_code")
+        m = munis.merge(gm, on="municipality_code", how="left")
+        page = Page(title or "群マネ 広域連携グループ（案）",
+                    "Municipal groups for joint management (proposal)" + _region(settings),
+                    settings=settings, paper=paper, sources=sources, crs=municipalities.crs)
+        ax = page.ax
+        handles, labels = [], []
+        group_ids = sorted(m["group_id"].dropna().unique())
+        for i, gid in enumerate(group_ids):
+            sub = m[m["group_id"] == gid]
+            st = qualitative(i)
+            sub.plot(ax=ax, facecolor=_lighten(st["color"], 0.55), edgecolor="#444444",
+                     hatch=st["hatch"], linewidth=0, zorder=1)
+            handles.append(Patch(facecolor=_lighten(st["color"], 0.55), edgecolor="#444444",
+                                 hatch=st["hatch"], linewidth=0.8))
+            labels.append(f"{sub['group_name'].iloc[0]}（{len(sub)}市区町村）")
+        out = m[m["group_id"].isna()]
+        if len(out):
+            out.plot(ax=ax, facecolor="white", edgecolor="none", zorder=1)
+            handles.append(Patch(facecolor="white", edgecolor="#777777", linewidth=0.8))
+            labels.append(f"グループ外（{len(out)}市区町村）")
+        if roads is not None and len(roads):
+            roads.plot(ax=ax, color="#9A9A9A", linewidth=0.35, zorder=2, alpha=0.8)
+        munis.boundary.plot(ax=ax, color="#555555", linewidth=0.7, zorder=3)
+        if group_ids:
+            outline = m[m["group_id"].notna()].dissolve(by="group_id")
+            outline.boundary.plot(ax=ax, color=DARK, linewidth=2.4, zorder=4)
+        _label_municipalities(page, ax, munis)
+        page.set_extent(_bounds(munis))
+        page.decorate()
+        page.add_legend(handles, labels, title="グループ / groups")
+        page.add_legend([Line2D([], [], color=DARK, lw=2.4), Line2D([], [], color="#555555", lw=0.7)],
+                        ["グループの境界", "市区町村界"], title="境界 / boundaries")
+        _sources_note(page, note)
+    return page
+
+
+def map_bridges(bridges: gpd.GeoDataFrame, *, by: str = "criticality",
+                column: str | None = None, municipalities: gpd.GeoDataFrame | None = None,
+                roads: gpd.GeoDataFrame | None = None, settings: Settings | None = None,
+                paper: str | None = None, title: str | None = None, sources: str = "",
+                note: str = "") -> Page:
+    """Bridges by criticality class or by recommended option.
+
+    Parameters
+    ----------
+    bridges : GeoDataFrame
+        One row per bridge (point or line).  For ``by="criticality"``: the
+        criticality measures (``detour_m``, ``isolated_population``), classed by
+        :func:`criticality_class`.  For ``by="option"``: ``column`` (default
+        ``option``) holds option codes (keep, remove, remove_upgrade_detour,
+        downsize, consolidate).
+    by : {"criticality", "option"}
+    """
+    settings = settings or Settings()
+    _check_projected(bridges, municipalities, roads)
+    if by not in ("criticality", "option"):
+        raise GunmaneError(f"map_bridges: by='{by}': use 'criticality' or 'option'")
+    if bridges is None or not len(bridges):
+        raise GunmaneError("map_bridges: there are no bridges to map")
+    with map_style(settings):
+        munis = _dissolved(municipalities)
+        if by == "criticality":
+            cls, classes = criticality_class(bridges, settings), CRITICALITY_CLASSES
+            t = title or "橋梁の重要度（撤去した場合の迂回・孤立）"
+            sub = "Bridge criticality: detour and isolation if the bridge were closed"
+            legend_title = "撤去した場合 / if closed"
+        else:
+            col = column or "option"
+            if col not in bridges.columns:
+                raise GunmaneError(f"map_bridges: column '{col}' is missing from the bridges")
+            cls, classes = bridges[col].astype(str), OPTION_CLASSES
+            unknown = sorted(set(cls) - set(classes))
+            if unknown:
+                raise GunmaneError(f"map_bridges: unknown option codes {unknown}; known: "
+                                   f"{', '.join(classes)}")
+            t = title or "橋梁ごとの推奨案（集約・撤去・ダウンサイジング）"
+            sub = "Recommended option per bridge"
+            legend_title = "推奨案 / option"
+        page = Page(t, sub + _region(settings), settings=settings, paper=paper, sources=sources,
+                    crs=bridges.crs)
+        bh, bl = _background(page, page.ax, munis, roads)
+        _class_map(page, bridges, cls, classes, legend_title)
+        if munis is not None:
+            _label_municipalities(page, page.ax, munis, size=0.9)
+        page.set_extent(_bounds(munis if munis is not None else bridges))
+        page.decorate()
+        page.add_legend(bh, bl, title="背景 / background")
+        _sources_note(page, note)
+    return page
+
+
+def detour_routes(plan: gpd.GeoDataFrame, network) -> gpd.GeoDataFrame:
+    """The detour each planned removal forces, with all planned removals applied at once.
+
+    Parameters
+    ----------
+    plan : GeoDataFrame
+        ``make_plan`` output (``bridge_id``, ``plan_option``, ``status``).
+    network : gunmane_geo.network.Network
+        The network the plan was made on.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``bridge_id``, ``plan_option``, ``detour_m`` (route minus the bridge,
+        metres; ``inf`` where none) and the route as a (multi)line, in the
+        network's CRS.  Bridges without a route have empty geometry.
+    """
+    import shapely
+    from ..options.scenario import RoadGraph
+    lost = plan[(plan["plan_option"].isin(["remove", "remove_upgrade_detour", "downsize"]))
+                & (plan.get("status", "planned") == "planned")]
+    cols = ["bridge_id", "plan_option", "detour_m"]
+    if not len(lost):
+        return gpd.GeoDataFrame(columns=cols, geometry=[], crs=network.edges.crs)
+    graph = RoadGraph.from_network(network)
+    eff = graph.evaluate(set(lost["bridge_id"].astype(str)), isolation=False)
+    rows, geoms = [], []
+    for r in lost.itertuples():
+        bid = str(r.bridge_id)
+        path = eff.path_edges.get(bid, [])
+        geom = shapely.line_merge(shapely.union_all(network.edges.geometry.iloc[path].to_numpy())) \
+            if path else shapely.LineString()
+        rows.append({"bridge_id": bid, "plan_option": r.plan_option,
+                     "detour_m": float(eff.detour_m.get(bid, float("inf")))})
+        geoms.append(geom)
+    return gpd.GeoDataFrame(rows, columns=cols, geometry=geoms, crs=network.edges.crs)
+
+
+def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
+             municipalities: gpd.GeoDataFrame | None = None,
+             roads: gpd.GeoDataFrame | None = None, settings: Settings | None = None,
+             paper: str | None = None, title: str | None = None, sources: str = "",
+             note: str = "") -> Page:
+    """The plan: bridges kept, removed, downsized, consolidated, with detour routes drawn.
+
+    Parameters
+    ----------
+    plan : GeoDataFrame
+        ``make_plan`` output, one row per bridge (``plan_option``, ``status``, ``set_id``).
+    detours : GeoDataFrame, optional
+        :func:`detour_routes` output; drawn as dashed lines under the bridges.
+    """
+    settings = settings or Settings()
+    _check_projected(plan, municipalities, roads, detours)
+    if plan is None or not len(plan):
+        raise GunmaneError("map_plan: the plan is empty")
+    with map_style(settings):
+        munis = _dissolved(municipalities)
+        page = Page(title or "橋梁の集約・撤去計画（案）",
+                    "Bridge consolidation and removal plan (proposal)" + _region(settings),
+                    settings=settings, paper=paper, sources=sources, crs=plan.crs)
+        ax = page.ax
+        bh, bl = _background(page, ax, munis, roads)
+        route_handles, route_labels = [], []
+        if detours is not None and len(detours):
+            d = detours[~(detours.geometry.isna() | detours.geometry.is_empty)]
+            if len(d):
+                d.plot(ax=ax, color="white", linewidth=4.2, zorder=6)
+                d.plot(ax=ax, color="#D55E00", linewidth=2.2, linestyle=(0, (4, 2)), zorder=7)
+                route_handles.append(Line2D([], [], color="#D55E00", lw=2.2, linestyle=(0, (4, 2))))
+                route_labels.append(f"迂回路（撤去後の経路、{len(d)}本）")
+        _class_map(page, plan, plan_class(plan), PLAN_CLASSES, "計画 / plan")
+        if munis is not None:
+            _label_municipalities(page, ax, munis, size=0.9)
+        page.set_extent(_bounds(munis if munis is not None else plan))
+        page.decorate()
+        page.add_legend(route_handles, route_labels, title="迂回路 / detour routes")
+        page.add_legend(bh, bl, title="背景 / background")
+        _sources_note(page, note)
+    return page
+
+
+AGEING_BREAKS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001]
+AGEING_LABELS = ["20%未満", "20〜40%", "40〜60%", "60〜80%", "80%以上"]
+
+
+def map_ageing(indicators: gpd.GeoDataFrame, *, columns: list[str] | None = None,
+               roads: gpd.GeoDataFrame | None = None, settings: Settings | None = None,
+               paper: str | None = None, title: str | None = None, sources: str = "",
+               note: str = "") -> Page:
+    """Share of bridges 50+ years old per municipality: one choropleth per horizon.
+
+    Parameters
+    ----------
+    indicators : GeoDataFrame
+        :func:`gunmane_geo.indicators.municipality_indicators` output; its
+        municipality rows are mapped.
+    columns : list of str, optional
+        Share columns (fractions 0..1), default the ``share_age<T>_*`` columns:
+        now, in 10 and in 20 years, side by side at one scale.
+    """
+    settings = settings or Settings()
+    _check_projected(indicators, roads)
+    from ..indicators import age_columns, indicator_labels
+    ind = indicators[indicators["level"] == "municipality"] if "level" in indicators.columns \
+        else indicators
+    columns = columns or [c for c in age_columns(settings) if c in ind.columns]
+    if not columns:
+        raise GunmaneError("map_ageing: no share_age* columns: compute the indicators first")
+    if "municipality_name" not in ind.columns:
+        ind = ind.assign(municipality_name=ind["unit_name"])
+    t = int(settings.effect.ageing_threshold_years)
+    colors = sequential(len(AGEING_LABELS))
+    with map_style(settings):
+        page = Page(title or f"建設後{t}年以上の橋梁の割合（市区町村別）",
+                    f"Share of municipal bridges {t}+ years old" + _region(settings),
+                    settings=settings, paper=paper, sources=sources, crs=indicators.crs,
+                    n_maps=len(columns))
+        labels_all = indicator_labels(columns)
+        present = set()
+        for ax, col in zip(page.axes, columns):
+            v = pd.to_numeric(ind[col], errors="coerce")
+            k = pd.cut(v, AGEING_BREAKS, right=False, labels=False)
+            for i in range(len(AGEING_LABELS)):
+                sel = ind[k == i]
+                if len(sel):
+                    present.add(i)
+                    sel.plot(ax=ax, facecolor=colors[i], edgecolor="white" if i >= 3 else DARK,
+                             hatch=SEQUENTIAL_HATCHES[i], linewidth=0, zorder=1)
+            nodata = ind[v.isna()]
+            if len(nodata):
+                present.add("na")
+                nodata.plot(ax=ax, facecolor="white", edgecolor=GREY, hatch="xx", linewidth=0,
+                            zorder=1)
+            if roads is not None and len(roads):
+                roads.plot(ax=ax, color="#9A9A9A", linewidth=0.3, zorder=2, alpha=0.7)
+            ind.boundary.plot(ax=ax, color=DARK, linewidth=0.6, zorder=3)
+            pct = ["データなし" if pd.isna(x) else f"{x:.0%}" for x in v]
+            _label_municipalities(page, ax, ind, extra=pct, size=0.85 if len(columns) > 1 else 1.0,
+                                  boxed=True)
+            ax.set_title(labels_all[col][0].replace(f"建設後{t}年以上の割合", "").strip("（）") or col,
+                         fontsize=page.fs * 1.3, pad=4)
+        page.set_extent(_bounds(ind))
+        page.decorate()
+        handles = [Patch(facecolor=colors[i], edgecolor="white" if i >= 3 else DARK,
+                         hatch=SEQUENTIAL_HATCHES[i], linewidth=0.6) for i in range(len(AGEING_LABELS))]
+        labels = list(AGEING_LABELS)
+        if "na" in present:
+            handles.append(Patch(facecolor="white", edgecolor=GREY, hatch="xx", linewidth=0.6))
+            labels.append("データなし（架設年不明）")
+        page.add_legend(handles, labels, title=f"建設後{t}年以上の割合")
+        page.add_note(note or ("割合は架設年の分かる市区町村管理橋梁に対する比率。"
+                               "将来の割合は現在の橋梁がそのまま残る場合。"
+                               "\nShare of municipal bridges with a known year built; future "
+                               "shares assume today's bridges remain."))
+    return page
+
+
+def _region(settings) -> str:
+    return f" — {settings.maps.region_name}" if settings.maps.region_name else ""
+
+
+def _yen_unit(max_value: float) -> tuple[float, str, str]:
+    if max_value >= 1e9:
+        return 1e8, "億円", "100 million yen"
+    if max_value >= 1e7:
+        return 1e6, "百万円", "million yen"
+    if max_value >= 1e5:
+        return 1e4, "万円", "10,000 yen"
+    return 1.0, "円", "yen"
+
+
+def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
+                 paper: str | None = None, title: str | None = None, sources: str = "",
+                 note: str = "") -> Page:
+    """導入効果試算: total cost before and after, stacked, per municipality and group.
+
+    Each unit has two bars, 現状 (now) and 導入後 (after).  Stacks: 直営人件費
+    (direct hours x labour cost), 委託（既存業務） (outsourced work of today)
+    and, after, 新たに必要となる経費 (outsourcing of the work moved out of the
+    direct hours).  The figure above each pair is the total reduction.
+
+    Parameters
+    ----------
+    effect : DataFrame
+        :func:`gunmane_geo.effect.effect_estimate` output.
+    """
+    settings = settings or Settings()
+    need = ["unit_name", "level", "direct_cost_before_yen", "direct_cost_after_yen",
+            "outsourcing_before_yen", "outsourcing_after_yen", "total_reduction_yen"]
+    miss = [c for c in need if c not in effect.columns]
+    if miss:
+        raise GunmaneError(f"chart_effect: columns {miss} are missing: pass effect_estimate's output")
+    if not len(effect):
+        raise GunmaneError("chart_effect: the effect table is empty")
+    e = pd.DataFrame(effect).reset_index(drop=True)
+    totals = np.maximum(e["direct_cost_before_yen"] + e["outsourcing_before_yen"],
+                        e["direct_cost_after_yen"] + e["outsourcing_after_yen"])
+    div, unit_ja, unit_en = _yen_unit(float(totals.max()))
+    with map_style(settings):
+        page = Page(title or "導入効果試算（直営＋委託のトータルコスト）",
+                    "Effect estimate: direct staff cost + outsourcing, now and after the group "
+                    f"arrangement ({unit_en} per year)" + _region(settings),
+                    settings=settings, paper=paper, sources=sources, crs=None, chart=True)
+        ax = page.ax
+        styles = [("直営人件費", "direct staff cost", OKABE_ITO[4], ""),
+                  ("委託（既存業務）", "outsourcing: existing work", OKABE_ITO[0], "//"),
+                  ("新たに必要となる経費", "outsourcing: work moved out", OKABE_ITO[5], "xx")]
+        x, width, xt, xl = 0.0, 0.38, [], []
+        prev_level = None
+        for i, r in e.iterrows():
+            if prev_level is not None and r["level"] != prev_level:
+                ax.axvline(x - 0.55, color=GREY, lw=1.0, ls="--")
+                x += 0.4
+            prev_level = r["level"]
+            o0, o1 = r["outsourcing_before_yen"], r["outsourcing_after_yen"]
+            before = [r["direct_cost_before_yen"], o0, 0.0]
+            if "new_outsourcing_cost_yen" in e.columns:
+                after = [r["direct_cost_after_yen"], o1 - r["new_outsourcing_cost_yen"],
+                         r["new_outsourcing_cost_yen"]]
+            else:
+                after = [r["direct_cost_after_yen"], min(o0, o1), max(o1 - o0, 0.0)]
+            for xpos, stack in ((x - width / 2 - 0.02, before), (x + width / 2 + 0.02, after)):
+                bottom = 0.0
+                for (ja, en, color, hatch), val in zip(styles, stack):
+                    if val > 0:
+                        ax.bar(xpos, val / div, width, bottom=bottom, color=color, hatch=hatch,
+                               edgecolor=DARK, linewidth=0.7)
+                        bottom += val / div
+                ax.text(xpos, bottom, f"{bottom:,.0f}", ha="center", va="bottom",
+                        fontsize=page.fs * 0.8)
+            red = r["total_reduction_yen"] / div
+            tb = (r["direct_cost_before_yen"] + o0) / div
+            share = f"（{red / tb:.0%}）" if tb > 0 else ""
+            sign = "▲" if red >= 0 else "＋"
+            ax.annotate(f"{sign}{abs(red):,.0f}{unit_ja}{share}", (x, max(tb, (r['direct_cost_after_yen']
+                        + o1) / div)), xytext=(0, page.fs * 1.6), textcoords="offset points",
+                        ha="center", fontsize=page.fs * 0.85, fontweight="bold", color=DARK)
+            xt += [x - width / 2 - 0.02, x + width / 2 + 0.02]
+            xl += ["現状", "導入後"]
+            name = str(r["unit_name"])
+            ax.text(x, -0.085, name if r["level"] == "municipality" else f"【{name}】",
+                    transform=ax.get_xaxis_transform(), ha="center", va="top",
+                    fontsize=page.fs * (0.95 if len(name) < 12 else 0.75))
+            x += 1.25
+        ax.set_xticks(xt)
+        ax.set_xticklabels(xl, fontsize=page.fs * 0.8)
+        ax.set_ylabel(f"年間コスト（{unit_ja}/年） / cost per year ({unit_en})", fontsize=page.fs)
+        ax.tick_params(axis="y", labelsize=page.fs * 0.85)
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+        ax.set_ylim(0, float(totals.max()) / div * 1.18)
+        ax.set_xlim(-0.8, x - 0.45)
+        for s in ("top", "right"):
+            ax.spines[s].set_visible(False)
+        ax.grid(axis="y", color="#DDDDDD", lw=0.6)
+        ax.set_axisbelow(True)
+        handles = [Patch(facecolor=c, hatch=h, edgecolor=DARK, linewidth=0.7)
+                   for _, _, c, h in styles]
+        labels = [f"{ja}\n{en}" for ja, en, _, _ in styles]
+        page.add_legend(handles, labels, title="内訳 / components")
+        default_note = ("▲は直営＋委託のトータルコストの削減額（括弧内は削減率）。"
+                        "直営人件費＝直営対応時間×人件費単価。【 】はグループの合計。"
+                        "既定値は例示であり、入力表の値に置き換えて使う。"
+                        "\n▲ = reduction of the total; direct cost = staff hours x hourly labour "
+                        "cost; 【 】 = group total. Defaults are ILLUSTRATIVE.")
+        page.add_note(note or default_note, width=26)
+    return page
