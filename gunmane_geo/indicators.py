@@ -194,8 +194,11 @@ def _members_table(group_members: pd.DataFrame | None, groups=None) -> pd.DataFr
             raise InputError(f"group members table needs column '{col}' "
                              "(one row per group and member municipality)", source="group_members",
                              field=col)
-    gm = pd.DataFrame(group_members[[c for c in ("group_id", "group_name", "municipality_code")
-                                     if c in group_members.columns]]).copy()
+    gm = pd.DataFrame(group_members)
+    if "candidate" in gm.columns and gm["candidate"].notna().any():
+        # municipal_groups gives several candidate partitions: use the best (lowest number)
+        gm = gm[gm["candidate"] == gm["candidate"].min()]
+    gm = gm[[c for c in ("group_id", "group_name", "municipality_code") if c in gm.columns]].copy()
     gm["group_id"] = gm["group_id"].astype(str)
     gm["municipality_code"] = gm["municipality_code"].astype(str)
     if "group_name" not in gm.columns:
@@ -293,7 +296,8 @@ def municipality_indicators(municipalities: gpd.GeoDataFrame,
         ``asset_id``, ``sector``, ``asset_type``, ``municipality_code`` (or a location).
     group_members : DataFrame, optional
         One row per (``group_id``, ``municipality_code``), optional ``group_name``;
-        a municipality may belong to several candidate groups.
+        a municipality may belong to several groups.  With a ``candidate``
+        column (``municipal_groups`` output) only the best candidate is used.
     groups : DataFrame, optional
         ``group_id`` -> ``group_name`` when ``group_members`` has no names.
     settings : Settings, optional

@@ -162,6 +162,7 @@ class EffectSettings:
     group_outsourcing_discount: float = 0.15
     # yen per staff hour moved to the group contract (新たに必要となる委託費), ILLUSTRATIVE
     outsourcing_yen_per_moved_hour: float = 4_000.0
+    inputs_table: str = ""                  # CSV of 導入効果試算 inputs (relative to run.toml); "" = none
     # 見える化 (indicators.py; docs/indicators.md)
     reference_year: int | None = None       # "now" for ageing/overdue; None = current calendar year
     ageing_threshold_years: int = 50         # 建設後50年以上
