@@ -136,6 +136,7 @@ class GroupingSettings:
     exact_max_units: int = 10               # exhaustive search up to this many municipalities
     restarts: int = 12
     seed: int = 0
+    time_limit_s: float = 30.0              # the heuristic stops restarting after this
     # asset packages and multi-sector areas
     package_min_assets: int = 50
     package_max_assets: int = 400

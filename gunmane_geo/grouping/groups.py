@@ -189,7 +189,9 @@ def municipal_groups(municipalities, bridges=None, staff=None, network=None, roa
         return None
 
     solutions, used = solve(problem, n_best=g.n_candidates, exact_max_units=g.exact_max_units,
-                            restarts=g.restarts, seed=g.seed, method=method, progress=sub_progress)
+                            restarts=g.restarts, seed=g.seed, method=method,
+                            time_limit_s=g.time_limit_s if g.time_limit_s > 0 else np.inf,
+                            progress=sub_progress)
     report_progress(progress, 0.95, "statistics")
     groups, members = _outputs(munis, attrs, problem, solutions, used, vertical, travel_source, settings)
     _report_violations(groups, report)

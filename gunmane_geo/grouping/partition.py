@@ -171,16 +171,15 @@ def groups_to_labels(groups, n) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # exact search
 # ---------------------------------------------------------------------------
-def _connected_subsets(problem: GroupProblem, v: int, allowed: int, limit: int):
-    """All connected vertex sets (bitmasks) containing v within ``allowed``, size <= limit."""
-    nb_mask = [sum(1 << j for j in nb) for nb in problem.neighbours]
+def _connected_subsets(nb_mask: list, v: int, allowed: int, max_size: int = 1 << 30):
+    """All connected vertex sets (bitmasks) containing v within ``allowed``, up to ``max_size``."""
     start = 1 << v
     seen = {start}
     frontier = [start]
     while frontier:
         nxt = []
         for mask in frontier:
-            if mask.bit_count() >= limit:
+            if mask.bit_count() >= max_size:
                 continue
             ext = 0
             mm = mask
@@ -200,42 +199,59 @@ def _connected_subsets(problem: GroupProblem, v: int, allowed: int, limit: int):
     return seen
 
 
-def _members(mask: int) -> frozenset:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return frozenset(out)
-
-
 def solve_exact(problem: GroupProblem, n_best: int = 3, budget: int = 500_000,
                 progress=None) -> list[tuple[float, tuple]] | None:
     """Best ``n_best`` contiguous partitions by exhaustive branch and bound.
 
-    Returns a list of ``(score, canonical_partition)`` (best first), or ``None``
-    when more than ``budget`` partial partitions would be explored.
+    Every partition of the units into connected groups is considered (no size limit:
+    ceilings are scored, not assumed).  Returns a list of ``(score, canonical_partition)``
+    (best first), or ``None`` when more than ``budget`` partial partitions would be explored.
     """
-    n = problem.n
+    out = _exact_on(problem, list(range(problem.n)), n_best, budget)
+    report_progress(progress, 1.0, "exact search done")
+    return out
+
+
+def _exact_on(problem: GroupProblem, units: list, n_best: int, budget: int,
+              bound: float = math.inf):
+    """Exhaustive branch and bound over the connected partitions of ``units`` only.
+
+    Only partitions scoring below ``bound`` are kept (an empty list when none).
+    """
+    n = len(units)
+    # a group of size s > max_members costs at least VIOLATION_WEIGHT * (s - max_members)
+    max_size = n if not math.isfinite(bound) else \
+        min(n, problem.max_members + int(bound // VIOLATION_WEIGHT))
+    local = {u: k for k, u in enumerate(units)}
+    nb_mask = [0] * n
+    for u, k in local.items():
+        for v in problem.neighbours[u]:
+            if v in local:
+                nb_mask[k] |= 1 << local[v]
     full = (1 << n) - 1
     subsets_cache: dict[tuple, list] = {}
     heap: list = []          # max-heap of (-score, partition)
     explored = 0
 
+    def members(mask):
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(units[low.bit_length() - 1])
+            mask ^= low
+        return frozenset(out)
+
     def subsets(v, allowed):
         key = (v, allowed)
         if key not in subsets_cache:
-            masks = _connected_subsets(problem, v, allowed, n)
-            items = [(problem.cost(_members(m)), m) for m in masks]
+            masks = _connected_subsets(nb_mask, v, allowed, max_size)
+            items = [(problem.cost(members(m)), m) for m in masks]
             items.sort()
             subsets_cache[key] = items
         return subsets_cache[key]
 
     class _Abort(Exception):
         pass
-
-    def bound():
-        return -heap[0][0] if len(heap) >= n_best else math.inf
 
     def rec(assigned, parts, score):
         nonlocal explored
@@ -252,7 +268,7 @@ def solve_exact(problem: GroupProblem, n_best: int = 3, budget: int = 500_000,
         free = full & ~assigned
         v = (free & -free).bit_length() - 1
         for c, m in subsets(v, free):
-            if score + c >= bound():
+            if score + c >= bound or (len(heap) >= n_best and score + c >= -heap[0][0]):
                 break                     # sorted by cost, all further are worse
             rec(assigned | m, parts + [m], score + c)
 
@@ -260,8 +276,7 @@ def solve_exact(problem: GroupProblem, n_best: int = 3, budget: int = 500_000,
         rec(0, [], 0.0)
     except _Abort:
         return None
-    report_progress(progress, 1.0, "exact search done")
-    out = [(-s, canonical(_members(m) for m in parts)) for s, parts in heap]
+    out = [(-s, canonical(members(m) for m in parts)) for s, parts in heap]
     out.sort()
     return out
 
@@ -339,21 +354,38 @@ def _construct(problem: GroupProblem, rng: np.random.Generator) -> np.ndarray:
 
 
 def _local_search(problem: GroupProblem, state: _State, rng: np.random.Generator,
-                  max_split: int = 10, deadline: float = math.inf) -> None:
+                  max_split: int = 10, deadline: float = math.inf, max_lns: int = 10) -> None:
+    """Simple moves until none improves; then the exact re-partition of each group with one
+    or two adjacent groups (skipping combinations already found optimal); repeat."""
+    seen: set = set()
     dirty = set(state.groups)
-    while dirty and time.perf_counter() < deadline:
-        order = list(dirty)
+    while time.perf_counter() < deadline:
+        while dirty and time.perf_counter() < deadline:
+            order = list(dirty)
+            rng.shuffle(order)
+            dirty = set()
+            for g in order:
+                if g not in state.groups:
+                    continue
+                changed = _improve_group(problem, state, g, max_split)
+                if changed:
+                    for h in changed:
+                        if h in state.groups:
+                            dirty.add(h)
+                            dirty |= state.adjacent_groups(h)
+        order = list(state.groups)
         rng.shuffle(order)
-        dirty = set()
         for g in order:
             if g not in state.groups:
                 continue
-            changed = _improve_group(problem, state, g, max_split)
+            changed = _repartition(problem, state, g, max_lns, seen)
             if changed:
                 for h in changed:
                     if h in state.groups:
                         dirty.add(h)
                         dirty |= state.adjacent_groups(h)
+        if not dirty:
+            break
 
 
 def _improve_group(problem, state, g, max_split):
@@ -421,15 +453,54 @@ def _improve_group(problem, state, g, max_split):
     return set()
 
 
+def _repartition(problem, state, g, max_units, seen):
+    """Re-partition g with one or two adjacent groups exactly (a large neighbourhood)."""
+    members = state.groups[g]
+    cg = state.cost[g]
+    adj_list = sorted(state.adjacent_groups(g))
+    combos = [(h,) for h in adj_list] + [(h1, h2) for i, h1 in enumerate(adj_list)
+                                         for h2 in adj_list[i + 1:]]
+    for combo in combos:
+        union = set(members)
+        for h in combo:
+            union |= state.groups[h]
+        if len(union) > max_units:
+            continue
+        key = frozenset([frozenset(members), *(frozenset(state.groups[h]) for h in combo)])
+        if key in seen:
+            continue
+        seen.add(key)
+        before = cg + sum(state.cost[h] for h in combo)
+        best = _exact_on(problem, sorted(union), 1, 20_000, bound=before - 1e-9)
+        if best and best[0][0] < before - 1e-9:
+            parts = [frozenset(x) for x in best[0][1]]
+            ids = [g, *combo]
+            for gid in ids:
+                state.set_group(gid, set())
+            for k, part in enumerate(parts):
+                if k < len(ids):
+                    gid = ids[k]
+                else:
+                    gid = state.next_id
+                    state.next_id += 1
+                state.set_group(gid, part)
+            return set(ids) | {state.label[next(iter(part))] for part in parts}
+    return set()
+
+
 def solve_heuristic(problem: GroupProblem, n_best: int = 3, restarts: int = 12, seed: int = 0,
                     time_limit_s: float = math.inf, progress=None) -> list[tuple[float, tuple]]:
     """Best ``n_best`` distinct partitions found by randomised construction + local search.
 
     Each restart grows groups from random seeds until the floor is met (respecting
     the ceilings), then improves by merging adjacent groups, relocating border
-    municipalities (keeping every group contiguous) and splitting groups in two,
-    until no move lowers the score.  Returns ``(score, canonical_partition)``
-    sorted best first.
+    municipalities (keeping every group contiguous) and splitting groups in two
+    until no such move lowers the score; then re-partitions each group together
+    with one or two adjacent groups exactly (branch and bound, up to 10
+    municipalities) and repeats.  Restarts stop after ``time_limit_s`` (the first
+    always completes).  When fewer than ``n_best`` distinct partitions were found,
+    the best one's cheapest single relocations fill the list.  Returns
+    ``(score, canonical_partition)`` sorted best first.
     """
     rng = np.random.default_rng(seed)
     found: dict[tuple, float] = {}
@@ -437,6 +508,7 @@ def solve_heuristic(problem: GroupProblem, n_best: int = 3, restarts: int = 12, 
     deadline = start + time_limit_s
     tries = max(1, int(restarts))
     k = 0
+    best_state = None
     while k < tries or (len(found) < n_best and k < 3 * tries):
         if k >= 1 and time.perf_counter() > deadline:
             break
@@ -445,14 +517,44 @@ def solve_heuristic(problem: GroupProblem, n_best: int = 3, restarts: int = 12, 
         _local_search(problem, state, rng, deadline=deadline if k else math.inf)
         part = canonical(frozenset(m) for m in state.groups.values())
         found[part] = state.total()
+        if best_state is None or found[part] < best_state.total():
+            best_state = state
         k += 1
         report_progress(progress, min(0.99, k / tries), f"search {k}/{tries}")
+    if len(found) < n_best and best_state is not None:
+        for score, part in _relocation_variants(problem, best_state, n_best):
+            found.setdefault(part, score)
     best = sorted((s, p) for p, s in found.items())
     return best[:n_best]
 
 
+def _relocation_variants(problem, state, n):
+    """The ``n`` cheapest partitions one contiguous relocation away from ``state``."""
+    base = state.total()
+    out = []
+    for g, members in state.groups.items():
+        for i in members:
+            rest = members - {i}
+            if rest and not problem.is_connected(rest):
+                continue
+            c_rest = problem.cost(frozenset(rest)) if rest else 0.0
+            for h in {int(state.label[j]) for j in problem.neighbours[i]} - {g}:
+                new_h = frozenset(state.groups[h] | {i})
+                delta = c_rest + problem.cost(new_h) - state.cost[g] - state.cost[h]
+                out.append((delta, g, i, h))
+    out.sort()
+    variants = []
+    for delta, g, i, h in out[:n]:
+        groups = {k: set(v) for k, v in state.groups.items()}
+        groups[g].discard(i)
+        groups[h].add(i)
+        variants.append((base + delta, canonical(frozenset(v) for v in groups.values() if v)))
+    return variants
+
+
 def solve(problem: GroupProblem, n_best: int = 3, exact_max_units: int = 10, restarts: int = 12,
-          seed: int = 0, method: str = "auto", progress=None) -> tuple[list, str]:
+          seed: int = 0, method: str = "auto", time_limit_s: float = math.inf,
+          progress=None) -> tuple[list, str]:
     """Pick the exact search for small problems, the heuristic otherwise.
 
     Returns ``(solutions, method_used)``; solutions as in ``solve_heuristic``.
@@ -465,4 +567,4 @@ def solve(problem: GroupProblem, n_best: int = 3, exact_max_units: int = 10, res
         if sols is not None:
             return sols, "exact"
     return solve_heuristic(problem, n_best=n_best, restarts=restarts, seed=seed,
-                           progress=progress), "heuristic"
+                           time_limit_s=time_limit_s, progress=progress), "heuristic"
