@@ -185,7 +185,7 @@ def municipal_groups(municipalities, bridges=None, staff=None, network=None, roa
 
     def sub_progress(f, msg):
         if progress is not None:
-            return progress(0.15 + 0.8 * f, msg)
+            return progress(0.15 + 0.79 * f, msg)
         return None
 
     solutions, used = solve(problem, n_best=g.n_candidates, exact_max_units=g.exact_max_units,

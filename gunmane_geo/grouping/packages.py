@@ -14,8 +14,11 @@ hours), within a size range:
    packages below the size floor or below mean x (1 - tolerance) hours take the
    cheapest assets from packages that can spare them; then pairwise swaps that
    shorten total minutes while keeping the bounds.
-5. Each seed moves to the asset nearest its package's hours-weighted centre;
-   steps 3-5 repeat until the assignment stops changing (at most 8 rounds).
+5. Each seed moves to its package's road medoid (the member with the least
+   hours-weighted road minutes to the others, among the 8 members nearest the
+   package's centre); steps 3-5 repeat until the assignment stops changing (at
+   most 8 rounds).  Four seedings are tried; the one with the fewest packages
+   outside the bounds, then the least total minutes, is kept.
 
 Without roads, minutes are straight line x ``fallback_circuity`` at ``fallback_speed_kmh``.
 """
@@ -204,37 +207,61 @@ def balanced_assign(t: np.ndarray, w: np.ndarray, count_min: int, count_max: int
     return lab
 
 
-def _cluster(assets, k, graph, settings, count_min, count_max, tol, rng, progress=None, rounds=8):
+def _cluster(assets, k, graph, settings, count_min, count_max, tol, rng, progress=None, rounds=8,
+             starts=4, medoid_candidates=8):
+    """Best of ``starts`` seedings (least total minutes, bounds first); see the module notes."""
     xy = np.column_stack([assets.geometry.x.to_numpy(), assets.geometry.y.to_numpy()])
     w = assets["inspection_hours"].to_numpy(dtype=float)
     n = len(assets)
     if k <= 1 or n <= 1:
-        seed = int(np.argmin(((xy - np.average(xy, axis=0, weights=np.maximum(w, 1e-9))) ** 2).sum(1)))
-        t = travel_matrix(xy[[seed]], graph, settings, targets_xy=xy).T
-        return np.zeros(n, dtype=np.int64), [seed], _fill_unreachable(t, xy, xy[[seed]], settings)
+        seeds = _medoids(xy, w, np.zeros(n, dtype=np.int64), [0], 1, graph, settings, medoid_candidates)
+        t = _fill_unreachable(travel_matrix(xy[seeds], graph, settings, targets_xy=xy).T, xy, xy[seeds],
+                              settings)
+        return np.zeros(n, dtype=np.int64), seeds, t
     mean = w.sum() / k
-    seeds = _kmeanspp(xy, w, k, rng)
-    lab = None
-    for r in range(rounds):
-        report_progress(progress, r / rounds, f"packages: round {r + 1}")
-        t = travel_matrix(xy[seeds], graph, settings, targets_xy=xy).T      # (n, k)
-        t = _fill_unreachable(t, xy, xy[seeds], settings)
-        new = balanced_assign(t, w, count_min, count_max, mean * (1 - tol), mean * (1 + tol))
-        if lab is not None and np.array_equal(new, lab):
-            break
-        lab = new
-        new_seeds = []
-        for p in range(k):
-            idx = np.nonzero(lab == p)[0]
-            if not len(idx):
-                new_seeds.append(seeds[p])
-                continue
-            c = np.average(xy[idx], axis=0, weights=np.maximum(w[idx], 1e-9))
-            new_seeds.append(int(idx[np.argmin(((xy[idx] - c) ** 2).sum(1))]))
-        seeds = new_seeds
-    t = _fill_unreachable(travel_matrix(xy[seeds], graph, settings, targets_xy=xy).T, xy, xy[seeds],
-                          settings)
-    return lab, seeds, t
+    best = None
+    for start in range(starts):
+        seeds = _kmeanspp(xy, w, k, rng)
+        lab = None
+        for r in range(rounds):
+            report_progress(progress, (start * rounds + r) / (starts * rounds),
+                            f"packages: start {start + 1}, round {r + 1}")
+            t = _fill_unreachable(travel_matrix(xy[seeds], graph, settings, targets_xy=xy).T,
+                                  xy, xy[seeds], settings)                     # (n, k)
+            new = balanced_assign(t, w, count_min, count_max, mean * (1 - tol), mean * (1 + tol))
+            if lab is not None and np.array_equal(new, lab):
+                break
+            lab = new
+            seeds = _medoids(xy, w, lab, seeds, k, graph, settings, medoid_candidates)
+        t = _fill_unreachable(travel_matrix(xy[seeds], graph, settings, targets_xy=xy).T, xy, xy[seeds],
+                              settings)
+        lab = balanced_assign(t, w, count_min, count_max, mean * (1 - tol), mean * (1 + tol))
+        cnt = np.bincount(lab, minlength=k)
+        load = np.bincount(lab, weights=w, minlength=k)
+        bad = int(((cnt < count_min) | (cnt > count_max)).sum()
+                  + (np.abs(load - mean) > tol * mean + 1e-9).sum())
+        total = float(t[np.arange(n), lab].sum())
+        if best is None or (bad, total) < best[0]:
+            best = ((bad, total), lab, list(seeds), t)
+    return best[1], best[2], best[3]
+
+
+def _medoids(xy, w, lab, seeds, k, graph, settings, n_cand):
+    """Per package, the member with the least hours-weighted road minutes to the others,
+    among the ``n_cand`` members nearest its hours-weighted centre and the current seed."""
+    out = []
+    for p in range(k):
+        idx = np.nonzero(lab == p)[0]
+        if not len(idx):
+            out.append(seeds[p])
+            continue
+        c = np.average(xy[idx], axis=0, weights=np.maximum(w[idx], 1e-9))
+        near = idx[np.argsort(((xy[idx] - c) ** 2).sum(1))[:n_cand]]
+        cand = np.unique(np.r_[near, [seeds[p]] if seeds[p] in set(idx) else []]).astype(np.int64)
+        t = travel_matrix(xy[cand], graph, settings, targets_xy=xy[idx])
+        t = np.where(np.isfinite(t), t, 1e9)
+        out.append(int(cand[np.argmin((t * w[idx][None, :]).sum(1))]))
+    return out
 
 
 def _fill_unreachable(t, xy, seed_xy, settings):

@@ -6,7 +6,7 @@ Two sources of travel time:
   graph built here from a roads GeoDataFrame (end points merged within
   ``settings.network.snap_tolerance_m``; speed from ``speed_kmh`` or the
   per-class default of ``settings.network.default_speed_kmh``).  A point is
-  joined to its nearest graph node; the straight access leg is timed at
+  attached to its nearest road edge (at the point nearest it); the straight access leg is timed at
   ``settings.grouping.fallback_speed_kmh``.
 * no roads: straight-line distance x ``fallback_circuity`` at
   ``fallback_speed_kmh`` (reported as an estimate by the callers).
@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
+import shapely
+from shapely.strtree import STRtree
 
 from ..errors import InputError
 from ..settings import Settings
@@ -29,21 +30,32 @@ from ..settings import Settings
 
 @dataclass
 class RoadGraph:
-    """An undirected routable graph: ``csr`` of edge minutes, node coordinates (metres)."""
+    """An undirected routable graph: ``csr`` of edge minutes, node coordinates (metres), and
+    per edge its end nodes, minutes and line (points are attached to the nearest edge)."""
     csr: sparse.csr_matrix
     node_xy: np.ndarray
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_min: np.ndarray
+    edge_geom: np.ndarray
     source: str = "roads"
 
     def __post_init__(self):
-        self.tree = cKDTree(self.node_xy) if len(self.node_xy) else None
+        self.tree = STRtree(self.edge_geom) if len(self.edge_geom) else None
 
-    def nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Nearest node index and distance (m) of each point."""
+    def attach(self, xy: np.ndarray):
+        """Nearest edge of each point: (edge index, fraction along it 0..1, distance m)."""
         if self.tree is None:
             raise InputError("the road layer has no usable lines; give roads with line geometries",
                              source="roads")
-        dist, idx = self.tree.query(np.asarray(xy, dtype=float).reshape(-1, 2))
-        return idx.astype(np.int64), dist
+        pts = shapely.points(np.asarray(xy, dtype=float).reshape(-1, 2))
+        idx_pt, idx_edge = self.tree.query_nearest(pts, all_matches=False)
+        edge = np.empty(len(pts), dtype=np.int64)
+        edge[idx_pt] = idx_edge
+        lines = self.edge_geom[edge]
+        frac = shapely.line_locate_point(lines, pts, normalized=True)
+        dist = shapely.distance(lines, pts)
+        return edge, np.nan_to_num(frac), dist
 
 
 def _line_coords(geom):
@@ -80,7 +92,7 @@ def road_graph(roads, settings: Settings | None = None) -> RoadGraph:
     spd = pd.to_numeric(roads["speed_kmh"], errors="coerce").to_numpy(dtype=float, na_value=np.nan) \
         if "speed_kmh" in roads else np.full(n, np.nan)
     ferry = _ferry_mask(roads)
-    starts, ends, minutes = [], [], []
+    starts, ends, minutes, lines = [], [], [], []
     for geom, c, s, f in zip(roads.geometry.values, cls, spd, ferry):
         if f:
             continue
@@ -92,8 +104,11 @@ def road_graph(roads, settings: Settings | None = None) -> RoadGraph:
             starts.append(xy[0])
             ends.append(xy[-1])
             minutes.append(length / 1000.0 / speed * 60.0)
+            lines.append(shapely.LineString(xy))
     if not minutes:
-        return RoadGraph(sparse.csr_matrix((0, 0)), np.zeros((0, 2)))
+        empty = np.zeros(0, dtype=np.int64)
+        return RoadGraph(sparse.csr_matrix((0, 0)), np.zeros((0, 2)), empty, empty, np.zeros(0),
+                         np.array([], dtype=object))
     pts = np.vstack([np.asarray(starts), np.asarray(ends)])
     keys = np.round(pts / snap).astype(np.int64)
     _, inverse = np.unique(keys, axis=0, return_inverse=True)
@@ -105,7 +120,7 @@ def road_graph(roads, settings: Settings | None = None) -> RoadGraph:
     node_xy[inverse] = pts
     w = np.maximum(np.asarray(minutes), 1e-9)
     mat = _min_csr(np.r_[u, v], np.r_[v, u], np.r_[w, w], nn)   # fastest of parallel edges
-    return RoadGraph(mat, node_xy)
+    return RoadGraph(mat, node_xy, u, v, w, np.array(lines, dtype=object))
 
 
 def _min_csr(u, v, w, n) -> sparse.csr_matrix:
@@ -146,7 +161,8 @@ def graph_from_network(network) -> RoadGraph:
     w = np.maximum(w[ok], 1e-9)
     mat = _min_csr(np.r_[u[ok], v[ok]], np.r_[v[ok], u[ok]], np.r_[w, w], len(node_ids))
     xy = np.column_stack([nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()])
-    return RoadGraph(mat, xy, source="network")
+    geoms = edges.geometry.values[ok]
+    return RoadGraph(mat, xy, u[ok], v[ok], w, np.asarray(geoms, dtype=object), source="network")
 
 
 def travel_matrix(xy: np.ndarray, graph: RoadGraph | None = None, settings: Settings | None = None,
@@ -177,22 +193,34 @@ def travel_matrix(xy: np.ndarray, graph: RoadGraph | None = None, settings: Sett
         t = d * g.fallback_circuity / speed_m_per_min
         t[t > limit_min] = np.inf
         return t
-    src_node, src_acc = graph.nearest(xy)
-    dst_node, dst_acc = graph.nearest(txy)
-    src_acc = src_acc / speed_m_per_min
-    dst_acc = dst_acc / speed_m_per_min
+    se, sf, sd = graph.attach(xy)
+    te, tf, td = graph.attach(txy)
+    # each point reaches its edge's two end nodes: (node, minutes) pairs
+    s_nodes = np.column_stack([graph.edge_u[se], graph.edge_v[se]])
+    s_off = np.column_stack([sf * graph.edge_min[se], (1 - sf) * graph.edge_min[se]]) \
+        + (sd / speed_m_per_min)[:, None]
+    t_nodes = np.column_stack([graph.edge_u[te], graph.edge_v[te]])
+    t_off = np.column_stack([tf * graph.edge_min[te], (1 - tf) * graph.edge_min[te]]) \
+        + (td / speed_m_per_min)[:, None]
     out = np.full((len(xy), len(txy)), np.inf)
-    uniq, inv = np.unique(src_node, return_inverse=True)
+    uniq, inv = np.unique(s_nodes.ravel(), return_inverse=True)
+    inv = inv.reshape(-1, 2)
+    limit = limit_min if np.isfinite(limit_min) else np.inf
     for start in range(0, len(uniq), chunk):
         block = uniq[start:start + chunk]
-        dist = dijkstra(graph.csr, directed=False, indices=block,
-                        limit=limit_min if np.isfinite(limit_min) else np.inf)
-        sub = dist[:, dst_node]                      # (block, m)
-        rows = np.nonzero((inv >= start) & (inv < start + len(block)))[0]
-        out[rows] = sub[inv[rows] - start] + src_acc[rows, None] + dst_acc[None, :]
-    same = src_node[:, None] == dst_node[None, :]
-    if same.any():   # two points at the same node: the straight leg between them
-        d = np.hypot(xy[:, None, 0] - txy[None, :, 0], xy[:, None, 1] - txy[None, :, 1])
-        out = np.where(same, np.minimum(out, d / speed_m_per_min), out)
+        dist = dijkstra(graph.csr, directed=False, indices=block, limit=limit)
+        for a in range(2):
+            rows = np.nonzero((inv[:, a] >= start) & (inv[:, a] < start + len(block)))[0]
+            if not len(rows):
+                continue
+            d_rows = dist[inv[rows, a] - start]            # (r, n_nodes)
+            for b in range(2):
+                cand = s_off[rows, a][:, None] + d_rows[:, t_nodes[:, b]] + t_off[None, :, b]
+                out[rows] = np.minimum(out[rows], cand)
+    same = se[:, None] == te[None, :]
+    if same.any():   # two points on one edge: along it
+        along = np.abs(sf[:, None] - tf[None, :]) * graph.edge_min[se][:, None] \
+            + (sd / speed_m_per_min)[:, None] + (td / speed_m_per_min)[None, :]
+        out = np.where(same, np.minimum(out, along), out)
     out[out > limit_min] = np.inf
     return out
