@@ -129,3 +129,28 @@ def qgis_process(installed_plugin):
         return subprocess.run([QGIS_PROCESS, *args], env=env, capture_output=True,
                               text=True, timeout=timeout)
     return run
+
+
+@pytest.fixture(scope="session")
+def tiny_region(tmp_path_factory):
+    """Two municipalities, one road, three bridges (Japanese column names), EPSG:6668."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point, Polygon
+
+    path = tmp_path_factory.mktemp("tiny") / "tiny.gpkg"
+    munis = gpd.GeoDataFrame(
+        {"N03_007": ["99201", "99202"], "N03_004": ["甲市", "乙町"]},
+        geometry=[Polygon([(139.0, 36.0), (139.1, 36.0), (139.1, 36.1), (139.0, 36.1)]),
+                  Polygon([(139.1, 36.0), (139.2, 36.0), (139.2, 36.1), (139.1, 36.1)])],
+        crs="EPSG:6668")
+    munis.to_file(path, layer="municipalities", driver="GPKG")
+    roads = gpd.GeoDataFrame({"道路種別": ["市道"]},
+                             geometry=[LineString([(139.02, 36.05), (139.18, 36.05)])], crs="EPSG:6668")
+    roads.to_file(path, layer="roads", driver="GPKG")
+    bridges = gpd.GeoDataFrame(
+        {"橋梁ID": ["B1", "B2", "B3", None], "橋梁名": ["一の橋", "二の橋", "三の橋", "名無し橋"],
+         "橋長(m)": [12.0, 30.5, 8.0, 5.0], "判定区分": ["Ⅱ", "III", "V", "I"]},
+        geometry=[Point(139.05, 36.05), Point(139.12, 36.05), Point(139.15, 36.05),
+                  Point(139.16, 36.05)], crs="EPSG:6668")
+    bridges.to_file(path, layer="bridges", driver="GPKG")
+    return path

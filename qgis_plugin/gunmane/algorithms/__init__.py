@@ -4,7 +4,9 @@ from __future__ import annotations
 
 def algorithm_classes():
     """The algorithm classes, in toolbox order."""
+    from .council_map import CouncilMapAlgorithm
     from .load_layers import LoadLayersAlgorithm
     return [
         LoadLayersAlgorithm,
+        CouncilMapAlgorithm,
     ]

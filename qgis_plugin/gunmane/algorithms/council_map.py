@@ -1,0 +1,142 @@
+"""Council map: a print layout (A3/A4 landscape) exported to PDF and PNG."""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessing,
+)
+
+from ..i18n import N_, tr
+from .base import GunmaneAlgorithm
+
+
+class CouncilMapAlgorithm(GunmaneAlgorithm):
+    NAME = "council_map"
+    DISPLAY_NAME = N_("Council map (PDF layout)")
+    GROUP = "maps"
+    TAGS = N_("map,layout,print,pdf,council,report")
+    HELP = N_(
+        "Builds a print layout for council meetings (議会説明資料) from the chosen layers: "
+        "Japanese title, map, legend, scale bar, north arrow, date and data sources, on A3 "
+        "or A4 landscape, and exports it to PDF (text kept as text with the Japanese font "
+        "embedded) and optionally PNG.\n\n"
+        "Layers are drawn with their current styles, the first layer on top. Run from the "
+        "desktop, the layout is also added to the project (Project > Layouts) so you can "
+        "edit it in the layout designer.\n\n"
+        "Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) "
+        "is registered automatically when installed.")
+
+    LAYERS = "LAYERS"
+    TITLE = "TITLE"
+    SUBTITLE = "SUBTITLE"
+    PAPER = "PAPER"
+    EXTENT = "EXTENT"
+    SOURCES = "SOURCES"
+    DATE = "DATE"
+    DPI = "DPI"
+    ADD_TO_PROJECT = "ADD_TO_PROJECT"
+    OUTPUT_PDF = "OUTPUT_PDF"
+    OUTPUT_PNG = "OUTPUT_PNG"
+    PAPERS = ["A3", "A4"]
+
+    def __init__(self):
+        super().__init__()
+        self._layout = None
+
+    def flags(self):
+        # Layout items are QObjects/QGraphicsItems living in the main thread, and the map
+        # renders the project's layers: QGIS's own "Export print layout" algorithms run
+        # without threading for the same reason.
+        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            self.LAYERS, tr("Layers to show (first on top)"), QgsProcessing.TypeMapLayer))
+        self.addParameter(QgsProcessingParameterString(
+            self.TITLE, tr("Title"), defaultValue=tr("Bridge consolidation study")))
+        self.addParameter(QgsProcessingParameterString(
+            self.SUBTITLE, tr("Subtitle"), defaultValue="", optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.PAPER, tr("Paper (landscape)"), options=self.PAPERS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterExtent(
+            self.EXTENT, tr("Map extent (empty: all layers)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.SOURCES, tr("Data sources"),
+            defaultValue=tr("National Land Numerical Information (administrative areas), "
+                            "bridge inventory, OpenStreetMap contributors"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.DATE, tr("Date (empty: today)"), defaultValue="", optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DPI, tr("Resolution (dpi)"), QgsProcessingParameterNumber.Integer,
+            defaultValue=200, minValue=50, maxValue=600))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.ADD_TO_PROJECT, tr("Add the layout to the project"), defaultValue=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_PDF, tr("Council map PDF"), tr("PDF files (*.pdf)")))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_PNG, tr("Council map PNG"), tr("PNG files (*.png)"), optional=True,
+            createByDefault=False))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ..layout import build_council_layout, export_layout
+        layers = self.parameterAsLayerList(parameters, self.LAYERS, context)
+        if not layers:
+            raise QgsProcessingException(tr("Choose at least one layer for the map."))
+        title = self.parameterAsString(parameters, self.TITLE, context).strip()
+        if not title:
+            raise QgsProcessingException(tr("Give the map a title."))
+        paper = self.PAPERS[self.parameterAsEnum(parameters, self.PAPER, context)]
+        from ..layout import map_crs
+        crs = map_crs(layers, context.project())
+        extent = None
+        if parameters.get(self.EXTENT) not in (None, ""):
+            extent = self.parameterAsExtent(parameters, self.EXTENT, context, crs)
+        date = self.parameterAsString(parameters, self.DATE, context).strip() or None
+        pdf = self.parameterAsFileOutput(parameters, self.OUTPUT_PDF, context)
+        png = self.parameterAsFileOutput(parameters, self.OUTPUT_PNG, context) \
+            if parameters.get(self.OUTPUT_PNG) not in (None, "") else None
+        dpi = self.parameterAsInt(parameters, self.DPI, context)
+        project = context.project()
+        if project is None:
+            from qgis.core import QgsProject
+            project = QgsProject()
+            self._own_project = project   # keep it alive while the layout exists
+        feedback.pushInfo(tr("Building the {paper} layout...").format(paper=paper))
+        try:
+            layout = build_council_layout(
+                project, layers, title=title, paper=paper,
+                subtitle=self.parameterAsString(parameters, self.SUBTITLE, context).strip(),
+                sources=self.parameterAsString(parameters, self.SOURCES, context).strip(),
+                date=date, extent=extent, crs=crs)
+            feedback.setProgress(30)
+            written = export_layout(layout, pdf, png, dpi=dpi)
+        except RuntimeError as exc:
+            raise QgsProcessingException(str(exc)) from None
+        feedback.setProgress(100)
+        self._layout = layout if self.parameterAsBool(parameters, self.ADD_TO_PROJECT, context) \
+            and context.project() is not None else None
+        results = {self.OUTPUT_PDF: written["pdf"]}
+        if "png" in written:
+            results[self.OUTPUT_PNG] = written["png"]
+        return results
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: N802
+        # Runs in the main thread after processAlgorithm: the place to touch the project.
+        if self._layout is not None and context.project() is not None:
+            manager = context.project().layoutManager()
+            name, n = self._layout.name(), 2
+            while manager.layoutByName(name) is not None:
+                name, n = f"{self._layout.name()} ({n})", n + 1
+            self._layout.setName(name)
+            manager.addLayout(self._layout)
+            feedback.pushInfo(tr("Layout '{name}' added to the project.").format(name=name))
+            self._layout = None
+        return {}
