@@ -1,12 +1,11 @@
 """``gunmane groups``, ``gunmane packages`` and ``gunmane road-pairs``.
 
-Each reads its layers (through ``gunmane_geo.io`` when the loaders are present,
-else plain GeoPandas with canonical column names), reprojects them to one metric
-CRS, runs the grouping function and writes the layers to a GeoPackage.
+Each reads its layers with ``gunmane_geo.io.load_region`` (canonical columns, one
+metric CRS), runs the grouping function and writes the layers to a GeoPackage,
+with the load/grouping report and the [grouping] settings as tables.
 """
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
 
@@ -74,66 +73,18 @@ def _settings(args) -> Settings:
     return Settings.from_toml(args.settings) if getattr(args, "settings", None) else Settings()
 
 
-def _read(path, kind: str, report: LoadReport):
-    """One layer with canonical columns: the project loaders when present, else GeoPandas."""
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{kind} file not found: {path}")
-    try:
-        from .. import io as gio
-        reader = getattr(gio, "read_layer", None) or getattr(gio, f"read_{kind}", None)
-    except ImportError:  # pragma: no cover
-        reader = None
-    if reader is not None:
-        params = inspect.signature(reader).parameters
-        kwargs = {}
-        if "report" in params:
-            kwargs["report"] = report
-        if "kind" in params and getattr(reader, "__name__", "") == "read_layer":
-            kwargs["kind"] = kind
-        result = reader(path, **kwargs)
-        return result[0] if isinstance(result, tuple) else result
-    if path.suffix.lower() == ".csv":
-        for enc in ("utf-8-sig", "cp932"):
-            try:
-                df = pd.read_csv(path, encoding=enc, dtype={"municipality_code": str})
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise InputError("cannot decode the CSV as UTF-8 or CP932 (Shift_JIS)", source=str(path))
-        lon = next((c for c in ("lon", "longitude", "経度") if c in df.columns), None)
-        lat = next((c for c in ("lat", "latitude", "緯度") if c in df.columns), None)
-        if lon and lat:
-            return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df[lon], df[lat]), crs="EPSG:6668")
-        return df
-    return gpd.read_file(path)
-
-
-def _to_metric(frames: dict, crs_arg, report) -> dict:
-    geo = {k: v for k, v in frames.items() if isinstance(v, gpd.GeoDataFrame)}
-    for k, v in geo.items():
-        if v.crs is None:
-            raise InputError("layer has no CRS: define it (e.g. EPSG:6668 for JGD2011 lon/lat)", source=k)
-    if crs_arg:
+def _load(args, inputs: dict, settings: Settings, report: LoadReport):
+    """Read the named layers with ``gunmane_geo.io.load_region`` (canonical columns, one
+    metric CRS: ``--crs``, else ``[io] target_crs``, else chosen from the data)."""
+    from ..io import load_region
+    if getattr(args, "crs", None):
         from ..crs import check_target_crs
-        target = check_target_crs(crs_arg, source="--crs")
-    else:
-        projected = [v.crs for v in geo.values() if v.crs.is_projected]
-        if projected and all(c == projected[0] for c in projected):
-            target = projected[0]
-        else:
-            from ..crs import choose_metric_crs
-            codes = None
-            m = frames.get("municipalities")
-            if m is not None and "municipality_code" in m.columns:
-                codes = m["municipality_code"].astype(str).tolist()
-            target = choose_metric_crs(list(geo.values()), codes)
-    out = dict(frames)
-    for k, v in geo.items():
-        if v.crs != target:
-            out[k] = v.to_crs(target)
-    return out
+        settings.io.target_crs = check_target_crs(args.crs, source="--crs")
+    inputs = {k: v for k, v in inputs.items() if v}
+    for kind, path in inputs.items():
+        if not Path(path).exists():
+            raise FileNotFoundError(f"{kind} file not found: {path}")
+    return load_region(inputs, settings=settings, report=report)
 
 
 def _write(out_path, layers: dict, report: LoadReport, settings: Settings, quiet: bool) -> None:
@@ -179,17 +130,14 @@ def run_groups(args) -> int:
             raise InputError("--candidates must be >= 1", source="--candidates")
         settings.grouping.n_candidates = args.candidates
     report = LoadReport()
-    frames = {"municipalities": _read(args.municipalities, "municipalities", report)}
-    for kind, path in (("bridges", args.bridges), ("staff", args.staff), ("roads", args.roads),
-                       ("facilities", args.facilities)):
-        if path:
-            frames[kind] = _read(path, kind, report)
-    frames = _to_metric(frames, args.crs, report)
-    adjacency = municipal_adjacency(frames["municipalities"], roads=frames.get("roads"),
+    region = _load(args, {"municipalities": args.municipalities, "bridges": args.bridges,
+                          "staff": args.staff, "roads": args.roads, "facilities": args.facilities},
+                   settings, report)
+    adjacency = municipal_adjacency(region.municipalities, roads=region.roads,
                                     settings=settings, report=report)
     groups, members = municipal_groups(
-        frames["municipalities"], bridges=frames.get("bridges"), staff=frames.get("staff"),
-        roads=frames.get("roads"), offices=frames.get("facilities"), settings=settings,
+        region.municipalities, bridges=region.bridges, staff=region.staff,
+        roads=region.roads, offices=region.facilities, settings=settings,
         adjacency=adjacency, vertical=args.vertical, method=args.method, report=report,
         progress=None if args.quiet else _progress)
     candidates = pd.DataFrame(groups.attrs["candidates"])
@@ -207,20 +155,16 @@ def run_packages(args) -> int:
     report = LoadReport()
     if not args.bridges and not args.other_assets:
         raise InputError("give --bridges and/or --other-assets", source="gunmane packages")
-    frames = {}
-    for kind, path in (("bridges", args.bridges), ("other_assets", args.other_assets),
-                       ("roads", args.roads)):
-        if path:
-            frames[kind] = _read(path, kind, report)
-    frames = _to_metric(frames, args.crs, report)
-    assets = combine_assets(frames.get("bridges"), frames.get("other_assets"), settings, report)
+    region = _load(args, {"bridges": args.bridges, "other_assets": args.other_assets,
+                          "roads": args.roads}, settings, report)
+    assets = combine_assets(region.bridges, region.other_assets, settings, report)
     if args.multi_sector:
         out, areas = multi_sector_areas(assets, municipality_code=args.municipality, n_areas=args.n_areas,
-                                        roads=frames.get("roads"), settings=settings, report=report)
+                                        roads=region.roads, settings=settings, report=report)
         layers = {"multi_sector_areas": areas, "area_assets": out}
         table = areas.drop(columns="geometry")
     else:
-        out, packages = asset_packages(assets, roads=frames.get("roads"), settings=settings,
+        out, packages = asset_packages(assets, roads=region.roads, settings=settings,
                                        n_packages=args.n_packages, report=report,
                                        progress=None if args.quiet else _progress)
         layers = {"asset_packages": packages, "package_assets": out}
@@ -235,11 +179,8 @@ def run_road_pairs(args) -> int:
     from ..grouping import road_pairs
     settings = _settings(args)
     report = LoadReport()
-    frames = {"roads": _read(args.roads, "roads", report)}
-    if args.bridges:
-        frames["bridges"] = _read(args.bridges, "bridges", report)
-    frames = _to_metric(frames, args.crs, report)
-    pairs = road_pairs(frames["roads"], bridges=frames.get("bridges"), settings=settings, report=report)
+    region = _load(args, {"roads": args.roads, "bridges": args.bridges}, settings, report)
+    pairs = road_pairs(region.roads, bridges=region.bridges, settings=settings, report=report)
     _write(args.out, {"road_pairs": pairs}, report, settings, args.quiet)
     if not args.quiet:
         print(f"{len(pairs)} road pairs")
