@@ -58,12 +58,15 @@ def _fid(frame: pd.DataFrame, kind: str, idx):
 
 
 # ---------------------------------------------------------------------------
-def resolve_columns(columns, kind: str, field_map: dict | None = None, source: str = "") -> dict:
+def resolve_columns(columns, kind: str, field_map: dict | None = None, source: str = "",
+                    truncated_names: bool = False) -> dict:
     """Source column -> canonical field, for the columns of one layer.
 
     ``field_map`` ({source column: canonical field}) wins over the alias table of
     ``gunmane_geo.schema.ALIASES``; a ``{canonical: source}`` map is accepted too.
-    The first alias (in table order) that a file has wins when several match.
+    The first alias (in table order) that a file has wins when several match.  With
+    ``truncated_names`` (Shapefiles) a name of 8 bytes or more that is the start of
+    exactly one field's alias matches that field.
 
     Raises
     ------
@@ -104,13 +107,27 @@ def resolve_columns(columns, kind: str, field_map: dict | None = None, source: s
                 mapping[col] = canon
                 taken.add(canon)
                 break
+    if truncated_names:
+        # Shapefile field names are cut at 10 bytes (判定区分 in UTF-8 becomes 判定区):
+        # an unmatched name of >= 8 bytes that begins exactly one field's alias matches it
+        for col in columns:
+            norm = schema.normalize_column_name(col)
+            if col in mapping or len(str(col).encode("utf-8")) < 8:
+                continue
+            hits = {canon for canon, aliases in schema.ALIASES.get(kind, {}).items()
+                    if canon not in taken and any(
+                        schema.normalize_column_name(a).startswith(norm) for a in aliases)}
+            if len(hits) == 1:
+                mapping[col] = hits.pop()
+                taken.add(mapping[col])
     return mapping
 
 
 def rename_to_canonical(frame, kind: str, ctx: _Ctx, field_map=None):
     """Rename mapped columns; an unmapped column whose name clashes with a canonical
     field is renamed ``<name>_source``.  Other columns are kept as they are."""
-    mapping = resolve_columns(list(frame.columns), kind, field_map, ctx.source)
+    mapping = resolve_columns(list(frame.columns), kind, field_map, ctx.source,
+                              truncated_names=str(ctx.source).lower().endswith((".shp", ".dbf")))
     canon_targets = set(mapping.values())
     renames = {}
     for col in frame.columns:

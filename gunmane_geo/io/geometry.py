@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from .canonical import ID_FIELD, _Ctx, _fid, skip_rows

@@ -82,19 +82,27 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
     layer_name = choose_layer(path, kind, layer)
     kwargs = {"layer": layer_name} if layer_name is not None else {}
     note = None
+    encoding = None
     if path.suffix.lower() == ".shp" and not any(
             path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+        encoding = dbf_encoding(path)
+        if encoding == "cp932":
+            note = "no .cpg file and the attributes are not UTF-8: read as CP932 (Shift_JIS)"
+    if encoding is not None:
+        # read the raw bytes (latin-1 is lossless) and decode them here: a field name cut
+        # inside a character at the DBF 10-byte limit must not stop the whole layer
         try:
-            gdf = pyogrio.read_dataframe(path, encoding="utf-8", **kwargs)
-            if any(isinstance(v, str) and "\ufffd" in v
-                   for c in gdf.columns if gdf[c].dtype == object for v in gdf[c].values):
-                raise UnicodeDecodeError("utf-8", b"", 0, 1, "replacement character")
-        except (UnicodeDecodeError, Exception) as exc:  # noqa: B014 - GDAL raises its own
-            if not isinstance(exc, UnicodeDecodeError) and "codec" not in str(exc).lower() \
-                    and "decode" not in str(exc).lower():
-                raise InputError(f"cannot read: {exc}", source=path) from None
-            gdf = pyogrio.read_dataframe(path, encoding="cp932", **kwargs)
-            note = "no .cpg file: attributes read as CP932 (Shift_JIS)"
+            gdf = pyogrio.read_dataframe(path, encoding="ISO-8859-1", **kwargs)
+        except Exception as exc:
+            raise InputError(f"cannot read: {exc}", source=path) from None
+
+        def fix(text, errors):
+            return text.encode("latin-1").decode(encoding, errors=errors)
+
+        gdf = gdf.rename(columns={c: fix(c, "ignore") for c in gdf.columns if c != "geometry"})
+        for col in gdf.columns:
+            if col != "geometry" and gdf[col].dtype == object:
+                gdf[col] = [fix(v, "replace") if isinstance(v, str) else v for v in gdf[col]]
     else:
         try:
             gdf = pyogrio.read_dataframe(path, **kwargs)
@@ -109,6 +117,37 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
                 "run.toml's input table, or source_crs=... in Python)", source=path)
         gdf = gdf.set_crs(source_crs)
     return gdf, layer_name, note
+
+
+def dbf_encoding(shp_path) -> str | None:
+    """Encoding of a Shapefile's .dbf without .cpg: None when its header names a code page
+    (GDAL reads it), else "utf-8" when the field names and records decode as UTF-8 (a
+    name cut inside a character at the 10-byte limit still counts), else "cp932"."""
+    shp_path = Path(shp_path)
+    dbf = next((shp_path.with_suffix(s) for s in (".dbf", ".DBF")
+                if shp_path.with_suffix(s).exists()), None)
+    if dbf is None:
+        return None
+    data = dbf.read_bytes()
+    if len(data) < 32 or data[29] != 0:
+        return None
+    header_len = int.from_bytes(data[8:10], "little")
+    parts = [data[header_len:]]
+    descriptors = data[32:header_len]
+    for i in range(0, len(descriptors) - 31, 32):
+        name = descriptors[i:i + 11].split(b"\x00")[0]
+        try:
+            name.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(name) - 3:
+                return "cp932"
+    if all(p.isascii() for p in parts):
+        return "utf-8"
+    try:
+        b"".join(parts).decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp932"
 
 
 # --- CSV -----------------------------------------------------------------------

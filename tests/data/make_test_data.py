@@ -90,7 +90,29 @@ def roads_geometry_cases():
     pyogrio.write_dataframe(empty, epath, layer="bridges", geometry_type="Point")
 
 
+def shapefiles_without_cpg():
+    """The same 2 bridges as CP932 and as UTF-8 Shapefiles, both without .cpg; plus a
+    FlatGeobuf copy."""
+    gdf = gpd.GeoDataFrame({"橋梁ID": ["S1", "S2"], "橋梁名": ["一の橋", "二の橋"],
+                            "判定区分": ["Ⅲ", "I"]},
+                           geometry=[shapely.Point(-40000, -144000), shapely.Point(-39000, -143000)],
+                           crs="EPSG:6673")
+    for name, encoding in (("bridges_shp_cp932", "cp932"), ("bridges_shp_utf8", "utf-8")):
+        shp = HERE / f"{name}.shp"
+        for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+            shp.with_suffix(suffix).unlink(missing_ok=True)
+        pyogrio.write_dataframe(gdf, shp, encoding=encoding)
+        shp.with_suffix(".cpg").unlink(missing_ok=True)
+        dbf = bytearray(shp.with_suffix(".dbf").read_bytes())
+        dbf[29] = 0                     # no language driver id: the reader must detect
+        shp.with_suffix(".dbf").write_bytes(bytes(dbf))
+    fgb = HERE / "bridges.fgb"
+    fgb.unlink(missing_ok=True)
+    pyogrio.write_dataframe(gdf, fgb)
+
+
 if __name__ == "__main__":
+    shapefiles_without_cpg()
     broken_inventory()
     utf8_bom_inventory()
     n03_municipalities()

@@ -261,3 +261,17 @@ def test_cli_validate_and_load(tmp_path, capsys):
     assert {"bridges", "municipalities", "load_report", "run_settings", "sources"} <= set(layers)
     report = pd.read_csv(tmp_path / "out" / "load_report.csv", encoding="utf-8-sig")
     assert sorted(report.query("action == 'skipped' and layer == 'bridges'")["row"]) == [3, 4, 9, 12]
+
+
+@pytest.mark.parametrize("name, cp932", [("bridges_shp_cp932.shp", True),
+                                         ("bridges_shp_utf8.shp", False),
+                                         ("bridges.fgb", False)])
+def test_shapefile_encodings_and_flatgeobuf(name, cp932):
+    # both Shapefiles have no .cpg and no code page byte: the reader tells them apart;
+    # the UTF-8 one has 判定区分 cut to 判定区 at the 10-byte DBF limit
+    report = LoadReport()
+    b = read_bridges(DATA / name, report=report).set_index("bridge_id").sort_index()
+    assert b["name"].tolist() == ["一の橋", "二の橋"] and b["rating"].tolist() == [3, 1]
+    assert b.crs.to_epsg() == 6673
+    notes = " ".join(report.to_frame()["message"])
+    assert ("read as CP932" in notes) is cp932
