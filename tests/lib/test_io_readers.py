@@ -275,3 +275,36 @@ def test_shapefile_encodings_and_flatgeobuf(name, cp932):
     assert b.crs.to_epsg() == 6673
     notes = " ".join(report.to_frame()["message"])
     assert ("read as CP932" in notes) is cp932
+
+
+def test_population_mesh_csv_and_raster(tmp_path):
+    from gunmane_geo.io import read_population
+    from gunmane_geo.region import PopulationRaster
+    src = tmp_path / "mesh.csv"
+    # e-Stat style: KEY_CODE + T001101001 (人口総数); the 3rd code is malformed, the 4th
+    # population is negative
+    src.write_text('KEY_CODE,T001101001\n533945471,120\n533945472,"1,234"\n5339454,7\n'
+                   "533945474,-3\n", encoding="utf-8")
+    report = LoadReport()
+    pop = read_population(src, report=report)
+    assert pop["population"].tolist() == [120.0, 1234.0]
+    assert pop.crs.to_epsg() == 6668
+    # half mesh 1 = south-west, 2 = south-east quarter of 1 km mesh 53394547
+    assert pop.geometry.iloc[0].bounds == pytest.approx(
+        (139.7125, 35.7, 139.7125 + 22.5 / 3600, 35.7 + 15 / 3600))
+    assert pop.geometry.iloc[1].bounds[0] == pytest.approx(139.7125 + 22.5 / 3600)
+    assert sorted(report.skipped("population")["row"]) == [3, 4]
+    import rasterio
+    from rasterio.transform import from_origin
+    tif = tmp_path / "pop.tif"
+    with rasterio.open(tif, "w", driver="GTiff", width=2, height=2, count=1, dtype="float32",
+                       crs="EPSG:6673", transform=from_origin(0, 500, 250, 250)) as dst:
+        dst.write(np.ones((1, 2, 2), dtype="float32"))
+    raster = read_population(tif)
+    assert isinstance(raster, PopulationRaster) and raster.crs == "EPSG:6673"
+
+
+def test_progress_cancel():
+    from gunmane_geo.errors import Cancelled
+    with pytest.raises(Cancelled):
+        load_region({"bridges": BROKEN}, progress=lambda f, m: True)
