@@ -123,7 +123,10 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
     links = detour_links(graph, bridges, settings, consider)
     sets = connected_subsets(links, int(g.consolidation_max_set_size))
     facts = bridge_facts(bridges, settings)
-    brow = bridges.set_index("bridge_id")
+    geom_of = dict(zip(bridges["bridge_id"], bridges.geometry))
+    flags_of = {str(row["bridge_id"]): {k: _flag(row, k) for k in
+                                        ("emergency_route", "bus_route", "school_route")}
+                for _, row in bridges.iterrows()}
     keep_lcc = {b: option_costs(facts[b], "keep", settings)["lcc_yen"] for b in set().union(*sets)} if sets else {}
     rm_lcc = {b: option_costs(facts[b], "remove", settings)["lcc_yen"] for b in keep_lcc}
     H = int(settings.costs.horizon_years)
@@ -132,7 +135,7 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
         report_progress(progress, si / max(1, len(sets)), f"consolidation set {si}/{len(sets)}")
         members_sorted = sorted(members)
         set_id = f"S{si:04d}"
-        geoms = [brow.loc[b, "geometry"] for b in members_sorted]
+        geoms = [geom_of[b] for b in members_sorted]
         gap = max(geoms[i].distance(geoms[j]) for i in range(len(geoms)) for j in range(i + 1, len(geoms)))
         for kept in members_sorted:
             removed = [b for b in members_sorted if b != kept]
@@ -142,13 +145,9 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
             finite = True
             vkm = 0.0
             for r in removed:
-                row = brow.loc[r]
                 res = check_guards(r, isolated_population=eff.isolated_population,
                                    isolated_facilities=eff.isolated_facilities,
-                                   detour_m=eff.detour_m[r],
-                                   emergency_route=_flag(row, "emergency_route"),
-                                   bus_route=_flag(row, "bus_route"),
-                                   school_route=_flag(row, "school_route"), settings=settings)
+                                   detour_m=eff.detour_m[r], settings=settings, **flags_of[r])
                 excluded += [x for x in res["excluded_by"] if x not in excluded]
                 waived += [x for x in res["waived"] if x not in waived]
                 flags += [x for x in res["flags"] if x not in flags]

@@ -203,17 +203,16 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
         required = t if required is None else max(required, t)
     aadt = dict(zip(keep_rows.index.astype(str), keep_rows["aadt"].astype(float)))
     cands = _candidates(bridge_options, consolidation_sets, graph, settings)
+    npb_single = {f"{b}:{o}": v for b, o, v in zip(bridge_options["bridge_id"].astype(str),
+                                                    bridge_options["option"],
+                                                    bridge_options["net_present_benefit_yen"])}
+    npb_set = {} if consolidation_sets is None else {
+        f"{s}:{k}": v for s, k, v in zip(consolidation_sets["set_id"], consolidation_sets["kept_bridge_id"],
+                                         consolidation_sets["net_present_benefit_yen"])}
     stale = {}
     for c in cands:
-        if c.set_id is None:
-            row = bridge_options[(bridge_options["bridge_id"] == c.removed[0])
-                                 & (bridge_options["option"] == c.option)].iloc[0]
-            npb = row["net_present_benefit_yen"]
-        else:
-            row = consolidation_sets[(consolidation_sets["set_id"] == c.set_id)
-                                     & (consolidation_sets["kept_bridge_id"] == c.kept[0])].iloc[0]
-            npb = row["net_present_benefit_yen"]
-        stale[c.key] = float(npb) if pd.notna(npb) else -math.inf
+        npb = npb_single.get(c.key) if c.set_id is None else npb_set.get(c.key)
+        stale[c.key] = float(npb) if npb is not None and pd.notna(npb) else -math.inf
     heap = [(-stale[c.key], c.key, -1) for c in cands]
     heapq.heapify(heap)
     by_key = {c.key: c for c in cands}

@@ -176,22 +176,64 @@ class RoadGraph:
                 mask[e] = True
         return mask
 
-    def _matrix(self, mask: np.ndarray, weight: np.ndarray) -> csr_matrix:
-        keep = ~mask & (self.u != self.v)
-        u, v, w = self.u[keep], self.v[keep], np.maximum(weight[keep], 1e-9)
-        a, b = np.minimum(u, v), np.maximum(u, v)
-        order = np.lexsort((w, b, a))
-        a, b, w = a[order], b[order], w[order]
-        first = np.ones(len(a), dtype=bool)
-        first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-        a, b, w = a[first], b[first], w[first]
-        return csr_matrix((np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))),
-                          shape=(self.n_nodes, self.n_nodes))
+    def _base(self) -> csr_matrix:
+        """CSR of the intact graph by length, one entry per node pair (the shortest edge)."""
+        if getattr(self, "_base_csr", None) is None:
+            keep = self.u != self.v
+            u, v, w = self.u[keep], self.v[keep], np.maximum(self.length_m[keep], 1e-9)
+            a, b = np.minimum(u, v), np.maximum(u, v)
+            order = np.lexsort((w, b, a))
+            a, b, w = a[order], b[order], w[order]
+            first = np.ones(len(a), dtype=bool)
+            first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+            a, b, w = a[first], b[first], w[first]
+            m = csr_matrix((np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))),
+                           shape=(self.n_nodes, self.n_nodes))
+            m.sort_indices()
+            self._base_csr = m
+            self._pos_cache = {}
+        return self._base_csr
+
+    def _pair_positions(self, a: int, b: int) -> np.ndarray:
+        """Positions in the base CSR data of the entries (a, b) and (b, a)."""
+        key = min(a, b) * self.n_nodes + max(a, b)
+        pos = self._pos_cache.get(key)
+        if pos is None:
+            m = self._base_csr
+            out = []
+            for x, y in ((a, b), (b, a)):
+                lo, hi = m.indptr[x], m.indptr[x + 1]
+                out.append(lo + int(np.searchsorted(m.indices[lo:hi], y)))
+            pos = self._pos_cache[key] = np.asarray(out, dtype=np.int64)
+        return pos
+
+    def _matrix(self, mask: np.ndarray, components: bool = False) -> csr_matrix:
+        """The graph without the masked edges (by length); a parallel edge takes over."""
+        base = self._base()
+        data = base.data.copy()
+        dropped = []
+        for e in np.flatnonzero(mask):
+            a, b = int(self.u[e]), int(self.v[e])
+            if a == b:
+                continue
+            key = min(a, b) * self.n_nodes + max(a, b)
+            alt = next((x for x in self._pair_edges[key] if not mask[x]), None)
+            pos = self._pair_positions(a, b)
+            if alt is None:
+                data[pos] = 0.0
+                dropped.append(pos)
+            else:
+                data[pos] = max(float(self.length_m[alt]), 1e-9)
+        m = csr_matrix((data, base.indices.copy(), base.indptr.copy()), shape=base.shape)
+        if dropped:
+            m.eliminate_zeros()
+        return m
 
     def _components(self, mask: np.ndarray) -> np.ndarray:
         if self.n_nodes == 0:
             return np.zeros(0, dtype=np.int64)
-        _, labels = connected_components(self._matrix(mask, self.length_m), directed=False)
+        _, labels = connected_components(self._matrix(mask, components=True), directed=True,
+                                         connection="weak")
         return labels
 
     def _path_edges(self, pred: np.ndarray, src: int, dst: int, mask: np.ndarray) -> list[int]:
@@ -244,9 +286,10 @@ class RoadGraph:
             if b not in self.bridge_ends:
                 continue
             if matrix is None:
-                matrix = self._matrix(mask, self.length_m)
+                matrix = self._matrix(mask)
             src, dst = self.bridge_ends[b]
-            dist, pred = dijkstra(matrix, directed=False, indices=src, return_predecessors=True)
+            # the matrix is symmetric: directed=True gives the same routes without a transpose
+            dist, pred = dijkstra(matrix, directed=True, indices=src, return_predecessors=True)
             alt = float(dist[dst])
             own_len = self.bridge_length_m[b]
             own_time = float(self.time_min[self.bridge_edges[b]].sum())
