@@ -1,0 +1,708 @@
+"""The whole run and its report: load -> network -> criticality -> options -> plan ->
+grouping -> indicators -> effect estimate -> results.gpkg, tables, maps, report.
+
+``run_report(config, out_dir)`` writes into ``out_dir``:
+
+* ``results.gpkg``   every layer and table, plus ``run_settings``, ``load_report``,
+  ``stages`` (what ran, what was missing or failed, and why)
+* ``tables/*.csv``   UTF-8 with BOM; indicators and effect with Japanese+English headers
+* ``maps/*.pdf|png`` the council maps (``settings.maps.paper``, A3 by default)
+* ``report_ja.html``, ``report_en.html``, ``report_ja.pdf``, ``report_en.pdf``
+* ``run_settings.json`` every parameter used (and the config file copied as ``run_config.toml``)
+
+A stage whose module is not available, or that cannot run on the given inputs
+(no roads, no municipalities), is listed in the report as missing or failed
+with the reason; the stages that need its output are listed as skipped.  No
+number is ever made up for a missing stage.  See ``docs/report.md``.
+"""
+from __future__ import annotations
+
+import html
+import importlib
+import json
+import math
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .errors import GunmaneError, InputError, report_progress
+from .settings import Settings
+
+STAGES = ["load", "network", "criticality", "options", "plan", "grouping", "indicators",
+          "effect", "maps", "report"]
+STAGE_LABELS = {
+    "load": ("入力の読み込み・検証", "load and validate inputs"),
+    "network": ("道路ネットワークの構築", "road network"),
+    "criticality": ("橋梁の重要度（単独撤去）", "bridge criticality (single removal)"),
+    "options": ("集約・撤去の案", "consolidation and removal options"),
+    "plan": ("集約・撤去計画", "plan"),
+    "grouping": ("広域連携グループ", "municipal groups"),
+    "indicators": ("見える化指標", "indicators (見える化)"),
+    "effect": ("導入効果試算", "effect estimate"),
+    "maps": ("地図", "maps"),
+    "report": ("報告書", "report"),
+}
+STATUS_JA = {"ok": "実行", "missing": "未実装（モジュールなし）", "failed": "実行できず",
+             "skipped": "前段がないため省略"}
+
+
+@dataclass
+class Stage:
+    name: str
+    status: str = "pending"          # ok | missing | failed | skipped
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced."""
+    out_dir: Path
+    settings: Settings
+    region: object = None
+    layers: dict = field(default_factory=dict)      # name -> GeoDataFrame / DataFrame
+    stages: dict = field(default_factory=dict)      # name -> Stage
+    pages: dict = field(default_factory=dict)       # map name -> (Page, caption_ja, caption_en)
+    files: list = field(default_factory=list)
+    network: object = None
+    config_path: Path | None = None
+
+    def ok(self, name: str) -> bool:
+        return name in self.stages and self.stages[name].status == "ok"
+
+    def stages_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"stage": s.name, "label_ja": STAGE_LABELS[s.name][0],
+                              "label_en": STAGE_LABELS[s.name][1], "status": s.status,
+                              "message": s.message, "seconds": round(s.seconds, 2)}
+                             for s in self.stages.values()])
+
+
+class _Missing(Exception):
+    pass
+
+
+def _need(module: str, *names):
+    """Import ``names`` from ``module`` or raise _Missing naming what is absent."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module.startswith(exc.name) or exc.name.startswith("gunmane_geo")):
+            raise _Missing(f"module {module} is not available") from None
+        raise
+    out = []
+    for n in names:
+        if not hasattr(mod, n):
+            raise _Missing(f"{module}.{n} is not available")
+        out.append(getattr(mod, n))
+    return out if len(out) > 1 else out[0]
+
+
+def _run_stage(result: RunResult, name: str, fn, *, needs=(), progress=None, frac=0.0):
+    stage = Stage(name)
+    result.stages[name] = stage
+    missing = [n for n in needs if not result.ok(n)]
+    if missing:
+        stage.status = "skipped"
+        stage.message = "needs " + ", ".join(missing)
+        return None
+    report_progress(progress, frac, STAGE_LABELS[name][1])
+    t0 = time.perf_counter()
+    try:
+        out = fn()
+        stage.status = "ok"
+        return out
+    except _Missing as exc:
+        stage.status, stage.message = "missing", str(exc)
+    except GunmaneError as exc:
+        stage.status, stage.message = "failed", str(exc)
+    finally:
+        stage.seconds = time.perf_counter() - t0
+    return None
+
+
+def _sub(progress, lo, hi):
+    if progress is None:
+        return None
+    return lambda f, m="": progress(lo + (hi - lo) * f, m)
+
+
+# --------------------------------------------------------------------------- analysis
+def run_analysis(config, out_dir=None, *, progress=None, stages=None) -> RunResult:
+    """Run the analysis stages (no files written).
+
+    Parameters
+    ----------
+    config : path
+        run.toml with an ``[inputs]`` table and settings sections.
+    stages : iterable of str, optional
+        Only these stages and those they need (default: all analysis stages).
+
+    Returns
+    -------
+    RunResult
+        ``layers`` holds every output frame by layer name.
+    """
+    want = set(stages or STAGES)
+    deps = {"criticality": {"network"}, "options": {"criticality"}, "plan": {"options"},
+            "network": set(), "grouping": set(), "indicators": {"grouping"}, "effect": {"grouping"}}
+    changed = True
+    while changed:
+        changed = False
+        for s in list(want):
+            for d in deps.get(s, ()):
+                if d not in want:
+                    want.add(d)
+                    changed = True
+    config = Path(config)
+    load_run_config, load_region = _need("gunmane_geo.io", "load_run_config", "load_region")
+    inputs, settings = load_run_config(config)
+    res = RunResult(out_dir=Path(out_dir) if out_dir else Path("."), settings=settings,
+                    config_path=config)
+    t0 = time.perf_counter()
+    region = load_region(inputs, settings, progress=_sub(progress, 0.0, 0.15))
+    res.stages["load"] = Stage("load", "ok", f"{len(region.report)} notes in the load report",
+                               time.perf_counter() - t0)
+    res.region = region
+    L = res.layers
+
+    def network():
+        build = _need("gunmane_geo.options.pipeline", "build_region_network")
+        res.network = build(region, settings, _sub(progress, 0.15, 0.3))
+        return res.network
+
+    def criticality():
+        f = _need("gunmane_geo.criticality", "bridge_criticality")
+        L["criticality"] = f(res.network, settings=settings, progress=_sub(progress, 0.3, 0.4))
+
+    def options():
+        gen, sets = _need("gunmane_geo.options", "generate_options", "find_consolidation_sets")
+        L["bridge_options"] = gen(region.bridges, L["criticality"], res.network, settings,
+                                  progress=_sub(progress, 0.4, 0.5))
+        L["consolidation_sets"] = sets(res.network, L["criticality"], region.bridges, settings,
+                                       progress=_sub(progress, 0.5, 0.55))
+
+    def plan():
+        make_plan = _need("gunmane_geo.options", "make_plan")
+        from .maps.kinds import detour_routes
+        p, curve = make_plan(L["bridge_options"], L["consolidation_sets"], res.network, settings,
+                             progress=_sub(progress, 0.55, 0.65))
+        L["plan"], L["cost_curve"] = p, curve
+        if "summary" in p.attrs:
+            L["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
+        L["detour_routes"] = detour_routes(p, res.network)
+
+    def grouping():
+        groups_fn = _need("gunmane_geo.grouping", "municipal_groups")
+        if region.municipalities is None or not len(region.municipalities):
+            raise InputError("no municipalities layer: add [inputs] municipalities", source="inputs")
+        offices = None
+        if region.facilities is not None and "facility_type" in region.facilities.columns:
+            offices = region.facilities[region.facilities["facility_type"] == "office"]
+            offices = offices if len(offices) else None
+        g, m = groups_fn(region.municipalities, bridges=region.bridges, staff=region.staff,
+                         network=res.network, roads=region.roads, offices=offices,
+                         settings=settings, report=region.report,
+                         progress=_sub(progress, 0.65, 0.8))
+        L["groups"], L["group_members"] = g, m
+
+    def indicators():
+        from .indicators import asset_type_counts, municipality_indicators
+        if region.municipalities is None or not len(region.municipalities):
+            raise InputError("no municipalities layer: add [inputs] municipalities", source="inputs")
+        ind = municipality_indicators(region.municipalities, region.bridges, region.staff,
+                                      region.other_assets, group_members=L.get("group_members"),
+                                      settings=settings, progress=_sub(progress, 0.8, 0.85))
+        L["indicators"] = ind
+        L["asset_type_counts"] = asset_type_counts(region.other_assets, region.municipalities,
+                                                   group_members=L.get("group_members"))
+        L["skipped_features"] = ind.attrs.get("skipped")
+
+    def effect():
+        from .effect import effect_assumptions, effect_estimate, read_effect_inputs
+        table = None
+        if settings.effect.inputs_table:
+            path = Path(settings.effect.inputs_table)
+            if not path.is_absolute():
+                path = config.resolve().parent / path
+            table = read_effect_inputs(path)
+            L["effect_inputs"] = table
+        L["effect"] = effect_estimate(region.municipalities, region.bridges, region.other_assets,
+                                      inputs=table, group_members=L.get("group_members"),
+                                      settings=settings, progress=_sub(progress, 0.85, 0.9))
+        L["effect_assumptions"] = effect_assumptions(settings, table)
+
+    plan_of = [("network", network, (), 0.15), ("criticality", criticality, ("network",), 0.3),
+               ("options", options, ("criticality",), 0.4), ("plan", plan, ("options",), 0.55),
+               ("grouping", grouping, (), 0.65), ("indicators", indicators, (), 0.8),
+               ("effect", effect, (), 0.85)]
+    for name, fn, needs, frac in plan_of:
+        if name in want:
+            _run_stage(res, name, fn, needs=needs, progress=progress, frac=frac)
+    return res
+
+
+# --------------------------------------------------------------------------- sentences
+def _pct(x) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
+
+
+def _man_yen(v) -> str:
+    v = float(v)
+    if abs(v) >= 1e8:
+        return f"{v / 1e8:,.2f}億円"
+    if abs(v) >= 1e4:
+        return f"{v / 1e4:,.0f}万円"
+    return f"{v:,.0f}円"
+
+
+def _m_yen(v) -> str:
+    v = float(v)
+    if abs(v) >= 1e6:
+        return f"¥{v / 1e6:,.1f} million"
+    return f"¥{v:,.0f}"
+
+
+def _sources(res: RunResult) -> str:
+    if res.settings.maps.data_sources:
+        return res.settings.maps.data_sources
+    src = getattr(res.region, "sources", {}) or {}
+    return "、".join(f"{k}: {Path(v).name}" for k, v in src.items())
+
+
+def build_maps(res: RunResult, progress=None) -> dict:
+    """Make every map kind the run has data for; returns name -> (Page, caption_ja, caption_en)."""
+    from . import maps
+    s, L, region = res.settings, res.layers, res.region
+    munis = region.municipalities
+    roads = region.roads
+    src = _sources(res)
+    pages = {}
+    t = int(s.effect.ageing_threshold_years)
+    if res.ok("grouping") and munis is not None:
+        gm = L["group_members"]
+        best = gm[gm["candidate"] == gm["candidate"].min()] if "candidate" in gm.columns else gm
+        n_g = best["group_id"].nunique()
+        multi = best.groupby("group_id").size()
+        ja = (f"{len(munis['municipality_code'].unique())}市区町村を{n_g}グループに分けた最良の案。"
+              f"複数の市区町村からなるグループは{int((multi > 1).sum())}。色と模様がグループ、"
+              "太線がグループの境界。")
+        en = (f"Best partition of the municipalities into {n_g} groups ({int((multi > 1).sum())} "
+              "with several members); colour and hatch mark the group, the bold line its boundary.")
+        pages["groups"] = (maps.map_groups(munis, gm, roads=roads, settings=s, sources=src, note=ja),
+                           ja, en)
+    if res.ok("criticality"):
+        crit = L["criticality"]
+        cls = maps.criticality_class(crit, s)
+        n_iso = int((cls == "isolating").sum())
+        n_over = int((cls == "very_high").sum())
+        ja = (f"{len(crit)}橋のうち、撤去すると孤立が生じる橋が{n_iso}橋、迂回が上限"
+              f"（{s.guards.max_detour_m:,.0f} m）を超える橋が{n_over}橋。記号の形と色が区分を示す。")
+        en = (f"Of {len(crit)} bridges, {n_iso} would cut people or facilities off if closed and "
+              f"{n_over} would force a detour over {s.guards.max_detour_m:,.0f} m.")
+        pages["bridges_criticality"] = (maps.map_bridges(crit, by="criticality", municipalities=munis,
+                                                         roads=roads, settings=s, sources=src,
+                                                         note=ja), ja, en)
+    if res.ok("options"):
+        opts = L["bridge_options"]
+        rec = opts[opts["recommended"].astype(bool)].drop_duplicates("bridge_id")
+        n_rm = int((rec["option"] != "keep").sum())
+        ja = (f"橋ごとに最も正味の便益が大きい案。{len(rec)}橋のうち{n_rm}橋で撤去系の案"
+              "（撤去・迂回路整備・ダウンサイジング）が推奨される（他の撤去との組み合わせは計画図を参照）。")
+        en = (f"Best option per bridge on its own: {n_rm} of {len(rec)} bridges have a recommended "
+              "removal-type option (see the plan for removals taken together).")
+        pages["bridges_option"] = (maps.map_bridges(rec, by="option", municipalities=munis,
+                                                    roads=roads, settings=s, sources=src, note=ja),
+                                   ja, en)
+    if res.ok("plan"):
+        plan = L["plan"]
+        cls = maps.plan_class(plan)
+        summ = plan.attrs.get("summary", {})
+        n_lost = int(cls.isin(["remove", "remove_upgrade_detour", "downsize", "consolidated"]).sum())
+        saving = summ.get("saving_share")
+        ja = (f"計画では{len(plan)}橋のうち{n_lost}橋を撤去・ダウンサイジング・集約の対象とする"
+              + (f"（ライフサイクル費用を{_pct(saving)}削減）" if saving is not None else "")
+              + "。破線は撤去後の迂回路（すべての撤去を同時に行った場合）。")
+        en = (f"The plan takes {n_lost} of {len(plan)} bridges out of vehicle use"
+              + (f" (life-cycle cost {_pct(saving)} lower)" if saving is not None else "")
+              + "; dashed lines are the detours with all planned removals made together.")
+        pages["plan"] = (maps.map_plan(plan, detours=L.get("detour_routes"), municipalities=munis,
+                                       roads=roads, settings=s, sources=src, note=ja), ja, en)
+    if res.ok("indicators"):
+        ind = L["indicators"]
+        from .indicators import age_columns
+        cols = [c for c in age_columns(s) if c in ind.columns]
+        m = ind[ind["level"] == "municipality"]
+        tot_known = m["n_built_year_known"].sum()
+        shares = [(m[c.replace("share_", "n_")].sum() / tot_known) if tot_known else float("nan")
+                  for c in cols]
+        hz = ["現在"] + [f"{h}年後" for h in s.effect.ageing_horizons_years]
+        hz_en = ["now"] + [f"in {h} years" for h in s.effect.ageing_horizons_years]
+        ja = (f"建設後{t}年以上の市区町村管理橋梁の割合は、全体で"
+              + "、".join(f"{a} {_pct(b)}" for a, b in zip(hz, shares)) + "。市区町村ごとの割合を色で示す。")
+        en = (f"Share of municipal bridges {t}+ years old across the region: "
+              + ", ".join(f"{_pct(b)} {a}" for a, b in zip(hz_en, shares)) + ".")
+        pages["ageing"] = (maps.map_ageing(ind, roads=roads, settings=s, sources=src), ja, en)
+    if res.ok("effect"):
+        eff = L["effect"]
+        g = eff[eff["level"] == "group"]
+        tb, ta = g["total_cost_before_yen"].sum(), g["total_cost_after_yen"].sum()
+        share = (tb - ta) / tb if tb > 0 else float("nan")
+        illus = bool(eff["uses_illustrative_defaults"].any())
+        ja = (f"グループ合計の直営＋委託のトータルコストは年{_man_yen(tb)}から年{_man_yen(ta)}へ"
+              f"（{_pct(share)}削減）。" + ("例示の既定値を含む概算。" if illus else ""))
+        en = (f"Total of direct staff cost and outsourcing over the groups: {_m_yen(tb)} to "
+              f"{_m_yen(ta)} a year ({_pct(share)} less)"
+              + ("; includes ILLUSTRATIVE defaults." if illus else "."))
+        pages["effect"] = (maps.chart_effect(eff, settings=s, sources=src), ja, en)
+    return pages
+
+
+# --------------------------------------------------------------------------- writing
+def _write_tables(res: RunResult, out: Path) -> list[Path]:
+    from .effect import EFFECT_LABELS
+    from .indicators import bilingual
+    write_csv = _need("gunmane_geo.io", "write_csv")
+    tdir = out / "tables"
+    files = []
+    L = res.layers
+    if "indicators" in L:
+        files.append(write_csv(bilingual(L["indicators"], res.settings), tdir / "indicators.csv"))
+    if "effect" in L:
+        files.append(write_csv(bilingual(L["effect"], labels=EFFECT_LABELS), tdir / "effect.csv"))
+    for name in ("effect_assumptions", "asset_type_counts", "criticality", "bridge_options",
+                 "consolidation_sets", "plan", "plan_summary", "cost_curve", "groups",
+                 "group_members", "skipped_features"):
+        if L.get(name) is not None:
+            files.append(write_csv(L[name], tdir / f"{name}.csv"))
+    files.append(write_csv(res.stages_frame(), tdir / "stages.csv"))
+    if res.region is not None:
+        files.append(write_csv(res.region.report.to_frame(), tdir / "load_report.csv"))
+    return files
+
+
+def _gpkg_layers(res: RunResult) -> dict:
+    layers = {}
+    region = res.region
+    for kind in ("municipalities", "roads", "bridges", "facilities", "other_assets"):
+        f = getattr(region, kind, None)
+        if isinstance(f, pd.DataFrame):
+            layers[f"input_{kind}"] = f
+    if isinstance(getattr(region, "staff", None), pd.DataFrame):
+        layers["input_staff"] = pd.DataFrame(region.staff)
+    for name, f in res.layers.items():
+        if isinstance(f, pd.DataFrame):
+            layers[name] = f
+    layers["stages"] = res.stages_frame()
+    if res.network is not None:
+        layers["network_edges"] = res.network.edges
+    return layers
+
+
+def _settings_record(res: RunResult) -> dict:
+    from .indicators import _year
+    from .maps.layout import map_date
+    import platform
+    versions = {}
+    for mod in ("numpy", "pandas", "geopandas", "shapely", "pyproj", "matplotlib"):
+        try:
+            versions[mod] = importlib.import_module(mod).__version__
+        except Exception:  # pragma: no cover
+            pass
+    from . import __version__
+    return {"config": str(res.config_path), "settings": res.settings.to_dict(),
+            "resolved": {"reference_year": _year(res.settings),
+                         "map_date": map_date(res.settings).isoformat()},
+            "inputs": getattr(res.region, "sources", {}),
+            "stages": res.stages_frame().to_dict("records"),
+            "versions": {"gunmane_geo": __version__, "python": platform.python_version(),
+                         **versions}}
+
+
+def run_report(config, out_dir, *, progress=None, dpi: int | None = None) -> RunResult:
+    """Run every stage and write results.gpkg, tables, maps and the report (ja, en; HTML, PDF).
+
+    Parameters
+    ----------
+    config : path
+        run.toml (``[inputs]`` and settings sections).
+    out_dir : path
+        Output folder (created).
+    dpi : int, optional
+        PNG resolution (default ``settings.maps.dpi``).
+
+    Returns
+    -------
+    RunResult
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    res = run_analysis(config, out, progress=_sub(progress, 0.0, 0.9))
+    write_layers = _need("gunmane_geo.io", "write_layers")
+    t0 = time.perf_counter()
+    st = Stage("maps")
+    res.stages["maps"] = st
+    try:
+        res.pages = build_maps(res)
+        st.status = "ok"
+        st.message = ", ".join(res.pages)
+    except GunmaneError as exc:
+        st.status, st.message = "failed", str(exc)
+    report_progress(progress, 0.93, "writing maps")
+    for name, (page, _, _) in res.pages.items():
+        res.files += page.save(out / "maps" / name, dpi=dpi)
+    st.seconds = time.perf_counter() - t0
+    res.stages["report"] = Stage("report", "ok")
+    report_progress(progress, 0.96, "writing results.gpkg and tables")
+    res.files.append(write_layers(out / "results.gpkg", _gpkg_layers(res), settings=res.settings,
+                                  report=res.region.report))
+    res.files += _write_tables(res, out)
+    rec = _settings_record(res)
+    (out / "run_settings.json").write_text(json.dumps(rec, ensure_ascii=False, indent=2,
+                                                      default=str), encoding="utf-8")
+    shutil.copyfile(config, out / "run_config.toml")
+    res.files += [out / "run_settings.json", out / "run_config.toml"]
+    report_progress(progress, 0.98, "writing the report")
+    for lang in ("ja", "en"):
+        res.files.append(write_html(res, out / f"report_{lang}.html", lang))
+        res.files.append(write_pdf(res, out / f"report_{lang}.pdf", lang))
+    report_progress(progress, 1.0, "done")
+    return res
+
+
+# --------------------------------------------------------------------------- report text
+def _summary_lines(res: RunResult, lang: str) -> list[str]:
+    r, L, s = res.region, res.layers, res.settings
+    from .indicators import _year
+    from .maps.layout import crs_label, map_date
+    n = {k: (len(getattr(r, k)) if isinstance(getattr(r, k, None), pd.DataFrame) else 0)
+         for k in ("municipalities", "roads", "bridges", "facilities", "staff", "other_assets")}
+    skipped = r.report.skipped()
+    n_skip = len(skipped) + (len(L["skipped_features"]) if L.get("skipped_features") is not None
+                             else 0)
+    if lang == "ja":
+        lines = [f"対象: 市区町村 {n['municipalities']}、道路 {n['roads']}本、橋梁 {n['bridges']}橋、"
+                 f"施設 {n['facilities']}、他分野施設 {n['other_assets']}。",
+                 f"座標系: {crs_label(r.crs)}。基準年: {_year(s)}年。作成日: {map_date(s).isoformat()}。",
+                 f"読み込み・集計で除外した地物: {n_skip}件（理由は tables/load_report.csv と "
+                 "tables/skipped_features.csv）。",
+                 "費用・時間の既定値は例示（ILLUSTRATIVE）であり公式の単価ではない。判断に使う前に"
+                 "自団体の値に置き換えること。"]
+        bad = [x for x in res.stages.values() if x.status != "ok"]
+        if bad:
+            lines.append("実行できなかった処理: " + "、".join(
+                f"{STAGE_LABELS[x.name][0]}（{STATUS_JA[x.status]}: {x.message}）" for x in bad)
+                + "。これらの結果は本報告に含まれない。")
+    else:
+        lines = [f"Inputs: {n['municipalities']} municipalities, {n['roads']} road lines, "
+                 f"{n['bridges']} bridges, {n['facilities']} facilities, {n['other_assets']} "
+                 "other-sector assets.",
+                 f"CRS: {crs_label(r.crs)}. Reference year: {_year(s)}. Date: {map_date(s).isoformat()}.",
+                 f"Features skipped while loading or counting: {n_skip} (reasons in "
+                 "tables/load_report.csv and tables/skipped_features.csv).",
+                 "Cost and hour defaults are ILLUSTRATIVE, not official unit costs: replace them "
+                 "with your own before using results for decisions."]
+        bad = [x for x in res.stages.values() if x.status != "ok"]
+        if bad:
+            lines.append("Stages that did not run: " + "; ".join(
+                f"{STAGE_LABELS[x.name][1]} ({x.status}: {x.message})" for x in bad)
+                + ". Their results are not in this report.")
+    return lines
+
+
+def _indicator_table(res: RunResult, lang: str) -> pd.DataFrame | None:
+    ind = res.layers.get("indicators")
+    if ind is None:
+        return None
+    from .indicators import age_columns, indicator_labels
+    cols = ["unit_name", "n_bridges", "deck_area_m2", *age_columns(res.settings), "n_rating_3",
+            "n_rating_4", "technical_staff", "bridges_per_staff", "n_inspection_overdue"]
+    cols = [c for c in cols if c in ind.columns]
+    t = pd.DataFrame(ind[cols]).copy()
+    for c in cols:
+        if c.startswith("share_"):
+            t[c] = [_pct(v) for v in t[c]]
+        elif c in ("deck_area_m2",):
+            t[c] = [f"{v:,.0f}" for v in t[c]]
+        elif c in ("bridges_per_staff", "technical_staff"):
+            t[c] = ["—" if pd.isna(v) else f"{v:,.1f}".rstrip("0").rstrip(".") for v in t[c]]
+    labels = indicator_labels(cols)
+    t.columns = [labels[c][0 if lang == "ja" else 1] for c in cols]
+    return t
+
+
+def _effect_table(res: RunResult, lang: str) -> pd.DataFrame | None:
+    eff = res.layers.get("effect")
+    if eff is None:
+        return None
+    from .effect import EFFECT_LABELS
+    cols = ["unit_name", "direct_hours_before", "direct_hours_after", "total_cost_before_yen",
+            "total_cost_after_yen", "direct_cost_reduction_yen", "new_outsourcing_cost_yen",
+            "total_reduction_yen"]
+    t = pd.DataFrame(eff[cols]).copy()
+    for c in cols[1:]:
+        t[c] = [f"{v:,.0f}" for v in t[c]]
+    t.columns = [EFFECT_LABELS[c][0 if lang == "ja" else 1] for c in cols]
+    return t
+
+
+def _assumption_table(res: RunResult, lang: str) -> pd.DataFrame | None:
+    a = res.layers.get("effect_assumptions")
+    if a is None:
+        return None
+    t = a[["label_ja" if lang == "ja" else "label_en", "value", "unit", "source"]].copy()
+    t["value"] = [f"{v:,.2f}".rstrip("0").rstrip(".") for v in t["value"]]
+    t.columns = (["項目", "値", "単位", "出典"] if lang == "ja" else
+                 ["parameter", "value", "unit", "source"])
+    return t
+
+
+def _stage_table(res: RunResult, lang: str) -> pd.DataFrame:
+    rows = []
+    for s in res.stages.values():
+        if lang == "ja":
+            rows.append({"処理": STAGE_LABELS[s.name][0], "状態": STATUS_JA.get(s.status, s.status),
+                         "備考": s.message, "秒": f"{s.seconds:.1f}"})
+        else:
+            rows.append({"stage": STAGE_LABELS[s.name][1], "status": s.status, "note": s.message,
+                         "seconds": f"{s.seconds:.1f}"})
+    return pd.DataFrame(rows)
+
+
+_FIG_ORDER = ["ageing", "groups", "bridges_criticality", "bridges_option", "plan", "effect"]
+_FIG_TITLES = {
+    "ageing": ("見える化：橋梁の高齢化", "Indicators: ageing bridges"),
+    "groups": ("広域連携グループ（案）", "Municipal groups (proposal)"),
+    "bridges_criticality": ("橋梁の重要度", "Bridge criticality"),
+    "bridges_option": ("橋梁ごとの推奨案", "Recommended option per bridge"),
+    "plan": ("集約・撤去計画（案）", "Consolidation and removal plan (proposal)"),
+    "effect": ("導入効果試算", "Effect estimate"),
+}
+
+
+def _sections(res: RunResult, lang: str):
+    """(heading, paragraphs, table or None, figure name or None) in report order."""
+    ja = lang == "ja"
+    name = res.settings.maps.region_name
+    out = [(("概要" if ja else "Summary"), _summary_lines(res, lang), None, None),
+           (("実行した処理" if ja else "Stages"), [], _stage_table(res, lang), None)]
+    t = _indicator_table(res, lang)
+    if t is not None:
+        out.append((("見える化指標（市区町村・グループ別）" if ja else
+                     "Indicators per municipality and group"),
+                    [("全指標は tables/indicators.csv（日本語・英語の見出し付き）。" if ja else
+                      "All indicators: tables/indicators.csv (Japanese and English headers).")],
+                    t, None))
+    for i, key in enumerate([k for k in _FIG_ORDER if k in res.pages], start=1):
+        _, cja, cen = res.pages[key]
+        head = _FIG_TITLES[key][0 if ja else 1]
+        out.append((f"図{i} {head}" if ja else f"Figure {i}. {head}", [cja if ja else cen], None,
+                    key))
+        if key == "effect":
+            out.append((("導入効果試算の内訳" if ja else "Effect estimate in numbers"),
+                        [("金額は円/年、時間は時間/年。" if ja else "Yen per year, staff hours per year.")],
+                        _effect_table(res, lang), None))
+            out.append((("試算の前提" if ja else "Assumptions"),
+                        [("「既定値（例示）」は公式の単価ではない。" if ja else
+                          "'default (illustrative)' values are not official unit costs.")],
+                        _assumption_table(res, lang), None))
+    title = ("群マネ検討資料" if ja else "Gunmane study report") + (f" — {name}" if name else "")
+    return title, out
+
+
+def write_html(res: RunResult, path: Path, lang: str = "ja") -> Path:
+    """The report as one HTML file; figures are the PNGs under ``maps/``."""
+    title, sections = _sections(res, lang)
+    other = "report_en.html" if lang == "ja" else "report_ja.html"
+    parts = [f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
+             f"<title>{html.escape(title)}</title><style>",
+             "body{font-family:'Noto Sans CJK JP','Noto Sans JP',sans-serif;max-width:1100px;"
+             "margin:2em auto;line-height:1.6;color:#222}table{border-collapse:collapse;"
+             "font-size:0.85em}td,th{border:1px solid #bbb;padding:2px 6px;text-align:right}"
+             "th{background:#eee}td:first-child{text-align:left}img{max-width:100%;"
+             "border:1px solid #ccc}figcaption{font-size:0.95em;margin:0.3em 0 1.5em}",
+             "</style></head><body>",
+             f"<p style='text-align:right'><a href='{other}'>"
+             f"{'English' if lang == 'ja' else '日本語'}</a></p>",
+             f"<h1>{html.escape(title)}</h1>"]
+    for head, paras, table, fig in sections:
+        parts.append(f"<h2>{html.escape(head)}</h2>")
+        if fig:
+            parts.append(f"<figure><img src='maps/{fig}.png' alt='{html.escape(head)}'>"
+                         f"<figcaption>{html.escape(paras[0])} "
+                         f"<a href='maps/{fig}.pdf'>PDF</a></figcaption></figure>")
+            continue
+        parts += [f"<p>{html.escape(p)}</p>" for p in paras]
+        if table is not None:
+            parts.append(table.to_html(index=False, escape=True, border=0))
+    parts.append("</body></html>")
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
+    """The report as one PDF: text pages (A4 landscape) and every figure page."""
+    from matplotlib.backends.backend_pdf import PdfPages
+    from .maps.layout import Page, map_style, wrap_text
+    title, sections = _sections(res, lang)
+    s = res.settings
+    with map_style(s), PdfPages(path, metadata={"Title": title, "Creator": "gunmane-geo",
+                                                 "CreationDate": None, "ModDate": None}) as pdf:
+        text_page = None
+        y = 0.0
+
+        def new_text_page():
+            p = Page(title, ("英語版: report_en.pdf" if lang == "ja" else "Japanese: report_ja.pdf"),
+                     settings=s, paper="A4", sources=_sources(res), crs=None, chart=True)
+            p.ax.set_axis_off()
+            return p, 0.86
+
+        def flush(p):
+            if p is not None:
+                pdf.savefig(p.fig)
+
+        for head, paras, table, fig in sections:
+            if fig:
+                page = res.pages[fig][0]
+                flush(text_page)
+                text_page = None
+                pdf.savefig(page.fig)
+                # the explaining sentence goes on the map page itself (its note panel)
+                continue
+            need = 0.06 + 0.035 * sum(1 + len(p) // 90 for p in paras) + \
+                (0.028 * (len(table) + 1) if table is not None else 0)
+            if text_page is None or y - need < 0.08:
+                flush(text_page)
+                text_page, y = new_text_page()
+            fig_ = text_page.fig
+            fig_.text(0.03, y, head, fontsize=text_page.fs * 1.4, fontweight="bold", va="top")
+            y -= 0.045
+            for ptxt in paras:
+                wrapped = wrap_text(ptxt, 150)
+                fig_.text(0.03, y, wrapped, fontsize=text_page.fs, va="top")
+                y -= 0.03 * (wrapped.count("\n") + 1) + 0.008
+            if table is not None and len(table):
+                shown = table.head(24)
+                h = min(0.028 * (len(shown) + 1), y - 0.08)
+                ax = fig_.add_axes((0.03, y - h, 0.94, h))
+                ax.set_axis_off()
+                tb = ax.table(cellText=shown.astype(str).to_numpy(), colLabels=list(shown.columns),
+                              loc="upper left", cellLoc="right", colLoc="center")
+                tb.auto_set_font_size(False)
+                tb.set_fontsize(text_page.fs * 0.75)
+                for (r, c), cell in tb.get_celld().items():
+                    cell.set_linewidth(0.4)
+                    if r == 0:
+                        cell.set_facecolor("#EEEEEE")
+                        cell.get_text().set_wrap(True)
+                        cell.set_height(cell.get_height() * 1.6)
+                y -= h + 0.04
+                if len(table) > len(shown):
+                    fig_.text(0.03, y + 0.02, f"… {len(table) - len(shown)} more rows in tables/",
+                              fontsize=text_page.fs * 0.8)
+        flush(text_page)
+    return path
