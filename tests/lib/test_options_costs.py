@@ -171,3 +171,16 @@ def test_bridge_without_deck_area_names_row_and_fix(hand_settings):
     b = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:6673")
     with pytest.raises(InputError, match=r"row 2.*H2.*deck_area_m2"):
         life_cycle_costs(b, settings)
+
+
+def test_example_costs_file_lists_exactly_the_defaults():
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "docs" / "examples" / "costs.toml"
+    s = Settings.from_toml(path)
+    d = Settings().to_dict()
+    assert s.to_dict()["costs"] == d["costs"] and s.to_dict()["guards"] == d["guards"]
+    text = path.read_text(encoding="utf-8")
+    for key in d["costs"]:
+        assert key in text, f"docs/examples/costs.toml does not mention [costs] {key}"
+    for key in d["guards"]:
+        assert key in text, f"docs/examples/costs.toml does not mention [guards] {key}"
