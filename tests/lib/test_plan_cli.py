@@ -97,3 +97,21 @@ def test_set_measures_agree_with_criticality_on_single_bridges(toy_files):
             assert eff.detour_min[bid] == pytest.approx(crit.loc[bid, "detour_min"], abs=1e-3)
             assert eff.isolated_population == 0
     assert crit.loc["D", "isolates"] and crit.loc["D", "isolated_population"] == pytest.approx(50.0)
+
+
+def test_detour_upgrade_through_the_real_network_uses_road_widths(toy_files):
+    """Widths come from the road lines (by road_id): A's detour has 600 m to upgrade."""
+    from gunmane_geo.options import generate_options
+    from gunmane_geo.options.pipeline import build_region_network
+    from gunmane_geo.region import Region
+    from gunmane_geo.settings import Settings
+
+    d = toy_files
+    region = Region(crs=CRS, roads=gpd.read_file(d / "roads.gpkg"),
+                    bridges=gpd.read_file(d / "bridges.gpkg"))
+    s = Settings()
+    s.costs.base_year = 2025
+    net = build_region_network(region, s)
+    assert "width_m" in net.edges.columns
+    opts = generate_options(region.bridges, None, net, s).set_index(["bridge_id", "option"])
+    assert opts.loc[("A", "remove_upgrade_detour"), "upgrade_length_m"] == pytest.approx(600.0, abs=1.0)
