@@ -10,7 +10,9 @@ islands; ``benchmarks/_synthetic.py``) is built into a ``Network``; then
   MultiGraph, ``nx.dijkstra_path_length(u, v)``, put it back; components on failure.
 
 Both run on the same graph; every bridge's alt_route_m, isolates, isolated_nodes and
-isolated_population must agree.  Prints time, bridges per second and peak extra RSS.
+isolated_population must agree.  Prints time, bridges per second and peak memory: the engine's peak allocation
+(tracemalloc, measured in a separate untimed run, includes its CSR arrays) and the
+baseline's networkx graph plus the growth of resident memory during its searches.
 
     python benchmarks/bench_criticality.py                 # 5k .. 300k edges
     python benchmarks/bench_criticality.py --sizes 5000:80 20000:330
@@ -74,6 +76,17 @@ def timed(fn):
     return out, dt, mem.mib
 
 
+def traced_peak_mib(fn):
+    """Peak Python/numpy allocation of ``fn()`` in MiB (tracemalloc; run untimed)."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
 def make_network(n_edges, n_bridges, seed=0):
     r = synthetic_region(n_edges, n_bridges, seed=seed)
     net = build_network(r["roads"])
@@ -121,13 +134,17 @@ def main(argv=None):
     for n_edges, n_bridges in sizes:
         net, t_build, _ = timed(lambda: make_network(n_edges, n_bridges, args.seed))
         nb = int(net.bridges["matched"].sum())
-        eng, t_eng, m_eng = timed(lambda: bridge_criticality(net, weights=("length_m",)))
+        net._cache.clear()
+        eng, t_eng, _ = timed(lambda: bridge_criticality(net, weights=("length_m",)))
+        net._cache.clear()
+        m_eng = traced_peak_mib(lambda: bridge_criticality(net, weights=("length_m",)))
         net._cache.clear()
         _, t_full, _ = timed(lambda: bridge_criticality(net))
         n_iso = int(eng["isolates"].astype(bool).sum())
         if args.no_baseline_above is None or n_edges <= args.no_baseline_above:
-            g, t_graph, _ = timed(net.to_networkx)
+            g, t_graph, m_graph = timed(net.to_networkx)
             ref, t_ref, m_ref = timed(lambda: reference_criticality(net, graph=g))
+            m_ref += m_graph            # the networkx graph is the baseline's memory
             del g
             agree = check_agreement(eng, ref)
             speed = t_ref / t_eng
