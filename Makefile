@@ -25,6 +25,7 @@ test-lib: env
 bench: env
 	$(PY) benchmarks/bench_criticality.py
 	$(PY) benchmarks/bench_grouping.py
+	$(PY) benchmarks/bench_options.py
 
 sample: env
 	$(PY) sample_layers/make_sample.py
