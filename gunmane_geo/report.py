@@ -243,6 +243,8 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None) -> RunResu
     for name, fn, needs, frac in plan_of:
         if name in want:
             _run_stage(res, name, fn, needs=needs, progress=progress, frac=frac)
+        else:
+            res.stages[name] = Stage(name, "skipped", "not requested in this run")
     return res
 
 
@@ -271,7 +273,7 @@ def _sources(res: RunResult) -> str:
     if res.settings.maps.data_sources:
         return res.settings.maps.data_sources
     src = getattr(res.region, "sources", {}) or {}
-    return "、".join(f"{k}: {Path(v).name}" for k, v in src.items())
+    return "入力ファイル / input files: " + "、".join(Path(v).name for v in src.values())
 
 
 def build_maps(res: RunResult, progress=None) -> dict:
@@ -423,7 +425,8 @@ def _settings_record(res: RunResult) -> dict:
                          **versions}}
 
 
-def run_report(config, out_dir, *, progress=None, dpi: int | None = None) -> RunResult:
+def run_report(config, out_dir, *, progress=None, dpi: int | None = None,
+               stages=None) -> RunResult:
     """Run every stage and write results.gpkg, tables, maps and the report (ja, en; HTML, PDF).
 
     Parameters
@@ -434,6 +437,9 @@ def run_report(config, out_dir, *, progress=None, dpi: int | None = None) -> Run
         Output folder (created).
     dpi : int, optional
         PNG resolution (default ``settings.maps.dpi``).
+    stages : iterable of str, optional
+        Run only these analysis stages (and what they need); the others are
+        listed in the report as not requested.
 
     Returns
     -------
@@ -441,7 +447,7 @@ def run_report(config, out_dir, *, progress=None, dpi: int | None = None) -> Run
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    res = run_analysis(config, out, progress=_sub(progress, 0.0, 0.9))
+    res = run_analysis(config, out, progress=_sub(progress, 0.0, 0.9), stages=stages)
     write_layers = _need("gunmane_geo.io", "write_layers")
     t0 = time.perf_counter()
     st = Stage("maps")

@@ -22,14 +22,14 @@ from matplotlib.patches import Patch
 
 from ..errors import GunmaneError
 from ..settings import Settings
-from .layout import Page, map_style
+from .layout import Page, map_style, wrap_text
 from .styles import (DARK, GREY, LIGHT_GREY, OKABE_ITO, SEQUENTIAL_HATCHES, qualitative,
                      sequential, text_halo)
 
 # --------------------------------------------------------------------------- classes
 #: plan / option classes: code -> (Japanese label, English, colour, marker, size factor)
 PLAN_CLASSES = {
-    "keep": ("維持（修繕・更新）", "keep", "#56B4E9", "o", 0.8),
+    "keep": ("維持（修繕・更新）", "keep", "#A6D3F0", "o", 0.3),
     "kept_hub": ("集約で残す橋", "kept as consolidation hub", "#0072B2", "s", 1.1),
     "consolidated": ("集約により撤去", "removed in a consolidation", "#CC79A7", "P", 1.3),
     "remove": ("単純撤去", "simple removal", "#D55E00", "X", 1.3),
@@ -40,41 +40,65 @@ PLAN_CLASSES = {
 OPTION_CLASSES = {k: v for k, v in PLAN_CLASSES.items() if k not in ("kept_hub", "consolidated")}
 OPTION_CLASSES["consolidate"] = PLAN_CLASSES["consolidated"]
 
-#: criticality classes, least to most critical: code -> (ja, en, colour, marker, size)
+#: criticality classes, least to most critical: code -> (ja, en, colour, marker, size).
+#: Detour breaks are a third and two thirds of ``settings.guards.max_detour_m``.
 CRITICALITY_CLASSES = {
-    "low": ("迂回 300 m未満", "detour under 300 m", "#56B4E9", "o", 0.7),
-    "medium": ("迂回 300 m〜1 km", "detour 300 m to 1 km", "#F0E442", "s", 0.9),
-    "high": ("迂回 1 km〜上限", "detour 1 km to the limit", "#E69F00", "D", 1.1),
-    "very_high": ("迂回が上限を超える", "detour over the limit", "#D55E00", "^", 1.3),
-    "isolating": ("撤去で孤立が生じる", "removal cuts people off", "#000000", "X", 1.5),
-    "unknown": ("判定不能（道路網と未接続）", "not on the road network", "#999999", "$?$", 1.0),
+    "low": ("迂回 {a}未満", "detour under {a}", "#56B4E9", "o", 0.5),
+    "medium": ("迂回 {a}〜{b}", "detour {a} to {b}", "#F0E442", "s", 0.7),
+    "high": ("迂回 {b}〜{c}（上限以内）", "detour {b} to {c} (within the limit)", "#E69F00", "D", 0.9),
+    "very_high": ("迂回が上限（{c}）を超える", "detour over the limit ({c})", "#D55E00", "^", 1.2),
+    "dead_end": ("撤去で行き止まり（人口・施設なし）", "dead end, nobody cut off", "#999999", "v", 0.9),
+    "isolating": ("撤去で孤立が生じる", "removal cuts people off", "#000000", "X", 1.4),
+    "unknown": ("判定不能（道路網と未接続）", "not on the road network", "#FFFFFF", "$?$", 1.0),
 }
+
+
+def criticality_classes(settings: Settings | None = None) -> dict:
+    """:data:`CRITICALITY_CLASSES` with the detour breaks of ``settings`` in the labels."""
+    settings = settings or Settings()
+    limit = float(settings.guards.max_detour_m)
+    from .layout import _fmt_distance
+    a, b, c = (_fmt_distance(round(limit * f, -1)) for f in (1 / 3, 2 / 3, 1.0))
+    return {k: (ja.format(a=a, b=b, c=c), en.format(a=a, b=b, c=c), *rest)
+            for k, (ja, en, *rest) in CRITICALITY_CLASSES.items()}
 
 
 def criticality_class(crit: pd.DataFrame, settings: Settings | None = None) -> pd.Series:
     """Class code of each bridge from its single-removal measures.
 
-    Uses ``isolated_population`` (and an isolated-facility count when present)
-    and ``detour_m`` (``inf`` = no alternative route).  Breaks: 300 m, 1 km and
-    ``settings.guards.max_detour_m`` (3 km by default).  Bridges with no
-    detour value (not matched to the road network) are ``unknown``.
+    ``isolating`` when removing it cuts people or facilities off
+    (``isolated_population`` or ``isolated_facilities`` > 0); ``dead_end`` when
+    it has no alternative route (``isolates`` or ``detour_m`` infinite) but
+    nobody is cut off; otherwise by ``detour_m`` with breaks at a third, two
+    thirds and all of ``settings.guards.max_detour_m`` (1, 2, 3 km by default).
+    Bridges without a detour value (not on the road network) are ``unknown``.
     """
     settings = settings or Settings()
     limit = float(settings.guards.max_detour_m)
-    detour = pd.to_numeric(crit.get("detour_m", pd.Series(np.nan, index=crit.index)),
-                           errors="coerce").astype(float)
-    iso = pd.to_numeric(crit.get("isolated_population", pd.Series(0.0, index=crit.index)),
-                        errors="coerce").fillna(0.0)
+    a, b = round(limit / 3, -1), round(2 * limit / 3, -1)
+    idx = crit.index
+    detour = pd.to_numeric(crit["detour_m"] if "detour_m" in crit.columns
+                           else pd.Series(np.nan, index=idx), errors="coerce").astype(float)
+    iso = pd.to_numeric(crit["isolated_population"] if "isolated_population" in crit.columns
+                        else pd.Series(0.0, index=idx), errors="coerce").fillna(0.0)
     for col in ("isolated_facilities", "n_facilities_cut_off", "facilities_cut_off"):
         if col in crit.columns:
             iso = iso + pd.to_numeric(crit[col], errors="coerce").fillna(0.0)
             break
-    cls = pd.Series("unknown", index=crit.index, dtype=object)
-    cls[detour < 300] = "low"
-    cls[(detour >= 300) & (detour < 1000)] = "medium"
-    cls[(detour >= 1000) & (detour <= limit)] = "high"
-    cls[detour > limit] = "very_high"
-    cls[(iso > 0) | np.isinf(detour)] = "isolating"
+    no_route = np.isinf(detour)
+    if "isolates" in crit.columns:
+        no_route = no_route | crit["isolates"].fillna(False).astype(bool)
+    if "matched" in crit.columns:
+        on_net = crit["matched"].fillna(False).astype(bool)
+    else:
+        on_net = detour.notna() | no_route
+    cls = pd.Series("unknown", index=idx, dtype=object)
+    cls[on_net & (detour < a)] = "low"
+    cls[on_net & (detour >= a) & (detour < b)] = "medium"
+    cls[on_net & (detour >= b) & (detour <= limit)] = "high"
+    cls[on_net & (detour > limit)] = "very_high"
+    cls[on_net & no_route] = "dead_end"
+    cls[on_net & (iso > 0)] = "isolating"
     return cls
 
 
@@ -165,19 +189,49 @@ def _point_handle(color, marker, size_pt):
                   markerfacecolor=color, markeredgecolor=DARK, markeredgewidth=0.7)
 
 
-def _class_map(page, gdf, cls: pd.Series, classes: dict, title: str):
-    """Draw points by class (lowest first), legend of the classes present with counts."""
+def _class_map(page, gdf, cls: pd.Series, classes: dict, title: str, zorder0: int = 10,
+               legend: bool = True):
+    """Draw points by class (lowest first), legend of the classes present with counts.
+
+    Marker size shrinks with the number of points (full size up to 100, 45 %
+    from 500 on) so that a thousand bridges do not hide the map.
+    """
     ax = page.ax
-    base = (page.fs * 1.25) ** 2
+    shrink = float(np.clip(math.sqrt(100.0 / max(len(gdf), 1)), 0.45, 1.0))
+    base = (page.fs * 1.25 * shrink) ** 2
     handles, labels = [], []
     for code, (ja, en, color, marker, k) in classes.items():
         sel = gdf[cls.to_numpy() == code]
         if not len(sel):
             continue
-        _points(ax, sel, color, marker, base * k, zorder=10 + list(classes).index(code))
-        handles.append(_point_handle(color, marker, page.fs * 1.25 * math.sqrt(k)))
+        _points(ax, sel, color, marker, base * k, zorder=zorder0 + list(classes).index(code))
+        handles.append(_point_handle(color, marker, page.fs * 1.25 * shrink * math.sqrt(k)))
         labels.append(f"{ja}（{len(sel)}橋）")
-    page.add_legend(handles, labels, title=title)
+    if legend:
+        page.add_legend(handles, labels, title=title)
+    return handles, labels
+
+
+def drop_slivers(geom, max_mean_width_m: float = 10.0):
+    """Remove holes thinner than ``max_mean_width_m`` (2 x area / perimeter) from a polygon.
+
+    Digitised boundaries of neighbouring municipalities leave thin gaps that
+    would show as stray lines inside a dissolved group; real enclaves are wide.
+    """
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
+    def fix(p):
+        keep = [r for r in p.interiors
+                if 2 * Polygon(r).area / max(r.length, 1e-9) >= max_mean_width_m]
+        return Polygon(p.exterior, keep)
+    if geom is None or geom.is_empty:
+        return geom
+    if geom.geom_type == "Polygon":
+        return fix(geom)
+    if geom.geom_type == "MultiPolygon":
+        return MultiPolygon([fix(p) for p in geom.geoms])
+    return shapely.make_valid(geom)
 
 
 def _sources_note(page, text):
@@ -233,6 +287,7 @@ def map_groups(municipalities: gpd.GeoDataFrame, group_members: pd.DataFrame, *,
         munis.boundary.plot(ax=ax, color="#555555", linewidth=0.7, zorder=3)
         if group_ids:
             outline = m[m["group_id"].notna()].dissolve(by="group_id")
+            outline = outline.set_geometry(outline.geometry.map(drop_slivers))
             outline.boundary.plot(ax=ax, color=DARK, linewidth=2.4, zorder=4)
         _label_municipalities(page, ax, munis)
         page.set_extent(_bounds(munis))
@@ -270,7 +325,7 @@ def map_bridges(bridges: gpd.GeoDataFrame, *, by: str = "criticality",
     with map_style(settings):
         munis = _dissolved(municipalities)
         if by == "criticality":
-            cls, classes = criticality_class(bridges, settings), CRITICALITY_CLASSES
+            cls, classes = criticality_class(bridges, settings), criticality_classes(settings)
             t = title or "橋梁の重要度（撤去した場合の迂回・孤立）"
             sub = "Bridge criticality: detour and isolation if the bridge were closed"
             legend_title = "撤去した場合 / if closed"
@@ -366,11 +421,18 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
         if detours is not None and len(detours):
             d = detours[~(detours.geometry.isna() | detours.geometry.is_empty)]
             if len(d):
-                d.plot(ax=ax, color="white", linewidth=4.2, zorder=6)
-                d.plot(ax=ax, color="#D55E00", linewidth=2.2, linestyle=(0, (4, 2)), zorder=7)
+                d.plot(ax=ax, color="white", linewidth=4.2, zorder=11)
+                d.plot(ax=ax, color="#D55E00", linewidth=2.2, linestyle=(0, (4, 2)), zorder=12)
                 route_handles.append(Line2D([], [], color="#D55E00", lw=2.2, linestyle=(0, (4, 2))))
                 route_labels.append(f"迂回路（撤去後の経路、{len(d)}本）")
-        _class_map(page, plan, plan_class(plan), PLAN_CLASSES, "計画 / plan")
+        # kept bridges under the detours (zorder 10), every change above them (14+)
+        cls = plan_class(plan)
+        keep = cls == "keep"
+        h1, l1 = _class_map(page, plan[keep.to_numpy()], cls[keep], {"keep": PLAN_CLASSES["keep"]},
+                            "", zorder0=10, legend=False)
+        h2, l2 = _class_map(page, plan[~keep.to_numpy()], cls[~keep], PLAN_CLASSES, "",
+                            zorder0=13, legend=False)
+        page.add_legend(h1 + h2, l1 + l2, title="計画 / plan")
         if munis is not None:
             _label_municipalities(page, ax, munis, size=0.9)
         page.set_extent(_bounds(munis if munis is not None else plan))
@@ -508,6 +570,7 @@ def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
                   ("委託（既存業務）", "outsourcing: existing work", OKABE_ITO[0], "//"),
                   ("新たに必要となる経費", "outsourcing: work moved out", OKABE_ITO[5], "xx")]
         x, width, xt, xl = 0.0, 0.38, [], []
+        crowded = len(e) > 7
         prev_level = None
         for i, r in e.iterrows():
             if prev_level is not None and r["level"] != prev_level:
@@ -534,22 +597,25 @@ def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
             tb = (r["direct_cost_before_yen"] + o0) / div
             share = f"（{red / tb:.0%}）" if tb > 0 else ""
             sign = "▲" if red >= 0 else "＋"
-            ax.annotate(f"{sign}{abs(red):,.0f}{unit_ja}{share}", (x, max(tb, (r['direct_cost_after_yen']
-                        + o1) / div)), xytext=(0, page.fs * 1.6), textcoords="offset points",
-                        ha="center", fontsize=page.fs * 0.85, fontweight="bold", color=DARK)
+            amount = f"{abs(red):,.1f}" if abs(red) < 10 else f"{abs(red):,.0f}"
+            ax.annotate(f"{sign}{amount}{unit_ja}\n{share}", (x, max(tb, (r['direct_cost_after_yen']
+                        + o1) / div)), xytext=(0, page.fs * 1.3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=page.fs * (0.8 if crowded else 0.9),
+                        fontweight="bold", color=DARK, linespacing=1.1)
             xt += [x - width / 2 - 0.02, x + width / 2 + 0.02]
-            xl += ["現状", "導入後"]
+            xl += ["現状", "導入後"] if not crowded else ["前", "後"]
             name = str(r["unit_name"])
-            ax.text(x, -0.085, name if r["level"] == "municipality" else f"【{name}】",
+            name = name if r["level"] == "municipality" else f"【{name}】"
+            ax.text(x, -0.06, wrap_text(name, 10 if crowded else 16),
                     transform=ax.get_xaxis_transform(), ha="center", va="top",
-                    fontsize=page.fs * (0.95 if len(name) < 12 else 0.75))
+                    fontsize=page.fs * 0.9, linespacing=1.15)
             x += 1.25
         ax.set_xticks(xt)
-        ax.set_xticklabels(xl, fontsize=page.fs * 0.8)
+        ax.set_xticklabels(xl, fontsize=page.fs * (0.7 if crowded else 0.8))
         ax.set_ylabel(f"年間コスト（{unit_ja}/年） / cost per year ({unit_en})", fontsize=page.fs)
         ax.tick_params(axis="y", labelsize=page.fs * 0.85)
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-        ax.set_ylim(0, float(totals.max()) / div * 1.18)
+        ax.set_ylim(0, float(totals.max()) / div * 1.22)
         ax.set_xlim(-0.8, x - 0.45)
         for s in ("top", "right"):
             ax.spines[s].set_visible(False)
@@ -559,7 +625,8 @@ def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
                    for _, _, c, h in styles]
         labels = [f"{ja}\n{en}" for ja, en, _, _ in styles]
         page.add_legend(handles, labels, title="内訳 / components")
-        default_note = ("▲は直営＋委託のトータルコストの削減額（括弧内は削減率）。"
+        default_note = (("各組の左（前）が現状、右（後）が導入後。" if crowded else "")
+                        + "▲は直営＋委託のトータルコストの削減額（括弧内は削減率）。"
                         "直営人件費＝直営対応時間×人件費単価。【 】はグループの合計。"
                         "既定値は例示であり、入力表の値に置き換えて使う。"
                         "\n▲ = reduction of the total; direct cost = staff hours x hourly labour "

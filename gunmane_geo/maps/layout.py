@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import textwrap
 from pathlib import Path
 
 from ..errors import GunmaneError
@@ -211,10 +210,13 @@ class Page:
         parts = [f"作成日 {d.year}年{d.month}月{d.day}日 ({d.isoformat()})"]
         if self.crs is not None:
             parts.append(f"座標系 {crs_label(self.crs)}")
-        fig.text(0.015, 0.045, "　".join(parts), fontsize=self.fs * 0.9, va="center", color=DARK)
+        fig.text(0.015, 0.05, "　".join(parts), fontsize=self.fs * 0.9, va="center", color=DARK)
         src = "出典 / sources: " + (sources or "（未記入 / not given）")
-        fig.text(0.015, 0.022, textwrap.shorten(src, width=int(230 * 8 / self.fs), placeholder="…"),
-                 fontsize=self.fs * 0.8, va="center", color="#444444")
+        lines = wrap_text(src, int(0.9 * self.w_in * 72 / (self.fs * 0.8 * 0.5))).split("\n")
+        if len(lines) > 2:
+            lines = [lines[0], lines[1][:-1] + "…"]
+        fig.text(0.015, 0.027, "\n".join(lines), fontsize=self.fs * 0.8, va="top",
+                 color="#444444", linespacing=1.2)
         fig.text(0.985, 0.022, "gunmane-geo", fontsize=self.fs * 0.8, va="center", ha="right",
                  color="#777777")
 
@@ -311,6 +313,9 @@ class Page:
         def tr(p):
             q = rot @ (p * size)
             return (cx + q[0], cy + q[1])
+        from matplotlib.patches import Circle
+        ax.add_patch(Circle((cx, cy + 0.2 * size), 1.35 * size, facecolor="white",
+                            edgecolor="none", alpha=0.8, zorder=21))
         ax.add_patch(Polygon([tr(tip), tr(left), tr(base)], closed=True, facecolor=DARK,
                              edgecolor=DARK, lw=0.8, zorder=22))
         ax.add_patch(Polygon([tr(tip), tr(right), tr(base)], closed=True, facecolor="white",
@@ -335,6 +340,8 @@ class Page:
             return None
         renderer = self.fig.canvas.get_renderer() if hasattr(self.fig.canvas, "get_renderer") \
             else None
+        cols = int((self._panel_x1 - self._panel_x0) * self.w_in * 72 / (self.fs * 0.5)) - 6
+        labels = [wrap_text(str(t), cols) for t in labels]
         leg = self.fig.legend(handles, labels, title=title or None, loc="upper left",
                               bbox_to_anchor=(self._panel_x0, self._panel_y), ncol=ncol,
                               fontsize=self.fs, title_fontsize=self.fs * 1.1, frameon=False,
