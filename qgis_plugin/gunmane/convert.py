@@ -353,3 +353,33 @@ def gdf_to_sink(algorithm, parameters, name, context, frame, *, feedback=None,
         if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
             raise QgsProcessingException(algorithm.writeFeatureError(sink, parameters, name))
     return dest_id
+
+
+def as_points(gdf):
+    """The GeoDataFrame with every geometry as one point, for layers that must be points.
+
+    Lines (e.g. the bridge edge of a matched bridge) become their midpoint (half-way
+    along the line), polygons a point inside them; points stay.  QGIS layers hold one
+    geometry type, and the library's bridge tables mix bridge edges (lines) with
+    inventory points (bridges not on the road network).
+    """
+    import shapely
+    geoms = gdf.geometry.to_numpy()
+    out = geoms.copy()
+    kinds = shapely.get_type_id(geoms)
+    lines = (kinds == 1) | (kinds == 5)          # LineString, MultiLineString
+    areas = (kinds == 3) | (kinds == 6)          # Polygon, MultiPolygon
+    multipoints = kinds == 4
+    if lines.any():
+        merged = [shapely.line_merge(g) if g.geom_type == "MultiLineString" else g
+                  for g in geoms[lines]]
+        out[lines] = [shapely.line_interpolate_point(g, 0.5, normalized=True)
+                      if g.geom_type == "LineString" else g.representative_point() for g in merged]
+    if areas.any():
+        out[areas] = shapely.point_on_surface(geoms[areas])
+    if multipoints.any():
+        out[multipoints] = shapely.centroid(geoms[multipoints])
+    import geopandas as gpd
+    result = gdf.copy()
+    result[gdf.geometry.name] = gpd.GeoSeries(list(out), index=gdf.index, crs=gdf.crs)
+    return result

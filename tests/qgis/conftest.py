@@ -154,3 +154,60 @@ def tiny_region(tmp_path_factory):
                   Point(139.16, 36.05)], crs="EPSG:6668")
     bridges.to_file(path, layer="bridges", driver="GPKG")
     return path
+
+
+SAMPLE = ROOT / "sample_layers"
+#: the clip used by the analysis tests: 桜台町 and 美杉町 (two neighbouring towns)
+CLIP_CODES = ("99343", "99344")
+
+
+@pytest.fixture(scope="session")
+def sample_clip(tmp_path_factory):
+    """The sample region (EPSG:6673) clipped to two towns, as one GeoPackage.
+
+    Layers: municipalities (all 9, for grouping), clip_municipalities, roads, bridges,
+    facilities, other_assets (features intersecting the two towns) and staff (table).
+    Returns ``{"gpkg": path, "population": raster path, "staff_csv": path}``.
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    assert (SAMPLE / "roads.gpkg").exists(), f"sample region missing in {SAMPLE}"
+    path = tmp_path_factory.mktemp("sample") / "clip.gpkg"
+    munis = gpd.read_file(SAMPLE / "municipalities.gpkg")
+    munis.to_file(path, layer="municipalities", driver="GPKG")
+    area = munis[munis["municipality_code"].isin(CLIP_CODES)]
+    area.to_file(path, layer="clip_municipalities", driver="GPKG")
+    shape = area.union_all()
+    for kind in ("roads", "bridges", "facilities", "other_assets"):
+        frame = gpd.read_file(SAMPLE / f"{kind}.gpkg")
+        frame[frame.intersects(shape)].to_file(path, layer=kind, driver="GPKG")
+    staff = pd.read_csv(SAMPLE / "staff.csv", dtype={"municipality_code": str})
+    pyogrio.write_dataframe(staff, path, layer="staff", driver="GPKG")
+    return {"gpkg": path, "population": SAMPLE / "population_250m.tif",
+            "staff_csv": SAMPLE / "staff.csv"}
+
+
+def layer_uri(gpkg, name: str) -> str:
+    return f"{gpkg}|layername={name}"
+
+
+def val(value):
+    """A QGIS attribute value as plain Python (NULL -> None)."""
+    from qgis.PyQt.QtCore import QVariant
+    if value is None or (isinstance(value, QVariant) and value.isNull()):
+        return None
+    return value
+
+
+def same_number(a, b, tol=1e-6) -> bool:
+    """QGIS value ``a`` equals library value ``b`` (NULL == NaN/NA), relative tolerance."""
+    import math
+    a = val(a)
+    b_missing = b is None or str(b) in ("<NA>", "nan", "NaT")
+    if a is None:
+        return b_missing
+    if b_missing:
+        return False
+    return abs(float(a) - float(b)) <= tol * max(1.0, abs(float(b)))

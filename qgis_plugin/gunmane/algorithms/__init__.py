@@ -5,8 +5,10 @@ from __future__ import annotations
 def algorithm_classes():
     """The algorithm classes, in toolbox order."""
     from .council_map import CouncilMapAlgorithm
+    from .criticality import BridgeCriticalityAlgorithm
     from .load_layers import LoadLayersAlgorithm
     return [
         LoadLayersAlgorithm,
+        BridgeCriticalityAlgorithm,
         CouncilMapAlgorithm,
     ]

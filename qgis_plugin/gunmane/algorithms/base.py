@@ -217,6 +217,109 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
         region.sources = {k: labels.get(v, v) for k, v in region.sources.items()}
         return region
 
+    # --- common parameters and outputs ----------------------------------------
+    TARGET_CRS = "TARGET_CRS"
+    LOAD_REPORT = "LOAD_REPORT"
+
+    def add_crs_parameter(self):
+        """Optional analysis CRS (empty: the JGD2011 plane rectangular zone of the data)."""
+        from qgis.core import QgsProcessingParameterCrs
+        self.addParameter(QgsProcessingParameterCrs(
+            self.TARGET_CRS, tr("Analysis CRS (empty: the JGD2011 plane rectangular zone of the data)"),
+            optional=True))
+
+    def add_report_sink(self):
+        """Optional table of every skipped, repaired or converted feature and every note."""
+        from qgis.core import QgsProcessing, QgsProcessingParameterFeatureSink
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.LOAD_REPORT, tr("Load and analysis report"), QgsProcessing.TypeVector,
+            optional=True, createByDefault=False))
+
+    def apply_target_crs(self, parameters, context, settings):
+        """Put the ``TARGET_CRS`` parameter into ``settings.io.target_crs`` (metres only)."""
+        crs = self.parameterAsCrs(parameters, self.TARGET_CRS, context)
+        if crs.isValid():
+            if crs.isGeographic():
+                raise QgsProcessingException(
+                    tr("The analysis CRS must be projected in metres (e.g. EPSG:6669-6687, "
+                       "JGD2011 plane rectangular zones); {crs} is geographic.").format(crs=crs.authid()))
+            settings.io.target_crs = crs.authid() or crs.toWkt()
+        return settings
+
+    def write_report(self, parameters, context, report, results, feedback=None):
+        """Write ``report`` (a ``LoadReport``) to the optional ``LOAD_REPORT`` sink."""
+        from ..convert import gdf_to_sink
+        if parameters.get(self.LOAD_REPORT) in (None, ""):
+            return results
+        dest = gdf_to_sink(self, parameters, self.LOAD_REPORT, context, report.to_frame(),
+                           feedback=feedback)
+        if dest is not None:
+            results[self.LOAD_REPORT] = dest
+        return results
+
+    def call(self, func, *args, **kwargs):
+        """Call a library function; its ``GunmaneError`` becomes a ``QgsProcessingException``."""
+        from gunmane_geo.errors import GunmaneError
+        try:
+            return func(*args, **kwargs)
+        except GunmaneError as exc:
+            raise self.library_error(exc) from None
+
+    def style_on_load(self, context, dest_id, style):
+        """Style the output ``dest_id`` with ``styles/<style>.qml`` when QGIS loads it.
+
+        The post-processor is attached in ``postProcessAlgorithm`` (main thread); here we
+        only remember which output gets which style.
+        """
+        if dest_id:
+            if not hasattr(self, "_styles"):
+                self._styles = {}
+            self._styles[dest_id] = style
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: N802
+        from ..styling import attach_style
+        for dest_id, style in getattr(self, "_styles", {}).items():
+            attach_style(context, dest_id, style)
+        self._styles = {}
+        return {}
+
+    # --- the road network inputs (criticality, scenario, options, plan) -------
+    ROADS = "ROADS"
+    BRIDGES = "BRIDGES"
+    BRIDGE_ID_FIELD = "BRIDGE_ID_FIELD"
+    FACILITIES = "FACILITIES"
+    POPULATION = "POPULATION"
+    RIVERS = "RIVERS"
+
+    def add_network_inputs(self):
+        """Roads, bridges (with their ID field), facilities, population grid and rivers."""
+        from qgis.core import QgsProcessing, QgsProcessingParameterRasterLayer
+        self.add_source(self.ROADS, tr("Roads"), [QgsProcessing.TypeVectorLine])
+        self.add_source(self.BRIDGES, tr("Bridges (inventory points or bridge lines)"),
+                        [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorLine])
+        self.add_field(self.BRIDGE_ID_FIELD, tr("Bridge ID field"), self.BRIDGES, "bridge_id")
+        self.add_source(self.FACILITIES, tr("Facilities (hospitals, schools, offices)"),
+                        [QgsProcessing.TypeVectorPoint], optional=True)
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.POPULATION, tr("Population grid (persons per cell)"), optional=True))
+        rivers = QgsProcessingParameterFeatureSource(
+            self.RIVERS, tr("Rivers (help match bridges to roads)"),
+            [QgsProcessing.TypeVectorLine, QgsProcessing.TypeVectorPolygon], optional=True)
+        rivers.setFlags(rivers.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(rivers)
+
+    def load_network_region(self, parameters, context, feedback, settings,
+                            progress_range=(0.0, 30.0)):
+        """The network inputs loaded with the library's loader (``load_region``)."""
+        layers = {
+            self.ROADS: ("roads", None),
+            self.BRIDGES: ("bridges", {self.BRIDGE_ID_FIELD: "bridge_id"}),
+            self.FACILITIES: ("facilities", None),
+            self.RIVERS: ("rivers", None),
+        }
+        return self.load_region(parameters, context, feedback, layers, settings,
+                                progress_range=progress_range, population_raster=self.POPULATION)
+
     # --- helpers ----------------------------------------------------------
     @staticmethod
     def progress(feedback, start=0.0, end=100.0):

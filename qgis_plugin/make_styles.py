@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Write the QML styles in ``gunmane/styles/`` from the library's map classes.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python qgis_plugin/make_styles.py
+
+Colours, markers and sizes come from ``gunmane_geo.maps.kinds`` (CRITICALITY_CLASSES,
+OPTION_CLASSES, PLAN_CLASSES), so the QGIS outputs and the library's PDF maps agree.
+The QML files are committed; run this again when the library's classes change
+(``tests/qgis/test_styles.py`` fails when they drift apart).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+STYLES = HERE / "gunmane" / "styles"
+
+#: matplotlib marker -> QGIS simple marker shape
+SHAPES = {"o": "circle", "s": "square", "D": "diamond", "^": "triangle", "v": "triangle",
+          "P": "cross_fill", "X": "cross_fill", "$?$": "circle", "*": "star", "h": "hexagon"}
+#: plan classes drawn crossed out (the bridge no longer carries vehicles)
+CROSSED_OUT = ("remove", "remove_upgrade_detour", "consolidated")
+FONT = "Noto Sans CJK JP"
+BASE_SIZE_MM = 3.2
+
+
+def _marker(colour: str, shape: str, factor: float, crossed: bool = False):
+    from qgis.core import QgsMarkerSymbol, QgsSimpleMarkerSymbolLayer
+    symbol = QgsMarkerSymbol.createSimple({
+        "name": SHAPES.get(shape, "circle"), "color": colour, "outline_color": "35,35,35,255",
+        "outline_width": "0.2", "size": f"{BASE_SIZE_MM * factor:.2f}",
+        "angle": "45" if shape == "X" else ("180" if shape == "v" else "0")})
+    if crossed:
+        cross = QgsSimpleMarkerSymbolLayer.create({
+            "name": "cross2", "color": "0,0,0,255", "outline_color": "0,0,0,255",
+            "outline_width": "0.6", "size": f"{BASE_SIZE_MM * factor * 1.5:.2f}"})
+        symbol.appendSymbolLayer(cross)
+    return symbol
+
+
+def _categorized(expression: str, classes: dict, crossed=()):
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory
+    categories = []
+    for code, (ja, en, colour, shape, factor) in classes.items():
+        symbol = _marker(colour, shape, factor, crossed=code in crossed)
+        categories.append(QgsRendererCategory(code, symbol, f"{ja} / {en}"))
+    return QgsCategorizedSymbolRenderer(expression, categories)
+
+
+def _labeling(field_expression: str, show_expression: str | None = None, size=10.0):
+    from qgis.core import (QgsPalLayerSettings, QgsProperty, QgsTextBufferSettings,
+                           QgsTextFormat, QgsVectorLayerSimpleLabeling)
+    from qgis.PyQt.QtGui import QColor, QFont
+    fmt = QgsTextFormat()
+    fmt.setFont(QFont(FONT))
+    fmt.setSize(size)
+    fmt.setColor(QColor("#222222"))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(1.0)
+    buffer.setColor(QColor("white"))
+    fmt.setBuffer(buffer)
+    settings = QgsPalLayerSettings()
+    settings.fieldName = field_expression
+    settings.isExpression = True
+    settings.setFormat(fmt)
+    settings.placement = QgsPalLayerSettings.OverPoint
+    if show_expression:
+        props = settings.dataDefinedProperties()
+        props.setProperty(QgsPalLayerSettings.Show, QgsProperty.fromExpression(show_expression))
+        settings.setDataDefinedProperties(props)
+    return QgsVectorLayerSimpleLabeling(settings)
+
+
+def _fill(colour: str, alpha: int, outline: str, width: float):
+    from qgis.core import QgsFillSymbol
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return QgsFillSymbol.createSimple({"color": f"{r},{g},{b},{alpha}", "outline_color": outline,
+                                       "outline_width": f"{width}"})
+
+
+def build(out_dir: Path = STYLES) -> list[Path]:
+    from qgis.core import (QgsApplication, QgsSingleSymbolRenderer, QgsVectorLayer)
+    from gunmane_geo.maps.kinds import CRITICALITY_CLASSES, OPTION_CLASSES, PLAN_CLASSES
+    app = QgsApplication.instance()
+    own = app is None
+    if own:
+        app = QgsApplication([], False)
+        app.initQgis()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def save(name, geometry, renderer, labeling=None):
+        layer = QgsVectorLayer(f"{geometry}?crs=EPSG:6673", name, "memory")
+        layer.setRenderer(renderer)
+        if labeling is not None:
+            layer.setLabeling(labeling)
+            layer.setLabelsEnabled(True)
+        path = out_dir / f"{name}.qml"
+        message, ok = layer.saveNamedStyle(str(path))
+        if not ok:
+            raise RuntimeError(f"{path}: {message}")
+        written.append(path)
+
+    save("bridge_criticality", "Point", _categorized('"criticality_class"', CRITICALITY_CLASSES))
+    save("bridge_options", "Point",
+         _categorized('if("recommended", "option", NULL)', OPTION_CLASSES))
+    save("plan", "Point", _categorized('"plan_class"', PLAN_CLASSES, crossed=CROSSED_OUT))
+    save("groups", "MultiPolygon",
+         QgsSingleSymbolRenderer(_fill("#E69F00", 170, "35,35,35,255", 0.5)),
+         _labeling('"group_name"', '"candidate" = 1', size=11.0))
+    save("packages", "MultiPolygon",
+         QgsSingleSymbolRenderer(_fill("#56B4E9", 110, "35,35,35,255", 0.4)),
+         _labeling('"package_id"', None, size=10.0))
+    if own:
+        app.exitQgis()
+    return written
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    for path in build():
+        print(path)
