@@ -362,9 +362,9 @@ class Builder:
         p41 = road(catmull_rom(ctrl, 40), "prefectural", "県道41号湊川川上線", 8.0, 50.0, bus=True,
                    aadt=3500, kind="trunk")
         # crossings between the two banks (parallel, partly redundant bridges)
-        for i, v in enumerate([16800, 21500, 22600, 23900, 25200, 26400, 27600, 28900]):
+        for i, v in enumerate([16800, 21400, 21850, 23300, 23750, 25200, 25650, 27600, 28900]):
             a = on(p41, center_at(v, -400))
-            b = on(n499, center_at(v + rng.uniform(-150, 150), 420))
+            b = on(n499, center_at(v + rng.uniform(-80, 80), 420))
             muni = "市道" if v < 20000 else "町道"
             road(catmull_rom([a, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 + rng.uniform(-40, 40)), b], 30),
                  "municipal", f"{muni}{jp_name(rng)}線", 6.0, 30.0, aadt=900, kind="crossing")
@@ -621,7 +621,7 @@ class Builder:
         """Clip roads to land, split municipal farm roads at municipal borders, name them."""
         land_b = self.land.boundary
         muni_b = unary_union([p.boundary for p in self.muni_clean.values()])
-        muni_tree_polys = list(self.muni_clean.items())
+        named = [r["geom"] for r in self.rivers]
         rng = self.rng
         out = []
         for r in self.roads:
@@ -634,7 +634,11 @@ class Builder:
             if r["muni_split"]:
                 new = []
                 for p in pieces:
-                    pts = line_points(LineString(p).intersection(muni_b))
+                    pl = LineString(p)
+                    pts = line_points(pl.intersection(muni_b))
+                    # no split close to a river crossing (the bridge must not end at the border)
+                    rx = [pt for rv in named for pt in line_points(pl.intersection(rv))]
+                    pts = [q for q in pts if all(math.dist(q, c) > 40 for c in rx)]
                     new.extend(cut_at_points(p, pts))
                 pieces = new
             for p in pieces:
@@ -665,6 +669,26 @@ class Builder:
         """Upstream end points of the dead-end valley roads (local coordinates)."""
         return [next(r for r in self.roads if r["route_name"] == n and r["kind"] == "valley")["coords"][-1]
                 for n in self.valley_routes]
+
+    def drop_farm_conflicts(self):
+        """Drop farm-road pieces that would meet another road on a river (no room for a bridge)."""
+        named = shapely.STRtree([r["geom"] for r in self.rivers])
+        lines = [LineString(r["coords"]) for r in self.roads]
+        tree = shapely.STRtree(lines)
+        a_idx, b_idx = tree.query(lines, predicate="dwithin", distance=1.0)
+        drop = set()
+        for i, j in zip(a_idx, b_idx):
+            if j <= i:
+                continue
+            if self.roads[i]["kind"] != "farm" and self.roads[j]["kind"] != "farm":
+                continue
+            near = lines[i].intersection(lines[j].buffer(1.0))
+            for g in getattr(near, "geoms", [near]):
+                if not g.is_empty and len(named.query(g, predicate="dwithin", distance=25.0)):
+                    drop.add(i if self.roads[i]["kind"] == "farm" else j)
+                    break
+        self.roads = [r for k, r in enumerate(self.roads) if k not in drop]
+        self.note(f"farm pieces dropped (junction on a river): {len(drop)}")
 
     def muni_at(self, pt):
         for code, poly in self.muni_clean.items():
@@ -803,7 +827,11 @@ class Builder:
             # crossings with roads: away from junctions and not too skewed
             ok = True
             for j in self.road_tree.query(ln, predicate="intersects"):
-                for xy in line_points(ln.intersection(lines[j])):
+                xys = line_points(ln.intersection(lines[j]))
+                if len(xys) > 1:     # a stream along a road, crossing it again and again
+                    ok = False
+                    break
+                for xy in xys:
                     if jtree.query(xy)[0] < 18.0 or crossing_sin(lines[j], ln, xy) < 0.45:
                         ok = False
                         break
@@ -887,7 +915,7 @@ class Builder:
                 m["b"] = min(m["b"], hi - 1.0 if hi < L else L - 0.5)
                 if not (m["a"] < min(m["d"]) and m["b"] > max(m["d"])):
                     warn += 1
-                    self.note(f"bridge on {r['route_name']} could not cover its crossing (junction too close)")
+                    self.note(f"bridge on {r['route_name']} could not cover its crossing: d={m['d']} lo={lo:.2f} hi={hi:.2f} L={L:.2f} {m['kind']} {m.get('river')} a={m['a']:.2f} b={m['b']:.2f}")
                     m["a"] = min(m["a"], min(m["d"]) - 0.2)
                     m["b"] = max(m["b"], max(m["d"]) + 0.2)
             cuts = list(jd)
@@ -1010,6 +1038,7 @@ def build(out_dir: Path, plot=True, verbose=True):
     b.make_municipalities()
     b.make_roads()
     b.clip_and_split()
+    b.drop_farm_conflicts()
     b.snap_and_junctions()
     b.make_streams()
     b.river_crossings()

@@ -365,3 +365,16 @@ def test_generator_is_deterministic(tmp_path, layers):
     for name in ("bridges_inventory_cp932.csv", "staff.csv", "run.toml", "population_250m.tif",
                  "municipalities_n03.geojson"):
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+
+
+def test_parallel_crossings_of_the_main_river(layers, graph):
+    """Redundant bridges: pairs of 湊川 bridges a few hundred metres apart, neither isolating."""
+    b = layers["bridges"]
+    main = b[(b.crossed_name == "湊川") & (b.road_class == "municipal")]
+    xy = np.column_stack([main.geometry.x, main.geometry.y])
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    close = [(i, j) for i in range(len(xy)) for j in range(i + 1, len(xy)) if 250 < d[i, j] < 700]
+    assert len(close) >= 3
+    graph_bridges = {graph.edges[e]["road_id"] for e in nx.bridges(graph)}
+    seg_of = layers["roads"][layers["roads"].is_bridge].set_index("bridge_id").road_id
+    assert not any(seg_of[main.bridge_id.iloc[i]] in graph_bridges for i, _ in close)
