@@ -84,7 +84,7 @@ def _fill(colour: str, alpha: int, outline: str, width: float):
 
 def build(out_dir: Path = STYLES) -> list[Path]:
     from qgis.core import (QgsApplication, QgsSingleSymbolRenderer, QgsVectorLayer)
-    from gunmane_geo.maps.kinds import CRITICALITY_CLASSES, OPTION_CLASSES, PLAN_CLASSES
+    from gunmane_geo.maps.kinds import OPTION_CLASSES, PLAN_CLASSES, criticality_classes
     app = QgsApplication.instance()
     own = app is None
     if own:
@@ -105,7 +105,7 @@ def build(out_dir: Path = STYLES) -> list[Path]:
             raise RuntimeError(f"{path}: {message}")
         written.append(path)
 
-    save("bridge_criticality", "Point", _categorized('"criticality_class"', CRITICALITY_CLASSES))
+    save("bridge_criticality", "Point", _categorized('"criticality_class"', criticality_classes()))
     save("bridge_options", "Point",
          _categorized('if("recommended", "option", NULL)', OPTION_CLASSES))
     save("plan", "Point", _categorized('"plan_class"', PLAN_CLASSES, crossed=CROSSED_OUT))

@@ -43,11 +43,16 @@ def qml_path(style: str) -> Path:
     return STYLES_DIR / f"{style}.qml"
 
 
-def class_labels(style: str) -> dict:
-    """``{class code: label}`` in QGIS's language for the classed styles (else empty)."""
-    from gunmane_geo.maps.kinds import CRITICALITY_CLASSES, OPTION_CLASSES, PLAN_CLASSES
-    table = {"bridge_criticality": CRITICALITY_CLASSES, "bridge_options": OPTION_CLASSES,
-             "plan": PLAN_CLASSES}.get(style, {})
+def class_labels(style: str, settings=None) -> dict:
+    """``{class code: label}`` in QGIS's language for the classed styles (else empty).
+
+    Criticality labels carry the run's detour breaks (``settings.guards.max_detour_m``).
+    """
+    from gunmane_geo.maps import kinds
+    if style == "bridge_criticality":
+        table = kinds.criticality_classes(settings)
+    else:
+        table = {"bridge_options": kinds.OPTION_CLASSES, "plan": kinds.PLAN_CLASSES}.get(style, {})
     column = 0 if installed_locale() == "ja" else 1
     return {code: values[column] for code, values in table.items()}
 
@@ -85,10 +90,11 @@ def _dynamic_categories(layer: QgsVectorLayer, id_field: str, name_field: str | 
     layer.setRenderer(QgsCategorizedSymbolRenderer(expression, categories))
 
 
-def apply_style(layer, style: str) -> bool:
+def apply_style(layer, style: str, labels: dict | None = None) -> bool:
     """Apply ``styles/<style>.qml`` to ``layer`` and label its categories in QGIS's language.
 
-    Returns True when the style was applied.
+    ``labels`` (``{class code: label}``) replaces the category labels; default
+    :func:`class_labels` with default settings.  Returns True when the style was applied.
     """
     if not isinstance(layer, QgsVectorLayer) or style not in STYLE_NAMES:
         return False
@@ -102,7 +108,7 @@ def apply_style(layer, style: str) -> bool:
     else:
         renderer = layer.renderer()
         if isinstance(renderer, QgsCategorizedSymbolRenderer):
-            labels = class_labels(style)
+            labels = labels if labels is not None else class_labels(style)
             for i, category in enumerate(renderer.categories()):
                 if str(category.value()) in labels:
                     renderer.updateCategoryLabel(i, labels[str(category.value())])
@@ -113,19 +119,20 @@ def apply_style(layer, style: str) -> bool:
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
     """Applies one of our styles to an output layer when Processing loads it."""
 
-    def __init__(self, style: str):
+    def __init__(self, style: str, labels: dict | None = None):
         super().__init__()
         self.style = style
+        self.labels = labels
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802
-        apply_style(layer, self.style)
+        apply_style(layer, self.style, self.labels)
 
 
-def attach_style(context, dest_id: str, style: str) -> bool:
+def attach_style(context, dest_id: str, style: str, labels: dict | None = None) -> bool:
     """Attach a :class:`StylePostProcessor` to output ``dest_id`` if it will be loaded."""
     if not dest_id or not context.willLoadLayerOnCompletion(dest_id):
         return False
-    processor = StylePostProcessor(style)
+    processor = StylePostProcessor(style, labels)
     _KEEP.append(processor)
     del _KEEP[:-200]   # bounded: old runs' processors have been called long ago
     context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(processor)

@@ -7,8 +7,10 @@ def algorithm_classes():
     from .council_map import CouncilMapAlgorithm
     from .criticality import BridgeCriticalityAlgorithm
     from .load_layers import LoadLayersAlgorithm
+    from .scenario import RemovalScenarioAlgorithm
     return [
         LoadLayersAlgorithm,
         BridgeCriticalityAlgorithm,
+        RemovalScenarioAlgorithm,
         CouncilMapAlgorithm,
     ]

@@ -265,7 +265,7 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
         except GunmaneError as exc:
             raise self.library_error(exc) from None
 
-    def style_on_load(self, context, dest_id, style):
+    def style_on_load(self, context, dest_id, style, labels=None):
         """Style the output ``dest_id`` with ``styles/<style>.qml`` when QGIS loads it.
 
         The post-processor is attached in ``postProcessAlgorithm`` (main thread); here we
@@ -274,12 +274,12 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
         if dest_id:
             if not hasattr(self, "_styles"):
                 self._styles = {}
-            self._styles[dest_id] = style
+            self._styles[dest_id] = (style, labels)
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: N802
         from ..styling import attach_style
-        for dest_id, style in getattr(self, "_styles", {}).items():
-            attach_style(context, dest_id, style)
+        for dest_id, (style, labels) in getattr(self, "_styles", {}).items():
+            attach_style(context, dest_id, style, labels)
         self._styles = {}
         return {}
 

@@ -67,7 +67,9 @@ class BridgeCriticalityAlgorithm(GunmaneAlgorithm):
         dest = gdf_to_sink(self, parameters, self.OUTPUT, context, as_points(table),
                            feedback=feedback, default_wkb=QgsWkbTypes.Point,
                            progress_range=(90.0, 99.0))
-        self.style_on_load(context, dest, "bridge_criticality")
+        from ..styling import class_labels
+        self.style_on_load(context, dest, "bridge_criticality",
+                           class_labels("bridge_criticality", settings))
         matched = table["matched"].astype(bool)
         results = {self.OUTPUT: dest, self.CRS: str(region.crs),
                    self.N_ISOLATING: int(table["isolates"].fillna(False).astype(bool).sum()),
