@@ -60,6 +60,13 @@ def _require_bridges(network: Network) -> gpd.GeoDataFrame:
 
 
 def _node_values(network: Network) -> np.ndarray:
+    if "node_values" in network._cache:
+        return network._cache["node_values"]
+    network._cache["node_values"] = _compute_node_values(network)
+    return network._cache["node_values"]
+
+
+def _compute_node_values(network: Network) -> np.ndarray:
     nodes = network.nodes
     vals = np.empty((network.n_nodes, len(_VALUE_COLUMNS)), np.float64)
     vals[:, 0] = 1.0
@@ -492,7 +499,9 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
     weight = settings.criticality.weight
     bridges = _require_bridges(network)
     ids = [str(b) for b in (bridge_ids if not isinstance(bridge_ids, str) else [bridge_ids])]
-    table = bridges.set_index("bridge_id", drop=False)
+    if "bridge_table" not in network._cache:
+        network._cache["bridge_table"] = bridges.set_index("bridge_id", drop=False)
+    table = network._cache["bridge_table"]
     unknown = [b for b in ids if b not in table.index]
     if unknown:
         raise InputError(f"unknown bridge_id(s) {unknown[:10]}: not in the network's bridges")
@@ -659,8 +668,11 @@ def _access_trips(network, edges, mask, weight, geometry):
     labels = _facility_labels(network)
     no_mask = np.zeros(network.n_edges, np.bool_)
     rows, geoms = [], []
-    for t in sorted(f["facility_type"].unique()):
-        src = np.unique(f.loc[f["facility_type"] == t, "node_id"].to_numpy(np.int64))
+    if "facility_sources" not in network._cache:
+        network._cache["facility_sources"] = {
+            t: np.unique(f.loc[f["facility_type"] == t, "node_id"].to_numpy(np.int64))
+            for t in sorted(f["facility_type"].unique())}
+    for t, src in network._cache["facility_sources"].items():
         key = f"trips:{t}:{weight}"
         if key not in network._cache:
             network._cache[key] = _tree(network, src, weight, no_mask)

@@ -349,3 +349,29 @@ def test_needs_bridges_and_can_be_cancelled():
     with pytest.raises(Cancelled):
         bridge_criticality(ring(), progress=lambda f, m: f > 0.5)
     assert "isolated_population desc" in RANK_RULE
+
+
+@pytest.mark.slow
+def test_agrees_with_networkx_on_the_sample_region():
+    """The sample region 架空県 through io + network_from_region; a spread of bridges
+    (every 15th plus every isolating one) checked against the plain networkx way."""
+    from gunmane_geo.io import load_region, load_run_config
+    from gunmane_geo.network import network_from_region
+    run = ROOT / "sample_layers" / "run.toml"
+    inputs, settings = load_run_config(run)
+    inputs = {k: v for k, v in inputs.items()
+              if k in ("roads", "bridges", "population", "facilities", "rivers")}
+    region = load_region(inputs, settings, base_dir=run.parent)
+    net = network_from_region(region, settings)
+    c = by_id(bridge_criticality(net, settings))
+    assert len(c) == len(region.bridges)                   # every bridge has a row
+    m = c[c.matched.astype(bool)]
+    pick = sorted(set(m.index[::15]) | set(m.index[m.isolates.astype(bool)][:25]))
+    ref = reference_criticality(net, bridge_ids=pick).set_index("bridge_id")
+    assert len(ref) == len(pick) and ref.isolates.sum() > 0
+    np.testing.assert_allclose(c.loc[ref.index, "alt_route_m"].astype(float), ref.alt_route,
+                               rtol=1e-9, equal_nan=True)
+    assert (c.loc[ref.index, "isolates"].astype(bool) == ref.isolates).all()
+    assert (c.loc[ref.index, "isolated_nodes"].astype(int) == ref.isolated_nodes).all()
+    np.testing.assert_allclose(c.loc[ref.index, "isolated_population"].astype(float),
+                               ref.isolated_population)
