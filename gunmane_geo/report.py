@@ -132,7 +132,8 @@ def _sub(progress, lo, hi):
 
 
 # --------------------------------------------------------------------------- analysis
-def run_analysis(config, out_dir=None, *, progress=None, stages=None) -> RunResult:
+def run_analysis(config, out_dir=None, *, progress=None, stages=None,
+                 effect_inputs=None) -> RunResult:
     """Run the analysis stages (no files written).
 
     Parameters
@@ -141,6 +142,10 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None) -> RunResu
         run.toml with an ``[inputs]`` table and settings sections.
     stages : iterable of str, optional
         Only these stages and those they need (default: all analysis stages).
+        Indicators and the effect estimate use the groups when ``grouping`` ran.
+    effect_inputs : path, optional
+        Effect input table; overrides ``[effect] inputs_table`` (relative to
+        the current folder).
 
     Returns
     -------
@@ -149,7 +154,7 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None) -> RunResu
     """
     want = set(stages or STAGES)
     deps = {"criticality": {"network"}, "options": {"criticality"}, "plan": {"options"},
-            "network": set(), "grouping": set(), "indicators": {"grouping"}, "effect": {"grouping"}}
+            "network": set(), "grouping": set(), "indicators": set(), "effect": set()}
     changed = True
     while changed:
         changed = False
@@ -225,7 +230,10 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None) -> RunResu
     def effect():
         from .effect import effect_assumptions, effect_estimate, read_effect_inputs
         table = None
-        if settings.effect.inputs_table:
+        if effect_inputs:
+            table = read_effect_inputs(effect_inputs)
+            L["effect_inputs"] = table
+        elif settings.effect.inputs_table:
             path = Path(settings.effect.inputs_table)
             if not path.is_absolute():
                 path = config.resolve().parent / path

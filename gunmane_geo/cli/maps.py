@@ -1,0 +1,59 @@
+"""``gunmane map``: one council map (or all of them) as A3/A4 landscape PDF and PNG."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+KINDS = {
+    "groups": ("grouping",),
+    "criticality": ("criticality",),
+    "options": ("options",),
+    "plan": ("plan",),
+    "ageing": ("indicators",),
+    "effect": ("effect", "grouping"),
+}
+PAGE_NAME = {"groups": "groups", "criticality": "bridges_criticality", "options": "bridges_option",
+             "plan": "plan", "ageing": "ageing", "effect": "effect"}
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "map", help="council maps: groups, criticality, options, plan, ageing, effect (PDF+PNG)",
+        description="Run the stages a map needs on the layers of run.toml and write the map as "
+                    "A3 or A4 landscape PDF and PNG with a Japanese title, legend, scale bar, "
+                    "north arrow, date, sources and CRS.")
+    p.add_argument("kind", choices=[*KINDS, "all"], help="which map")
+    p.add_argument("--config", required=True, help="run.toml with an [inputs] table")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--paper", choices=["A3", "A4"], help="paper size (default [maps] paper)")
+    p.add_argument("--dpi", type=int, help="PNG resolution (default [maps] dpi)")
+    p.add_argument("--format", nargs="+", choices=["pdf", "png", "svg"], dest="formats",
+                   help="file formats (default [maps] formats)")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..errors import GunmaneError
+    from ..report import build_maps, run_analysis
+    from .report import progress_printer
+    kinds = list(KINDS) if args.kind == "all" else [args.kind]
+    stages = sorted({s for k in kinds for s in KINDS[k]})
+    res = run_analysis(args.config, args.out, progress=progress_printer(args.quiet), stages=stages)
+    if args.paper:
+        res.settings.maps.paper = args.paper
+    for k in kinds:
+        for st in KINDS[k][:1]:
+            if res.stages[st].status != "ok":
+                raise GunmaneError(f"map {k}: stage {st} did not run ({res.stages[st].status}): "
+                                   f"{res.stages[st].message}")
+    pages = build_maps(res)
+    out = Path(args.out)
+    written = []
+    for k in kinds:
+        page = pages[PAGE_NAME[k]][0]
+        written += page.save(out / f"{PAGE_NAME[k]}_{res.settings.maps.paper}",
+                             formats=args.formats, dpi=args.dpi)
+    if not args.quiet:
+        print("wrote " + ", ".join(str(w) for w in written), file=sys.stderr)
+    return 0

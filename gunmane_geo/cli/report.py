@@ -1,0 +1,51 @@
+"""``gunmane report``: the whole run (load -> ... -> effect estimate) and its report."""
+from __future__ import annotations
+
+import sys
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "report", help="run every stage and write results.gpkg, maps, tables and the report (ja/en)",
+        description="Load the layers of run.toml, build the network, measure criticality, make "
+                    "options and a plan, group municipalities, compute the indicators (見える化) "
+                    "and the effect estimate (導入効果試算), and write DIR/results.gpkg, DIR/maps, "
+                    "DIR/tables and DIR/report_{ja,en}.{html,pdf}.")
+    p.add_argument("--config", required=True, help="run.toml with an [inputs] table")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--dpi", type=int, help="PNG resolution (default [maps] dpi)")
+    p.add_argument("--stages", nargs="+", metavar="STAGE",
+                   help="run only these analysis stages (network criticality options plan "
+                        "grouping indicators effect) and what they need")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(func=run)
+
+
+def progress_printer(quiet: bool):
+    if quiet:
+        return None
+    state = {"last": None}
+
+    def cb(fraction, message=""):
+        key = (int(fraction * 20), message.split(":")[0])
+        if key != state["last"]:
+            state["last"] = key
+            print(f"[{fraction * 100:3.0f}%] {message}", file=sys.stderr)
+        return False
+    return cb
+
+
+def run(args) -> int:
+    from ..report import run_report
+    res = run_report(args.config, args.out, progress=progress_printer(args.quiet), dpi=args.dpi,
+                     stages=args.stages)
+    bad = [s for s in res.stages.values() if s.status in ("missing", "failed")]
+    if not args.quiet:
+        for s in res.stages.values():
+            print(f"  {s.name:12s} {s.status:8s} {s.message}", file=sys.stderr)
+        print(f"wrote {args.out}/results.gpkg, maps/, tables/, report_ja/en.html/pdf", file=sys.stderr)
+    if bad:
+        print("gunmane report: some stages did not run: "
+              + "; ".join(f"{s.name} ({s.status}: {s.message})" for s in bad), file=sys.stderr)
+        return 1
+    return 0
