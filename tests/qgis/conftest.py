@@ -210,4 +210,6 @@ def same_number(a, b, tol=1e-6) -> bool:
         return b_missing
     if b_missing:
         return False
+    if float(a) == float(b):
+        return True
     return abs(float(a) - float(b)) <= tol * max(1.0, abs(float(b)))

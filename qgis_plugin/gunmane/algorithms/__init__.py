@@ -7,10 +7,14 @@ def algorithm_classes():
     from .council_map import CouncilMapAlgorithm
     from .criticality import BridgeCriticalityAlgorithm
     from .load_layers import LoadLayersAlgorithm
+    from .options import BridgeOptionsAlgorithm
+    from .plan import PlanAlgorithm
     from .scenario import RemovalScenarioAlgorithm
     return [
         LoadLayersAlgorithm,
         BridgeCriticalityAlgorithm,
         RemovalScenarioAlgorithm,
+        BridgeOptionsAlgorithm,
+        PlanAlgorithm,
         CouncilMapAlgorithm,
     ]
