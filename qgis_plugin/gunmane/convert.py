@@ -95,7 +95,7 @@ def source_to_gdf(source, *, layer_name: str, feedback=None, rename: dict | None
                 tr("Layer '{layer}' has no field '{field}'. Choose one of: {fields}.").format(
                     layer=layer_name, field=user_field, fields=", ".join(names)))
     crs = crs_to_string(source.sourceCrs())
-    if crs is None and require_crs:
+    if crs is None and require_crs and source.wkbType() != QgsWkbTypes.NoGeometry:
         raise QgsProcessingException(
             tr("Layer '{layer}' has no valid coordinate reference system. Set it in "
                "Layer Properties > Source (e.g. EPSG:6668 JGD2011, or a plane rectangular "
@@ -142,21 +142,23 @@ def source_to_gdf(source, *, layer_name: str, feedback=None, rename: dict | None
 
 def source_to_file(source, path, *, layer_name: str, kind: str, feedback=None,
                    progress_range=(0.0, 10.0)):
-    """Write a feature source to a GeoPackage layer ``kind`` for the library's loader.
+    """Write a feature source to a file for the library's loader; returns the path written.
 
     The library reads files (``gunmane_geo.io.load_region``), so a QGIS layer (or its
-    selected features) is handed over as a temporary GeoPackage with the layer's own
-    fields, plus ``qgis_fid``.  Returns the GeoPackage path.
+    selected features) is handed over as a temporary GeoPackage layer ``kind`` with the
+    layer's own fields plus ``qgis_fid``.  A table without geometry (e.g. the staff table)
+    goes as a UTF-8 CSV next to ``path`` instead (the loader reads tables from CSV).
     """
     gdf = source_to_gdf(source, layer_name=layer_name, feedback=feedback,
                         progress_range=progress_range)
-    if gdf.geometry.isna().all() and source.wkbType() == QgsWkbTypes.NoGeometry:
+    if source.wkbType() == QgsWkbTypes.NoGeometry:
+        import os
         import pandas as pd
-        frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-        import pyogrio
-        pyogrio.write_dataframe(frame, str(path), layer=kind, driver="GPKG")
-    else:
-        gdf.to_file(str(path), layer=kind, driver="GPKG", engine="pyogrio")
+        csv = os.path.splitext(str(path))[0] + ".csv"
+        frame = pd.DataFrame(gdf.drop(columns=[gdf.geometry.name, "qgis_fid"]))
+        frame.to_csv(csv, index=False, encoding="utf-8")
+        return csv
+    gdf.to_file(str(path), layer=kind, driver="GPKG", engine="pyogrio")
     return str(path)
 
 

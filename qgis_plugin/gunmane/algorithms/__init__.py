@@ -6,7 +6,10 @@ def algorithm_classes():
     """The algorithm classes, in toolbox order."""
     from .council_map import CouncilMapAlgorithm
     from .criticality import BridgeCriticalityAlgorithm
+    from .groups import MunicipalGroupsAlgorithm
     from .load_layers import LoadLayersAlgorithm
+    from .packages import AssetPackagesAlgorithm
+    from .road_pairs import RoadPairsAlgorithm
     from .options import BridgeOptionsAlgorithm
     from .plan import PlanAlgorithm
     from .scenario import RemovalScenarioAlgorithm
@@ -16,5 +19,8 @@ def algorithm_classes():
         RemovalScenarioAlgorithm,
         BridgeOptionsAlgorithm,
         PlanAlgorithm,
+        MunicipalGroupsAlgorithm,
+        AssetPackagesAlgorithm,
+        RoadPairsAlgorithm,
         CouncilMapAlgorithm,
     ]

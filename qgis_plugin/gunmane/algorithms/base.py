@@ -190,9 +190,10 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
             if os.path.exists(path):
                 os.remove(path)
             step = (hi - lo) / 2 / max(len(given), 1)
-            source_to_file(source, path, layer_name=label, kind=kind, feedback=feedback,
-                           progress_range=(lo + i * step, lo + (i + 1) * step))
-            inputs[kind] = {"path": path, "layer": kind, "field_map": field_map or None}
+            path = source_to_file(source, path, layer_name=label, kind=kind, feedback=feedback,
+                                  progress_range=(lo + i * step, lo + (i + 1) * step))
+            inputs[kind] = {"path": path, "layer": kind if path.endswith(".gpkg") else None,
+                            "field_map": field_map or None}
             labels[path] = label
         if population_raster and parameters.get(population_raster) not in (None, ""):
             raster = self.parameterAsRasterLayer(parameters, population_raster, context)
@@ -319,6 +320,64 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
         }
         return self.load_region(parameters, context, feedback, layers, settings,
                                 progress_range=progress_range, population_raster=self.POPULATION)
+
+    # --- municipalities and tables (grouping, indicators, effect) ---------------
+    MUNICIPALITIES = "MUNICIPALITIES"
+    MUNICIPALITY_CODE_FIELD = "MUNICIPALITY_CODE_FIELD"
+    MUNICIPALITY_NAME_FIELD = "MUNICIPALITY_NAME_FIELD"
+    STAFF = "STAFF"
+    OTHER_ASSETS = "OTHER_ASSETS"
+    GROUP_MEMBERS = "GROUP_MEMBERS"
+
+    def add_municipality_inputs(self, optional=False):
+        """Municipal boundaries with their code and name fields."""
+        from qgis.core import QgsProcessing
+        self.add_source(self.MUNICIPALITIES, tr("Municipal boundaries (e.g. N03)"),
+                        [QgsProcessing.TypeVectorPolygon], optional=optional)
+        self.add_field(self.MUNICIPALITY_CODE_FIELD, tr("Municipality code field"),
+                       self.MUNICIPALITIES, "municipality_code")
+        self.add_field(self.MUNICIPALITY_NAME_FIELD, tr("Municipality name field"),
+                       self.MUNICIPALITIES, "municipality_name")
+
+    def layer_specs(self, *names):
+        """``load_region`` specs of the common layer parameters ``names``."""
+        specs = {
+            self.MUNICIPALITIES: ("municipalities", {self.MUNICIPALITY_CODE_FIELD: "municipality_code",
+                                                     self.MUNICIPALITY_NAME_FIELD: "municipality_name"}),
+            self.ROADS: ("roads", None),
+            self.BRIDGES: ("bridges", {self.BRIDGE_ID_FIELD: "bridge_id"}),
+            self.FACILITIES: ("facilities", None),
+            self.STAFF: ("staff", None),
+            self.OTHER_ASSETS: ("other_assets", None),
+        }
+        return {name: specs[name] for name in names}
+
+    def add_staff_input(self):
+        from qgis.core import QgsProcessing
+        self.add_source(self.STAFF, tr("Technical staff table (municipality_code, technical_staff)"),
+                        [QgsProcessing.TypeVector], optional=True)
+
+    def add_other_assets_input(self):
+        from qgis.core import QgsProcessing
+        self.add_source(self.OTHER_ASSETS,
+                        tr("Other sectors' assets (parks, rivers, sewers: sector, inspection_hours)"),
+                        [QgsProcessing.TypeVectorAnyGeometry], optional=True)
+
+    def add_group_members_input(self):
+        from qgis.core import QgsProcessing
+        self.add_source(self.GROUP_MEMBERS,
+                        tr("Group members (group_id, municipality_code; e.g. the output of "
+                           "'Municipal groups')"), [QgsProcessing.TypeVector], optional=True)
+
+    def read_table(self, parameters, name, context, feedback):
+        """A layer parameter as a plain DataFrame (no geometry, no ``qgis_fid``), or None."""
+        import pandas as pd
+        gdf = self.read_source(parameters, name, context, feedback)
+        if gdf is None:
+            return None
+        frame = pd.DataFrame(gdf.drop(columns=[gdf.geometry.name, "qgis_fid"], errors="ignore"))
+        frame.attrs["source"] = gdf.attrs.get("source", name)
+        return frame
 
     # --- helpers ----------------------------------------------------------
     @staticmethod
