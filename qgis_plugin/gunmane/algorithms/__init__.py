@@ -6,7 +6,9 @@ def algorithm_classes():
     """The algorithm classes, in toolbox order."""
     from .council_map import CouncilMapAlgorithm
     from .criticality import BridgeCriticalityAlgorithm
+    from .effect import EffectEstimateAlgorithm
     from .groups import MunicipalGroupsAlgorithm
+    from .indicators import IndicatorsAlgorithm
     from .load_layers import LoadLayersAlgorithm
     from .packages import AssetPackagesAlgorithm
     from .road_pairs import RoadPairsAlgorithm
@@ -22,5 +24,7 @@ def algorithm_classes():
         MunicipalGroupsAlgorithm,
         AssetPackagesAlgorithm,
         RoadPairsAlgorithm,
+        IndicatorsAlgorithm,
+        EffectEstimateAlgorithm,
         CouncilMapAlgorithm,
     ]
