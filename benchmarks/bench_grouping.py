@@ -1,0 +1,192 @@
+"""Benchmark: municipal groups vs PySAL spopt (max-p regions, SKATER).
+
+Every partition, ours or spopt's, is scored by the one objective of
+``gunmane_geo.grouping.partition`` (docs/grouping.md): violation first, then
+objective.  Run time: ours = the whole ``municipal_groups`` call (adjacency,
+attributes, travel times, search, outputs); spopt = building its Queen weights
+plus ``solve()``.
+
+    .venv/bin/python benchmarks/bench_grouping.py            # sample region, 40 and 70
+    .venv/bin/python benchmarks/bench_grouping.py --full     # + 300 (with spopt), 1740 (ours only)
+
+Synthetic prefectures/countries are Voronoi cells of random points (about 200 km2
+each, like the average Japanese municipality), offices at the generating points,
+staff and bridges drawn per municipality (many small towns with 0-5 engineers);
+nothing is downloaded.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gunmane_geo.grouping import municipal_adjacency, municipal_groups  # noqa: E402
+from gunmane_geo.grouping.adjacency import prepare_municipalities  # noqa: E402
+from gunmane_geo.grouping.attributes import municipality_attributes  # noqa: E402
+from gunmane_geo.grouping.groups import build_problem, office_points  # noqa: E402
+from gunmane_geo.grouping.partition import evaluate  # noqa: E402
+from gunmane_geo.settings import Settings  # noqa: E402
+
+CRS = "EPSG:6673"
+
+
+def synthetic_region(n: int, seed: int = 0):
+    """Voronoi municipalities, offices, staff table and bridge points (projected metres)."""
+    rng = np.random.default_rng(seed)
+    side = np.sqrt(n * 200e6)
+    pts = rng.uniform(0, side, (n, 2))
+    frame = shapely.box(0, 0, side, side)
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(pts), extend_to=frame)
+    cells = [c.intersection(frame) for c in cells.geoms]
+    # match each cell to its generating point
+    tree = shapely.STRtree(cells)
+    owner = tree.query(shapely.points(pts), predicate="within")
+    geoms = [None] * n
+    for p_idx, c_idx in zip(*owner):
+        geoms[p_idx] = cells[c_idx]
+    codes = [f"{10 + i // 1000:02d}{i % 1000:03d}" for i in range(n)]
+    kind = rng.choice(["city", "town", "village"], n, p=[0.3, 0.5, 0.2])
+    munis = gpd.GeoDataFrame({"municipality_code": codes, "municipality_name": [f"M{c}" for c in codes],
+                              "kind": kind}, geometry=geoms, crs=CRS)
+    staff_mean = np.where(kind == "city", 15, np.where(kind == "town", 4, 1.5))
+    staff = pd.DataFrame({"municipality_code": codes, "technical_staff": rng.poisson(staff_mean)})
+    n_br = rng.poisson(np.where(kind == "city", 250, np.where(kind == "town", 90, 40)))
+    rows, bpts = [], []
+    for i, k in enumerate(n_br):
+        minx, miny, maxx, maxy = geoms[i].bounds
+        cand = shapely.points(rng.uniform([minx, miny], [maxx, maxy], (int(k) * 2 + 4, 2)))
+        inside = cand[shapely.contains(geoms[i], cand)][:k]
+        bpts.extend(inside)
+        rows.append(len(inside))
+    nb = len(bpts)
+    bridges = gpd.GeoDataFrame({
+        "bridge_id": [f"B{i}" for i in range(nb)],
+        "deck_area_m2": rng.lognormal(4.5, 0.8, nb),
+        "rating": rng.choice([1, 2, 3, 4], nb, p=[0.4, 0.45, 0.14, 0.01]),
+        "built_year": rng.integers(1940, 2020, nb),
+    }, geometry=list(bpts), crs=CRS)
+    offices = gpd.GeoDataFrame({"facility_type": "office", "municipality_code": codes},
+                               geometry=shapely.points(pts), crs=CRS)
+    return munis, staff, bridges, offices
+
+
+def _settings(restarts=12):
+    s = Settings()
+    s.grouping.reference_year = 2025
+    s.grouping.restarts = restarts
+    return s
+
+
+def run_ours(munis, staff, bridges, offices, roads=None, settings=None):
+    settings = settings or _settings()
+    t0 = time.perf_counter()
+    groups, members = municipal_groups(munis, bridges=bridges, staff=staff, roads=roads, offices=offices,
+                                       settings=settings)
+    elapsed = time.perf_counter() - t0
+    best = groups.attrs["candidates"][0]
+    return elapsed, best, groups, members
+
+
+def problem_for(munis, staff, bridges, offices, roads=None, settings=None):
+    settings = settings or _settings()
+    m = prepare_municipalities(munis)
+    attrs = municipality_attributes(m, bridges, staff, settings)
+    adj = municipal_adjacency(m, roads=roads, settings=settings)
+    graph = None
+    if roads is not None:
+        from gunmane_geo.grouping import road_graph
+        graph = road_graph(roads, settings)
+    return m, attrs, build_problem(m, attrs, adj, office_points(m, offices), graph, settings)
+
+
+def run_spopt(m, attrs, problem, kind, n_clusters=None, settings=None):
+    """spopt's partition on the same municipalities, scored by our objective."""
+    import libpysal
+    from spopt.region import MaxPHeuristic, Skater
+    settings = settings or _settings()
+    gdf = m.reset_index().copy()
+    gdf["technical_staff"] = attrs["technical_staff"].to_numpy()
+    # heterogeneity attribute: workload per engineer (what our balance term equalises)
+    gdf["load_per_staff"] = attrs["workload"].to_numpy() / np.maximum(attrs["technical_staff"].to_numpy(), 0.5)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = libpysal.weights.fuzzy_contiguity(gdf, tolerance=0.0, buffering=True,
+                                              buffer=settings.grouping.adjacency_tolerance_m / 2)
+        if kind == "maxp":
+            model = MaxPHeuristic(gdf, w, ["load_per_staff"], "technical_staff",
+                                  settings.grouping.min_staff, top_n=2)
+        else:
+            model = Skater(gdf, w, ["load_per_staff"], n_clusters=n_clusters, floor=1,
+                           islands="increase")
+        model.solve()
+    elapsed = time.perf_counter() - t0
+    labels = np.asarray(model.labels_)
+    return elapsed, evaluate(problem, labels)
+
+
+def _row(name, n, method, elapsed, ev):
+    return {"region": name, "municipalities": n, "method": method, "time_s": round(elapsed, 3),
+            "objective": round(ev["objective"], 4), "violation": round(ev["violation"], 3),
+            "groups": ev["n_groups"], "contiguous": ev.get("contiguous", True)}
+
+
+def bench(name, munis, staff, bridges, offices, roads=None, with_spopt=True):
+    rows = []
+    settings = _settings()
+    elapsed, best, groups, _ = run_ours(munis, staff, bridges, offices, roads, settings)
+    ours = dict(best)
+    m, attrs, problem = problem_for(munis, staff, bridges, offices, roads, settings)
+    rows.append(_row(name, len(m), f"gunmane ({best['method']})", elapsed, {**ours, "contiguous": True}))
+    print(rows[-1], flush=True)
+    if with_spopt:
+        for kind in ("maxp", "skater"):
+            try:
+                e, ev = run_spopt(m, attrs, problem, kind, n_clusters=ours["n_groups"], settings=settings)
+            except Exception as exc:  # noqa: BLE001 - report and go on
+                print(f"  spopt {kind} failed: {exc}")
+                continue
+            rows.append(_row(name, len(m), f"spopt {kind}", e, ev))
+            print(rows[-1], flush=True)
+    return rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--full", action="store_true", help="also 300 (with spopt) and 1740 (ours only)")
+    ap.add_argument("--out", help="write the table as CSV here")
+    args = ap.parse_args(argv)
+    rows = []
+    sample = ROOT / "sample_layers"
+    if (sample / "municipalities.gpkg").exists():
+        from gunmane_geo.io import load_region
+        region = load_region({k: sample / f for k, f in (
+            ("municipalities", "municipalities.gpkg"), ("bridges", "bridges.gpkg"), ("staff", "staff.csv"),
+            ("roads", "roads.gpkg"), ("facilities", "facilities.gpkg"))})
+        rows += bench("sample", region.municipalities, region.staff, region.bridges, region.facilities,
+                      region.roads)
+    sizes = [(40, True), (70, True)] + ([(300, True), (1740, False)] if args.full else [])
+    for n, spopt_too in sizes:
+        munis, staff, bridges, offices = synthetic_region(n, seed=n)
+        rows += bench(f"voronoi-{n}", munis, staff, bridges, offices, with_spopt=spopt_too)
+    table = pd.DataFrame(rows)
+    print()
+    print(table.to_string(index=False))
+    if args.out:
+        table.to_csv(args.out, index=False)
+    return table
+
+
+if __name__ == "__main__":
+    warnings.filterwarnings("ignore")
+    main()
