@@ -105,10 +105,10 @@ def build(out_dir: Path = STYLES) -> list[Path]:
             raise RuntimeError(f"{path}: {message}")
         written.append(path)
 
-    save("bridge_criticality", "Point", _categorized('"criticality_class"', criticality_classes()))
+    save("bridge_criticality", "Point", _categorized('criticality_class', criticality_classes()))
     save("bridge_options", "Point",
          _categorized('if("recommended", "option", NULL)', OPTION_CLASSES))
-    save("plan", "Point", _categorized('"plan_class"', PLAN_CLASSES, crossed=CROSSED_OUT))
+    save("plan", "Point", _categorized('plan_class', PLAN_CLASSES, crossed=CROSSED_OUT))
     save("groups", "MultiPolygon",
          QgsSingleSymbolRenderer(_fill("#E69F00", 170, "35,35,35,255", 0.5)),
          _labeling('"group_name"', '"candidate" = 1', size=11.0))

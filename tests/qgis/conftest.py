@@ -205,6 +205,8 @@ def same_number(a, b, tol=1e-6) -> bool:
     """QGIS value ``a`` equals library value ``b`` (NULL == NaN/NA), relative tolerance."""
     import math
     a = val(a)
+    if isinstance(a, float) and math.isnan(a):
+        a = None
     b_missing = b is None or str(b) in ("<NA>", "nan", "NaT")
     if a is None:
         return b_missing
