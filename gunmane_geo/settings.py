@@ -134,7 +134,7 @@ class GroupingSettings:
     fallback_circuity: float = 1.3
     # search
     exact_max_units: int = 10               # exhaustive search up to this many municipalities
-    restarts: int = 12
+    restarts: int = 3
     seed: int = 0
     time_limit_s: float = 30.0              # the heuristic stops restarting after this
     # asset packages and multi-sector areas

@@ -214,6 +214,9 @@ def _outputs(munis, attrs, problem, solutions, method, vertical, travel_source, 
             pref = f"都道府県 {codes[0][:2]}"
     g = settings.grouping
     member_rows, group_rows, geoms, cand_rows = [], [], [], []
+    attr_cols = list(attrs.columns)
+    attr_np = attrs.to_numpy(dtype=float)
+    staff_np = attrs["technical_staff"].to_numpy(dtype=float)
     for cand, (score, partition) in enumerate(solutions, start=1):
         labels = groups_to_labels([frozenset(p) for p in partition], problem.n)
         ev = evaluate(problem, labels)
@@ -224,13 +227,13 @@ def _outputs(munis, attrs, problem, solutions, method, vertical, travel_source, 
         for k, part in enumerate(ordered, start=1):
             idx = list(part)
             gid = f"G{k:03d}"
-            lead = max(idx, key=lambda i: (attrs["technical_staff"].iloc[i], -i))
+            lead = max(idx, key=lambda i: (staff_np[i], -i))
             gname = names[lead] if len(idx) == 1 else f"{names[lead]}ほか{len(idx) - 1}団体"
             for i in sorted(idx, key=lambda i: codes[i]):
                 member_rows.append({"municipality_code": codes[i], "municipality_name": names[i],
                                     "candidate": cand, "group_id": gid, "group_name": gname,
                                     "geometry": munis.geometry.iloc[i]})
-            a = attrs.iloc[idx].sum()
+            a = dict(zip(attr_cols, attr_np[idx].sum(axis=0)))
             bal, tr, vi = problem.terms(idx)
             d = problem.diameter(idx)
             staff = a["technical_staff"]

@@ -354,10 +354,11 @@ def _construct(problem: GroupProblem, rng: np.random.Generator) -> np.ndarray:
 
 
 def _local_search(problem: GroupProblem, state: _State, rng: np.random.Generator,
-                  max_split: int = 10, deadline: float = math.inf, max_lns: int = 10) -> None:
+                  max_split: int = 10, deadline: float = math.inf, max_lns: int = 10,
+                  seen: set | None = None) -> None:
     """Simple moves until none improves; then the exact re-partition of each group with one
     or two adjacent groups (skipping combinations already found optimal); repeat."""
-    seen: set = set()
+    seen = set() if seen is None else seen
     dirty = set(state.groups)
     while time.perf_counter() < deadline:
         while dirty and time.perf_counter() < deadline:
@@ -509,12 +510,13 @@ def solve_heuristic(problem: GroupProblem, n_best: int = 3, restarts: int = 12, 
     tries = max(1, int(restarts))
     k = 0
     best_state = None
-    while k < tries or (len(found) < n_best and k < 3 * tries):
+    seen: set = set()     # group combinations already re-partitioned optimally
+    while k < tries:
         if k >= 1 and time.perf_counter() > deadline:
             break
         label = _construct(problem, rng)
         state = _State(problem, label)
-        _local_search(problem, state, rng, deadline=deadline if k else math.inf)
+        _local_search(problem, state, rng, deadline=deadline if k else math.inf, seen=seen)
         part = canonical(frozenset(m) for m in state.groups.values())
         found[part] = state.total()
         if best_state is None or found[part] < best_state.total():
