@@ -701,10 +701,15 @@ def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
                 y -= 0.03 * (wrapped.count("\n") + 1) + 0.008
             if table is not None and len(table):
                 shown = table.head(24)
-                h = min(0.028 * (len(shown) + 1), y - 0.08)
+                n_head = max(wrap_text(str(c), max(8, int(170 / max(len(shown.columns), 1))))
+                             .count("\n") + 1 for c in shown.columns)
+                h = min(0.028 * (len(shown) + 0.4 + 0.8 * n_head), y - 0.08)
                 ax = fig_.add_axes((0.03, y - h, 0.94, h))
                 ax.set_axis_off()
-                tb = ax.table(cellText=shown.astype(str).to_numpy(), colLabels=list(shown.columns),
+                col_w = max(8, int(170 / max(len(shown.columns), 1)))
+                heads = [wrap_text(str(c), col_w) for c in shown.columns]
+                n_head = max(h.count("\n") + 1 for h in heads)
+                tb = ax.table(cellText=shown.astype(str).to_numpy(), colLabels=heads,
                               loc="upper left", cellLoc="right", colLoc="center")
                 tb.auto_set_font_size(False)
                 tb.set_fontsize(text_page.fs * 0.75)
@@ -712,8 +717,7 @@ def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
                     cell.set_linewidth(0.4)
                     if r == 0:
                         cell.set_facecolor("#EEEEEE")
-                        cell.get_text().set_wrap(True)
-                        cell.set_height(cell.get_height() * 1.6)
+                        cell.set_height(cell.get_height() * (0.4 + 0.8 * n_head))
                 y -= h + 0.04
                 if len(table) > len(shown):
                     fig_.text(0.03, y + 0.02, f"… {len(table) - len(shown)} more rows in tables/",
