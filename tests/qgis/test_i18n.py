@@ -64,3 +64,39 @@ def test_qgis_process_in_japanese(installed_plugin, qgis_process_env, tmp_path):
                           timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "gunmane:load_layers\tレイヤの読込みと検証" in proc.stdout
+
+
+ALL_ALGORITHMS = ["load_layers", "bridge_criticality", "removal_scenario", "bridge_options", "plan",
+                  "municipal_groups", "asset_packages", "road_pairs", "indicators",
+                  "effect_estimate", "council_map"]
+
+
+def _has_kana(text):
+    return any("\u3040" <= ch <= "\u30ff" for ch in text)
+
+
+def test_every_algorithm_registered_and_in_japanese(japanese, provider):
+    """Names, help and parameter labels of every algorithm are Japanese with the ja translator."""
+    from qgis.core import QgsApplication
+    from gunmane.i18n import tr
+    ids = sorted(alg.name() for alg in provider.algorithms())
+    assert ids == sorted(ALL_ALGORITHMS)
+    registry = QgsApplication.processingRegistry()
+    for name in ALL_ALGORITHMS:
+        alg = registry.createAlgorithmById(f"gunmane:{name}")
+        assert alg.displayName() != alg.DISPLAY_NAME, name
+        assert _has_kana(alg.shortHelpString()) or "見える化" in alg.shortHelpString(), name
+        for param in alg.parameterDefinitions():
+            # every label is translated (the Japanese differs from the English source)
+            assert not param.description().isascii(), \
+                (name, param.name(), param.description())
+    names = {n: registry.algorithmById(f"gunmane:{n}").displayName() for n in ALL_ALGORITHMS}
+    assert names["bridge_criticality"] == "橋梁の重要度"
+    assert names["effect_estimate"] == "導入効果試算"
+    assert names["municipal_groups"] == "広域連携の組合せ"
+    assert tr("Plan") == "集約・撤去計画"
+
+
+def test_help_in_english_by_default(qgis_app, provider):
+    for alg in provider.algorithms():
+        assert alg.shortHelpString().split()[0].isascii(), alg.id()
