@@ -10,7 +10,9 @@ def test_zip_contents(plugin_zip):
     names = set(zipfile.ZipFile(plugin_zip).namelist())
     for required in ("gunmane/__init__.py", "gunmane/metadata.txt", "gunmane/plugin.py",
                      "gunmane/provider.py", "gunmane/convert.py", "gunmane/icon.svg",
-                     "gunmane/i18n/gunmane_ja.qm", "gunmane/LICENSE"):
+                     "gunmane/i18n/gunmane_ja.qm", "gunmane/LICENSE", "gunmane/styling.py",
+                     "gunmane/styles/bridge_criticality.qml", "gunmane/styles/plan.qml",
+                     "gunmane/styles/groups.qml"):
         assert required in names, required
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert plugin_zip.name == "gunmane-0.1.0.zip"
