@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
+import geopandas as gpd
 import pandas as pd
 
 from .. import schema
@@ -108,6 +109,9 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
             gdf = pyogrio.read_dataframe(path, **kwargs)
         except Exception as exc:
             raise InputError(f"cannot read: {exc}", source=path) from None
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        # a table without geometry (e.g. a staff table inside a GeoPackage)
+        return gdf, layer_name, note
     if gdf.crs is None and "geometry" in gdf.columns and gdf.geometry.notna().any():
         if source_crs is None:
             raise InputError(
