@@ -76,7 +76,7 @@ def _compute_node_values(network: Network) -> np.ndarray:
 
 
 class _Workspace:
-    """Reusable work arrays for point-to-point searches (allocated once per call)."""
+    """Reusable work arrays for point-to-point searches (allocated once per network)."""
 
     def __init__(self, network: Network):
         n = network.n_nodes
@@ -89,17 +89,44 @@ class _Workspace:
         self.tb = np.empty(n, np.int64)
         self.hfk = np.empty(na); self.hfv = np.empty(na, np.int64)
         self.hbk = np.empty(na); self.hbv = np.empty(na, np.int64)
+        self.predf = np.full(n, -1, np.int64)
+        self.predb = np.full(n, -1, np.int64)
+        self.eu, self.ev = (np.ascontiguousarray(a) for a in network.uv())
+        self.path_buf = np.empty(max(1024, 4 * n), np.int64)
 
-    def run(self, sources, targets, edges, w, mask):
-        out = np.empty(len(sources))
-        if len(sources):
-            K.batch_avoiding(np.ascontiguousarray(sources, np.int64),
-                             np.ascontiguousarray(targets, np.int64),
-                             np.ascontiguousarray(edges, np.int64),
-                             self.f[0], self.f[1], self.f[2], self.b[0], self.b[1], self.b[2],
-                             w, mask, out, self.distf, self.distb, self.tf, self.tb,
-                             self.hfk, self.hfv, self.hbk, self.hbv)
-        return out
+    @classmethod
+    def of(cls, network: Network) -> "_Workspace":
+        """The network's workspace (created once, kept in its cache)."""
+        ws = network._cache.get("workspace")
+        if ws is None:
+            ws = network._cache["workspace"] = cls(network)
+        return ws
+
+    def run(self, sources, targets, q_ptr, q_edges, w, mask, paths: bool = False):
+        """Searches ``sources[i] -> targets[i]`` without ``q_edges[q_ptr[i]:q_ptr[i+1]]``.
+
+        Returns the costs, and with ``paths`` a list of the routes' edge ids.
+        """
+        m = len(sources)
+        out = np.empty(m)
+        if not m:
+            return (out, []) if paths else out
+        args = (np.ascontiguousarray(sources, np.int64), np.ascontiguousarray(targets, np.int64),
+                np.ascontiguousarray(q_ptr, np.int64), np.ascontiguousarray(q_edges, np.int64),
+                self.f[0], self.f[1], self.f[2], self.b[0], self.b[1], self.b[2],
+                w, mask, out, self.distf, self.distb, self.tf, self.tb,
+                self.hfk, self.hfv, self.hbk, self.hbv, self.predf, self.predb, self.eu, self.ev,
+                paths)
+        path_ptr = np.zeros(m + 1, np.int64)
+        while True:
+            got = K.batch_avoiding(*args, self.path_buf, path_ptr)
+            if got >= 0:
+                break
+            self.path_buf = np.empty(2 * len(self.path_buf), np.int64)
+        if not paths:
+            return out
+        buf = self.path_buf[:got].copy()
+        return out, [buf[path_ptr[i]:path_ptr[i + 1]] for i in range(m)]
 
 
 def _queries(network: Network, edge_ids: np.ndarray):
@@ -118,44 +145,93 @@ def _queries(network: Network, edge_ids: np.ndarray):
             np.concatenate([edge_ids, edge_ids[two]]), np.concatenate([owner, owner[two]]))
 
 
-def alternative_routes(network: Network, edge_ids, weight: str = "length_m",
+def _weights(network: Network, weight) -> np.ndarray:
+    if isinstance(weight, str):
+        return network.weight(weight)
+    w = np.ascontiguousarray(weight, np.float64)
+    if w.shape != (network.n_edges,):
+        raise ValueError(f"weight array must have one value per edge ({network.n_edges}), "
+                         f"got shape {w.shape}")
+    return w
+
+
+def alternative_routes(network: Network, edge_ids, weight="length_m",
                        removed=None, progress=None, chunk: int = 256,
-                       progress_span=(0.0, 1.0)) -> np.ndarray:
+                       progress_span=(0.0, 1.0), *, also_removed=None,
+                       return_paths: bool = False):
     """Shortest route between the two ends of each edge when that edge is removed.
+
+    This is the one implementation of "shortest route with these edges removed" in
+    gunmane_geo: single-bridge criticality, ``removal_scenario`` and the options and
+    plans (``gunmane_geo.options``) all call it.
 
     Parameters
     ----------
     edge_ids : array of int
         Edges to remove one at a time (each query removes only its own edge, plus
-        the edges in ``removed``).
-    weight : ``"length_m"`` (metres) or ``"time_min"`` (minutes).
+        the edges in ``removed`` and its entry of ``also_removed``).
+    weight : ``"length_m"`` (metres), ``"time_min"`` (minutes), or an array of
+        float64 weights, one per edge (e.g. times after upgrading some roads).
     removed : array of int, optional
         Edges removed for every query (a scenario).
+    also_removed : sequence of int arrays, optional
+        One per entry of ``edge_ids``: further edges removed for that query only
+        (e.g. the other bridges of a consolidation set removed with it).
+    return_paths : bool
+        Also return the route of each query as an int64 array of edge ids, from the
+        edge's ``u`` end to its ``v`` end (empty when there is none).  On a directed
+        network the routes of both directions are concatenated.
 
     Returns
     -------
-    ndarray of float
+    ndarray of float, or (ndarray, list of ndarray) with ``return_paths``
         The alternative route's cost per edge; ``inf`` where the ends are no longer
         connected.  On a directed network two-way edges are searched both ways and the
         longer of the two is returned.
     """
     edge_ids = np.asarray(edge_ids, np.int64)
-    w = network.weight(weight)
+    w = _weights(network, weight)
+    wname = weight if isinstance(weight, str) else "custom weight"
     mask = np.zeros(network.n_edges, np.bool_)
     if removed is not None and len(removed):
         mask[np.asarray(removed, np.int64)] = True
     s, t, e, owner = _queries(network, edge_ids)
-    ws = _Workspace(network)
+    if also_removed is None:
+        q_ptr = np.arange(len(s) + 1, dtype=np.int64)
+        q_edges = e
+    else:
+        if len(also_removed) != len(edge_ids):
+            raise ValueError("also_removed needs one entry per edge in edge_ids")
+        extra = [np.asarray(also_removed[o], np.int64) for o in owner]
+        q_edges = np.concatenate([np.concatenate([[x], r]) for x, r in zip(e, extra)]
+                                 ).astype(np.int64) if len(e) else np.zeros(0, np.int64)
+        q_ptr = np.zeros(len(s) + 1, np.int64)
+        np.cumsum([1 + len(r) for r in extra], out=q_ptr[1:])
+    ws = _Workspace.of(network)
     res = np.empty(len(s))
+    paths = [None] * len(s)
     lo, hi = progress_span
     for start in range(0, len(s), chunk):
         stop = min(len(s), start + chunk)
-        res[start:stop] = ws.run(s[start:stop], t[start:stop], e[start:stop], w, mask)
+        qp = q_ptr[start:stop + 1] - q_ptr[start]
+        qe = q_edges[q_ptr[start]:q_ptr[stop]]
+        r = ws.run(s[start:stop], t[start:stop], qp, qe, w, mask, paths=return_paths)
+        if return_paths:
+            res[start:stop], paths[start:stop] = r
+        else:
+            res[start:stop] = r
         report_progress(progress, lo + (hi - lo) * stop / max(1, len(s)),
-                        f"alternative routes ({weight}): {stop}/{len(s)}")
+                        f"alternative routes ({wname}): {stop}/{len(s)}")
     out = np.full(len(edge_ids), -np.inf)
     np.maximum.at(out, owner, res)
-    return out
+    if not return_paths:
+        return out
+    if not network.directed:
+        return out, paths
+    routes = [[] for _ in range(len(edge_ids))]
+    for o, p in zip(owner, paths):
+        routes[o].append(p)
+    return out, [np.concatenate(r) if r else np.zeros(0, np.int64) for r in routes]
 
 
 def isolation_pass(network: Network):
@@ -427,6 +503,67 @@ def _reference_cut(g, bid, u, v):
     return (bid, np.nan, True, len(cv), pv)   # full tie: either side; sizes are equal
 
 
+# --- components after removing a set of edges -------------------------------------
+def set_components(network: Network, edge_ids) -> tuple[np.ndarray, np.ndarray]:
+    """Connected pieces and the nodes cut off when the edges ``edge_ids`` are removed together.
+
+    Only the original components holding a removed edge are relabelled (undirected
+    graph).  In each, the piece with the largest population stays, then the one with
+    the most nodes, then the one holding the lowest node id; the others are cut off.
+
+    Returns
+    -------
+    label : int64 (n_nodes,)
+        Piece number inside its original component for the relabelled nodes, -1
+        elsewhere.
+    isolated : bool (n_nodes,)
+        Nodes cut off from the rest of their original component.
+    """
+    edges = np.unique(np.asarray(edge_ids, np.int64))
+    mask = np.zeros(network.n_edges, np.bool_)
+    mask[edges] = True
+    indptr, head, arc_edge = network.csr("undirected")
+    node_comp = network.nodes["component"].to_numpy()
+    u_all, _ = network.uv()
+    comps = np.unique(node_comp[u_all[edges]]) if len(edges) else np.zeros(0, np.int64)
+    if "comp_order" not in network._cache:
+        order = np.argsort(node_comp, kind="stable")
+        starts = np.searchsorted(node_comp[order], np.arange(node_comp.max() + 2))
+        network._cache["comp_order"] = (order, starts)
+    order, starts = network._cache["comp_order"]
+    scope = (np.concatenate([order[starts[c]:starts[c + 1]] for c in comps])
+             if len(comps) else np.zeros(0, np.int64))
+    label = np.full(network.n_nodes, -1, np.int64)
+    queue = np.empty(max(1, len(scope)), np.int64)
+    if len(scope):
+        K.label_components(scope, indptr, head, arc_edge, mask, label, queue)
+    vals = _node_values(network)
+    isolated = np.zeros(network.n_nodes, bool)
+    for c in comps:
+        nodes_c = order[starts[c]:starts[c + 1]]
+        lab = label[nodes_c]
+        uniq, li = np.unique(lab, return_inverse=True)
+        if len(uniq) == 1:
+            continue
+        pop = np.bincount(li, weights=vals[nodes_c, 1], minlength=len(uniq))
+        cnt = np.bincount(li, minlength=len(uniq))
+        first = np.full(len(uniq), network.n_nodes)
+        np.minimum.at(first, li, nodes_c)
+        main = np.lexsort((first, -cnt, -pop))[0]
+        isolated[nodes_c[li != main]] = True
+    return label, isolated
+
+
+def isolated_totals(network: Network, isolated: np.ndarray) -> dict:
+    """Sums over the cut-off nodes: ``isolated_nodes``, ``isolated_population`` (persons),
+    ``isolated_facilities`` and ``isolated_<type>`` counts."""
+    vals = _node_values(network)
+    iso = vals[isolated].sum(axis=0) if isolated.any() else np.zeros(vals.shape[1])
+    return {"isolated_nodes": int(round(iso[0])), "isolated_population": float(iso[1]),
+            "isolated_facilities": int(round(iso[2])),
+            **{col: int(round(iso[j])) for j, col in enumerate(ISOLATED_COUNT_COLUMNS, start=3)}}
+
+
 # --- scenarios: a set of bridges removed at once ------------------------------------
 @dataclass
 class ScenarioResult:
@@ -514,35 +651,9 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
     report_progress(progress, 0.0, "scenario: components")
 
     # --- who is cut off -----------------------------------------------------------
-    indptr, head, arc_edge = network.csr("undirected")
-    node_comp = network.nodes["component"].to_numpy()
     u_all, v_all = network.uv()
-    comps = np.unique(node_comp[u_all[edges]]) if len(edges) else np.zeros(0, np.int64)
-    if "comp_order" not in network._cache:
-        order = np.argsort(node_comp, kind="stable")
-        starts = np.searchsorted(node_comp[order], np.arange(node_comp.max() + 2))
-        network._cache["comp_order"] = (order, starts)
-    order, starts = network._cache["comp_order"]
-    scope = (np.concatenate([order[starts[c]:starts[c + 1]] for c in comps])
-             if len(comps) else np.zeros(0, np.int64))
-    label = np.full(network.n_nodes, -1, np.int64)
-    queue = np.empty(max(1, len(scope)), np.int64)
-    if len(scope):
-        K.label_components(scope, indptr, head, arc_edge, mask, label, queue)
+    label, isolated = set_components(network, edges)
     vals = _node_values(network)
-    isolated = np.zeros(network.n_nodes, bool)
-    for c in comps:
-        nodes_c = order[starts[c]:starts[c + 1]]
-        lab = label[nodes_c]
-        uniq, li = np.unique(lab, return_inverse=True)
-        if len(uniq) == 1:
-            continue
-        pop = np.bincount(li, weights=vals[nodes_c, 1], minlength=len(uniq))
-        cnt = np.bincount(li, minlength=len(uniq))
-        first = np.full(len(uniq), network.n_nodes)
-        np.minimum.at(first, li, nodes_c)
-        main = np.lexsort((first, -cnt, -pop))[0]
-        isolated[nodes_c[li != main]] = True
     iso_nodes = np.flatnonzero(isolated)
     iso_vals = vals[iso_nodes].sum(axis=0) if len(iso_nodes) else np.zeros(vals.shape[1])
     fac_names = ""

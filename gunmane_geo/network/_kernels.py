@@ -71,23 +71,36 @@ def _heap_pop(hk, hv, size):
 # --- point-to-point: bidirectional Dijkstra with early exit -----------------
 @njit(cache=True, nogil=True)
 def bidir_dijkstra(s, t, f_indptr, f_head, f_edge, b_indptr, b_head, b_edge, w, mask,
-                   distf, distb, touched_f, touched_b, hfk, hfv, hbk, hbv):
+                   distf, distb, touched_f, touched_b, hfk, hfv, hbk, hbv, predf, predb, meet):
     """Shortest s->t distance over edges with ``mask == False`` (``inf`` if none).
 
     ``distf``/``distb`` must be all ``inf`` on entry and are all ``inf`` again on
     exit.  Search stops when the two frontiers' smallest keys sum to at least the
     best s-t distance found so far (the classic stopping rule; weights >= 0).
+
+    ``predf``/``predb`` (int64, n) receive the edge by which each node touched by the
+    forward/backward search was reached; ``meet`` (int64, 3) receives the best route's
+    meeting arc ``(a, e, b)``: the route is s ..predf.. a, edge e, b ..predb.. t
+    (``e = -1`` and ``a = b`` when s == t; ``a = -1`` when there is no route).  Only
+    the entries of touched nodes are written, so nothing needs resetting.
     """
+    meet[0] = -1
+    meet[1] = -1
+    meet[2] = -1
     if s == t:
+        meet[0] = s
+        meet[2] = s
         return 0.0
     nf = 0
     nb = 0
     sf = 0
     sb = 0
     distf[s] = 0.0
+    predf[s] = -1
     touched_f[nf] = s; nf += 1
     sf = _heap_push(hfk, hfv, sf, 0.0, s)
     distb[t] = 0.0
+    predb[t] = -1
     touched_b[nb] = t; nb += 1
     sb = _heap_push(hbk, hbv, sb, 0.0, t)
     mu = INF
@@ -109,11 +122,13 @@ def bidir_dijkstra(s, t, f_indptr, f_head, f_edge, b_indptr, b_head, b_edge, w, 
                     if distf[y] == INF:
                         touched_f[nf] = y; nf += 1
                     distf[y] = nd
+                    predf[y] = e
                     sf = _heap_push(hfk, hfv, sf, nd, y)
                 if distb[y] < INF:
                     c = nd + distb[y]
                     if c < mu:
                         mu = c
+                        meet[0] = x; meet[1] = e; meet[2] = y
         else:
             d = hbk[0]; x = hbv[0]
             sb = _heap_pop(hbk, hbv, sb)
@@ -129,11 +144,13 @@ def bidir_dijkstra(s, t, f_indptr, f_head, f_edge, b_indptr, b_head, b_edge, w, 
                     if distb[y] == INF:
                         touched_b[nb] = y; nb += 1
                     distb[y] = nd
+                    predb[y] = e
                     sb = _heap_push(hbk, hbv, sb, nd, y)
                 if distf[y] < INF:
                     c = nd + distf[y]
                     if c < mu:
                         mu = c
+                        meet[0] = y; meet[1] = e; meet[2] = x
     for i in range(nf):
         distf[touched_f[i]] = INF
     for i in range(nb):
@@ -142,24 +159,75 @@ def bidir_dijkstra(s, t, f_indptr, f_head, f_edge, b_indptr, b_head, b_edge, w, 
 
 
 @njit(cache=True, nogil=True)
-def batch_avoiding(sources, targets, edges, f_indptr, f_head, f_edge, b_indptr, b_head,
-                   b_edge, w, mask, out, distf, distb, touched_f, touched_b, hfk, hfv, hbk, hbv):
-    """For each i: ``out[i]`` = shortest sources[i] -> targets[i] without edge ``edges[i]``.
+def _trace_route(s, t, eu, ev, predf, predb, meet, buf, pos):
+    """Write the edges of the route found by ``bidir_dijkstra`` into ``buf[pos:]`` (s to t).
 
-    ``edges[i] < 0`` means no extra edge is removed.  Edges already set in ``mask``
-    stay removed for every query.
+    Returns the new end position, or -1 when ``buf`` is too small.
     """
+    a = meet[0]
+    if a < 0 or meet[1] < 0:
+        return pos
+    # forward half: a back to s, written reversed in place
+    start = pos
+    x = a
+    while x != s:
+        e = predf[x]
+        if pos >= buf.shape[0]:
+            return -1
+        buf[pos] = e; pos += 1
+        x = eu[e] + ev[e] - x
+    i = start
+    j = pos - 1
+    while i < j:
+        tmp = buf[i]; buf[i] = buf[j]; buf[j] = tmp
+        i += 1; j -= 1
+    if pos >= buf.shape[0]:
+        return -1
+    buf[pos] = meet[1]; pos += 1
+    x = meet[2]
+    while x != t:
+        e = predb[x]
+        if pos >= buf.shape[0]:
+            return -1
+        buf[pos] = e; pos += 1
+        x = eu[e] + ev[e] - x
+    return pos
+
+
+@njit(cache=True, nogil=True)
+def batch_avoiding(sources, targets, q_ptr, q_edges, f_indptr, f_head, f_edge, b_indptr,
+                   b_head, b_edge, w, mask, out, distf, distb, touched_f, touched_b,
+                   hfk, hfv, hbk, hbv, predf, predb, eu, ev, want_paths, path_buf, path_ptr):
+    """For each query i: ``out[i]`` = shortest sources[i] -> targets[i] without the edges
+    ``q_edges[q_ptr[i]:q_ptr[i+1]]`` (the query's own removals).
+
+    Edges already set in ``mask`` stay removed for every query (a scenario); ``mask``
+    is the same on exit.  With ``want_paths`` the route's edges (from source to
+    target) are written to ``path_buf[path_ptr[i]:path_ptr[i+1]]``; returns the number
+    written, or -1 when ``path_buf`` is too small (call again with a larger one).
+    """
+    meet = np.empty(3, np.int64)
+    pos = 0
+    path_ptr[0] = 0
     for i in range(sources.shape[0]):
-        e = edges[i]
-        was = False
-        if e >= 0:
-            was = mask[e]
-            mask[e] = True
+        lo = q_ptr[i]
+        hi = q_ptr[i + 1]
+        was = np.empty(hi - lo, np.bool_)
+        for k in range(lo, hi):
+            was[k - lo] = mask[q_edges[k]]
+            mask[q_edges[k]] = True
         out[i] = bidir_dijkstra(sources[i], targets[i], f_indptr, f_head, f_edge, b_indptr,
                                 b_head, b_edge, w, mask, distf, distb, touched_f, touched_b,
-                                hfk, hfv, hbk, hbv)
-        if e >= 0:
-            mask[e] = was
+                                hfk, hfv, hbk, hbv, predf, predb, meet)
+        for k in range(hi - 1, lo - 1, -1):
+            mask[q_edges[k]] = was[k - lo]
+        if want_paths and pos >= 0:
+            if out[i] < INF:
+                pos = _trace_route(sources[i], targets[i], eu, ev, predf, predb, meet,
+                                   path_buf, pos)
+            if pos >= 0:
+                path_ptr[i + 1] = pos
+    return pos
 
 
 # --- one-to-all (multi-source) Dijkstra with predecessor edges ----------------

@@ -139,12 +139,20 @@ def _canonical_roads(roads, ns, report, source):
                    f"default speeds per road_class used (counts {counts})",
                    severity="info", action="note", field="speed_kmh")
     speed = np.where(need_default, default_speed, speeds)
+    width = (pd.to_numeric(roads["width_m"], errors="coerce").to_numpy(float)
+             if "width_m" in roads.columns else np.full(len(roads), np.nan))
+    bad_width = np.isfinite(width) & (width <= 0)
+    if bad_width.any():
+        report.add(source, LAYER, f"{int(bad_width.sum())} lines have width_m <= 0: treated as "
+                   "unknown width (give the carriageway width in metres)", severity="warning",
+                   action="nulled", field="width_m")
+        width[bad_width] = np.nan
     layer = (pd.to_numeric(roads["layer"], errors="coerce").fillna(0).round().astype(int)
              .to_numpy() if "layer" in roads.columns else np.zeros(len(roads), int))
     attrs = pd.DataFrame({
         "road_id": road_id, "road_class": road_class,
         "route_name": _text_column(roads, "route_name"),
-        "speed_kmh": speed, "oneway": _flag_column(roads, "oneway"),
+        "speed_kmh": speed, "width_m": width, "oneway": _flag_column(roads, "oneway"),
         "is_bridge": _flag_column(roads, "is_bridge"),
         "is_tunnel": _flag_column(roads, "is_tunnel"), "layer": layer,
         "bridge_id": _text_column(roads, "bridge_id"),

@@ -20,7 +20,7 @@ from ..settings import Settings
 NODE_COLUMNS = ["node_id", "component", "degree", "population", "n_facilities"] + [
     f"n_{t}" for t in FACILITY_TYPES] + ["n_other_facility"]
 EDGE_COLUMNS = ["edge_id", "u", "v", "length_m", "time_min", "road_id", "road_class",
-                "route_name", "speed_kmh", "oneway", "is_bridge", "is_tunnel", "layer",
+                "route_name", "speed_kmh", "width_m", "oneway", "is_bridge", "is_tunnel", "layer",
                 "bridge_id"]
 
 
@@ -37,6 +37,7 @@ class Network:
     edges : GeoDataFrame
         ``edge_id`` (= row position), ``u``, ``v`` (node ids, ``u`` at the start of the
         geometry), ``length_m`` (metres), ``time_min`` (minutes), road attributes,
+        ``width_m`` (carriageway width of the road line in metres, NaN unknown),
         ``is_bridge``, ``bridge_id`` (the inventory bridge carried, or ``None``);
         LineString geometry.
     crs : the projected metric CRS of both frames.

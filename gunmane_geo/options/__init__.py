@@ -17,10 +17,10 @@ from .costs import (ILLUSTRATIVE_NOTE, OPTIONS, annuity_factor, life_cycle_costs
 from .generate import generate_options
 from .output import run_settings_table, write_outputs
 from .plan import make_plan
-from .scenario import RoadGraph, SetEffect
+from .scenario import RoadGraph, SetEffect, SetEvaluator
 
 __all__ = [
     "life_cycle_costs", "generate_options", "find_consolidation_sets", "make_plan",
     "option_costs", "user_cost", "annuity_factor", "run_settings_table", "write_outputs",
-    "RoadGraph", "SetEffect", "OPTIONS", "ILLUSTRATIVE_NOTE",
+    "SetEvaluator", "RoadGraph", "SetEffect", "OPTIONS", "ILLUSTRATIVE_NOTE",
 ]

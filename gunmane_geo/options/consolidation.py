@@ -5,11 +5,14 @@ shortest alternative route of the other, found on the network) AND they are at
 most ``[guards] consolidation_max_gap_m`` apart.  Candidate sets are the connected
 sets of linked bridges of 2 .. ``consolidation_max_set_size`` members.  For each
 set and each member kept, the others are removed TOGETHER and the effect is
-measured as a set scenario (``RoadGraph.evaluate``), never as a sum.
+measured as a set scenario on the network engine (``SetEvaluator``: the
+criticality module's alternative routes and cut-off sides), never as a sum.  All
+set rows are searched in one batch of compiled queries.
 """
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +24,7 @@ from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, bridge_facts, option_costs, user_cost
 from .generate import _flag
 from .guards import GUARD_TEXT_EN, GUARD_TEXT_JA, check_guards
-from .scenario import RoadGraph
+from .scenario import SetEvaluator
 from .text import detour_en, detour_ja, isolation_en, isolation_ja, yen_en, yen_ja
 
 CONSOLIDATION_COLUMNS = [
@@ -35,25 +38,78 @@ CONSOLIDATION_COLUMNS = [
 MAX_SETS_PER_COMPONENT = 500
 
 
-def detour_links(graph: RoadGraph, bridges: gpd.GeoDataFrame, settings=None,
+def detour_links(network, bridges: gpd.GeoDataFrame, settings=None,
                  bridge_ids=None) -> set[tuple[str, str]]:
     """Pairs of bridges (sorted ids) where one carries the other's detour and the gap is small.
 
-    The gap is the straight distance (m) between the two bridge geometries.
+    The detour is the shortest route (by length) between the bridge's two ends with
+    it removed; the gap is the straight distance (m) between the two bridge geometries.
     """
     g = (settings or Settings()).guards
+    ev = SetEvaluator.of(network)
     geom = dict(zip(bridges["bridge_id"].astype(str), bridges.geometry))
-    ids = [b for b in (bridge_ids or graph.bridge_edges) if b in graph.bridge_edges and b in geom]
+    ids = [b for b in (bridge_ids if bridge_ids is not None else ev.bridge_edge)
+           if b in ev.bridge_edge and b in geom]
     idset = set(ids)
+    _, _, paths = ev.routes(ids)
     links = set()
+    gap = float(g.consolidation_max_gap_m)
     for b in ids:
-        eff = graph.evaluate([b], isolation=False)
-        for other in graph.bridges_on_path(eff.path_edges.get(b, [])):
+        for other in ev.bridges_on_path(paths[b]):
             if other == b or other not in idset:
                 continue
-            if geom[b].distance(geom[other]) <= float(g.consolidation_max_gap_m):
+            if geom[b].distance(geom[other]) <= gap:
                 links.add(tuple(sorted((b, other))))
     return links
+
+
+def set_effects(network, rows, progress=None, progress_span=(0.0, 1.0)) -> list[dict]:
+    """Measure many removal sets in one batch.
+
+    Parameters
+    ----------
+    rows : list of lists of bridge_id
+        Each entry is one set removed together.
+    progress : callable, optional
+        ``progress(fraction, message)``, scaled into ``progress_span``; True cancels.
+
+    Returns
+    -------
+    list of dict
+        Per set: ``detour_m`` and ``detour_min`` (dicts per removed bridge, ``inf``
+        when it has no route left), ``isolated_nodes``, ``isolated_population``,
+        ``isolated_facilities``.
+    """
+    ev = SetEvaluator.of(network)
+    q_bridge, q_extra, q_row = [], [], []
+    for i, removed in enumerate(rows):
+        for b in removed:
+            if b in ev.bridge_edge:
+                q_bridge.append(b)
+                q_extra.append(ev.edges_of([r for r in removed if r != b]))
+                q_row.append(i)
+    eids = np.asarray([ev.bridge_edge[b] for b in q_bridge], np.int64)
+    from ..criticality import alternative_routes
+    out = [{"detour_m": {}, "detour_min": {}, "isolated_nodes": 0, "isolated_population": 0.0,
+            "isolated_facilities": 0} for _ in rows]
+    if len(eids):
+        lo, hi = progress_span
+        for k, (w, key) in enumerate((("length_m", "detour_m"), ("time_min", "detour_min"))):
+            span = (lo + (hi - lo) * k / 2, lo + (hi - lo) * (k + 1) / 2)
+            cost = alternative_routes(ev.network, eids, w, also_removed=q_extra,
+                                      progress=progress, progress_span=span)
+            own = ev.network.weight(w)[eids]
+            det = np.where(np.isfinite(cost), np.maximum(0.0, cost - own), np.inf)
+            for b, i, d in zip(q_bridge, q_row, det.tolist()):
+                out[i][key][b] = d
+    for i, removed in enumerate(rows):
+        if any(not math.isfinite(d) for d in out[i]["detour_m"].values()):
+            n, pop, fac = ev.isolation(ev.edges_of(removed))
+            out[i].update(isolated_nodes=n, isolated_population=pop, isolated_facilities=fac)
+        for b in removed:
+            if b not in ev.bridge_edge:       # not on the network: no route to measure
+                out[i]["detour_m"][b] = out[i]["detour_min"][b] = math.inf
+    return out
 
 
 def connected_subsets(links, max_size: int) -> list[frozenset]:
@@ -94,8 +150,8 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
 
     Parameters
     ----------
-    network : Network or RoadGraph
-        The routable network with bridges as edges (metric CRS).
+    network : Network
+        The routable network with bridges attached (metric CRS).
     criticality : DataFrame, optional
         When given, only bridges it lists are considered.
     bridges : GeoDataFrame
@@ -113,14 +169,14 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
     """
     settings = settings or Settings()
     g = settings.guards
-    graph = RoadGraph.from_network(network)
+    ev = SetEvaluator.of(network)
     bridges = bridges.copy()
     bridges["bridge_id"] = bridges["bridge_id"].astype(str)
     consider = None
     if criticality is not None:
         consider = [str(b) for b in criticality["bridge_id"]]
     report_progress(progress, 0.0, "consolidation: detour links")
-    links = detour_links(graph, bridges, settings, consider)
+    links = detour_links(ev.network, bridges, settings, consider)
     sets = connected_subsets(links, int(g.consolidation_max_set_size))
     facts = bridge_facts(bridges, settings)
     geom_of = dict(zip(bridges["bridge_id"], bridges.geometry))
@@ -130,16 +186,22 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
     keep_lcc = {b: option_costs(facts[b], "keep", settings)["lcc_yen"] for b in set().union(*sets)} if sets else {}
     rm_lcc = {b: option_costs(facts[b], "remove", settings)["lcc_yen"] for b in keep_lcc}
     H = int(settings.costs.horizon_years)
+    plan_rows = [(members_sorted, kept) for members_sorted in (sorted(m) for m in sets)
+                 for kept in members_sorted]
+    report_progress(progress, 0.2, f"consolidation: {len(plan_rows)} set scenarios")
+    effects = iter(set_effects(ev.network, [[b for b in ms if b != k] for ms, k in plan_rows],
+                               progress=progress, progress_span=(0.2, 0.6)))
     rows = []
     for si, members in enumerate(sets, start=1):
-        report_progress(progress, si / max(1, len(sets)), f"consolidation set {si}/{len(sets)}")
+        report_progress(progress, 0.6 + 0.4 * si / max(1, len(sets)),
+                        f"consolidation set {si}/{len(sets)}")
         members_sorted = sorted(members)
         set_id = f"S{si:04d}"
         geoms = [geom_of[b] for b in members_sorted]
         gap = max(geoms[i].distance(geoms[j]) for i in range(len(geoms)) for j in range(i + 1, len(geoms)))
         for kept in members_sorted:
             removed = [b for b in members_sorted if b != kept]
-            eff = graph.evaluate(removed)
+            eff = SimpleNamespace(**next(effects))
             excluded, waived, flags = [], [], []
             uc_year = uc_pv = 0
             finite = True

@@ -12,7 +12,7 @@ from ..settings import Settings
 from .costs import (COMPONENTS, ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, OPTIONS,
                     base_year, bridge_facts, option_costs, user_cost)
 from .guards import check_guards
-from .scenario import RoadGraph
+from .scenario import SetEvaluator
 from .text import option_reason
 
 #: criticality column names accepted for the facility count cut off (first found wins)
@@ -41,80 +41,101 @@ def _flag(row, name) -> bool:
         return False
 
 
-def single_measures(criticality: pd.DataFrame | None, graph: RoadGraph | None,
-                    bridge_ids) -> dict[str, dict]:
+def single_measures(criticality: pd.DataFrame | None, network=None,
+                    bridge_ids=None) -> dict[str, dict]:
     """Detour and isolation of removing each bridge alone.
 
-    Read from the criticality table where given (``detour_m``, ``detour_min``,
-    ``isolated_population``, a facility count column), else computed on the graph.
-    Bridges in neither are absent from the result.
+    Read from the criticality table (``detour_m``, ``detour_min``,
+    ``isolated_population``, a facility count column); when it is None it is
+    computed on ``network`` with ``gunmane_geo.criticality.bridge_criticality`` (the
+    same engine as every set measure).  Unmatched bridges are absent from the result.
     """
     out: dict[str, dict] = {}
-    if criticality is not None:
-        if "bridge_id" not in criticality.columns:
-            raise InputError("criticality table has no bridge_id column", source="criticality")
-        fac_col = next((c for c in FACILITY_COLUMNS if c in criticality.columns), None)
-        for _, row in criticality.iterrows():
-            if "matched" in criticality.columns and not bool(row.get("matched")):
-                continue    # not on the network: the options say "no_network"
-            detour = _float(row.get("detour_m"), math.inf)
-            out[str(row["bridge_id"])] = {
-                "detour_m": detour,
-                "detour_min": _float(row.get("detour_min"), math.inf if not math.isfinite(detour) else 0.0),
-                "isolated_population": _float(row.get("isolated_population"), 0.0),
-                "isolated_facilities": int(_float(row.get(fac_col), 0.0)) if fac_col else 0,
-            }
-    elif graph is not None:
-        for bid in bridge_ids:
-            if bid in graph.bridge_edges:
-                eff = graph.evaluate([bid])
-                out[bid] = {"detour_m": eff.detour_m[bid], "detour_min": eff.detour_min[bid],
-                            "isolated_population": eff.isolated_population,
-                            "isolated_facilities": eff.isolated_facilities}
+    if criticality is None:
+        if network is None:
+            return out
+        from ..criticality import bridge_criticality
+        criticality = bridge_criticality(SetEvaluator.of(network).network)
+    if "bridge_id" not in criticality.columns:
+        raise InputError("criticality table has no bridge_id column", source="criticality")
+    fac_col = next((c for c in FACILITY_COLUMNS if c in criticality.columns), None)
+    matched = (criticality["matched"].fillna(False).astype(bool).to_numpy()
+               if "matched" in criticality.columns else np.ones(len(criticality), bool))
+    ids = criticality["bridge_id"].astype(str).to_numpy()
+    det = _floats(criticality, "detour_m", math.inf)
+    dmin = _floats(criticality, "detour_min", math.nan)
+    pop = _floats(criticality, "isolated_population", 0.0)
+    fac = _floats(criticality, fac_col, 0.0) if fac_col else np.zeros(len(ids))
+    for i in np.flatnonzero(matched):   # not on the network: the options say "no_network"
+        d = det[i]
+        m = dmin[i] if not math.isnan(dmin[i]) else (math.inf if not math.isfinite(d) else 0.0)
+        out[ids[i]] = {"detour_m": d, "detour_min": m, "isolated_population": pop[i],
+                       "isolated_facilities": int(fac[i])}
     return out
 
 
-def _float(value, default):
-    if value is None or value is pd.NA:
-        return default
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return default
-    return default if math.isnan(value) else value
+def _floats(frame, col, default) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), default, float)
+    v = pd.to_numeric(frame[col], errors="coerce").to_numpy(float)
+    return np.where(np.isnan(v), default, v)
 
 
-def detour_upgrade(graph: RoadGraph, bridge_id: str, settings=None) -> dict:
-    """Sections of a bridge's detour to upgrade, and the detour time after upgrading.
+def detour_upgrades(network, bridge_ids, settings=None) -> dict[str, dict]:
+    """Sections of each bridge's detour to upgrade, and the detour time after upgrading.
 
-    A section (edge) of today's alternative route is upgraded when its width is
-    below ``[costs] detour_min_width_m``, or, width unknown, its road class is in
-    ``detour_upgrade_road_classes``.  The removed bridge's own edges are never on
-    its detour.
+    A section (edge) of today's shortest alternative route (by length, the bridge
+    alone removed) is upgraded when its ``width_m`` is below ``[costs]
+    detour_min_width_m``, or, width unknown, its road class is in
+    ``detour_upgrade_road_classes``.  The time saved is the fastest detour's time
+    (minutes) before minus after timing the chosen sections at
+    ``upgraded_speed_kmh`` (where faster).
+
+    Parameters
+    ----------
+    network : Network
+        With bridges attached.
+    bridge_ids : iterable of str
+        Bridges to look at; those not on the network are absent from the result.
 
     Returns
     -------
     dict
-        ``edges`` (edge positions), ``upgrade_length_m``, ``time_saved_min``
-        (detour time before minus after, at ``upgraded_speed_kmh``).
+        ``bridge_id -> {"edges": [edge ids], "upgrade_length_m", "time_saved_min"}``;
+        a bridge without an alternative route has no sections.
     """
     costs = (settings or Settings()).costs
-    eff = graph.evaluate([bridge_id], isolation=False)
-    path = eff.path_edges.get(bridge_id, [])
+    ev = SetEvaluator.of(network)
+    ids = [str(b) for b in bridge_ids if str(b) in ev.bridge_edge]
+    _, _, paths = ev.routes(ids)
     classes = {str(c) for c in costs.detour_upgrade_road_classes}
-    chosen = []
-    for e in path:
-        w = graph.width_m[e]
-        if (not np.isnan(w) and w < costs.detour_min_width_m) or \
-                (np.isnan(w) and str(graph.road_class[e]) in classes):
-            chosen.append(int(e))
-    length = float(graph.length_m[chosen].sum()) if chosen else 0.0
-    saved = 0.0
-    if chosen:
-        after = graph.evaluate([bridge_id], upgraded_edges=chosen,
-                               upgraded_speed_kmh=costs.upgraded_speed_kmh, isolation=False)
-        saved = max(0.0, eff.detour_min[bridge_id] - after.detour_min[bridge_id])
-    return {"edges": chosen, "upgrade_length_m": length, "time_saved_min": saved}
+    w, cls = ev.width_m, ev.road_class
+    out = {}
+    for b in ids:
+        p = paths[b]
+        if len(p):
+            wp = w[p]
+            narrow = np.where(np.isnan(wp), [str(c) in classes for c in cls[p]],
+                              wp < costs.detour_min_width_m)
+            chosen = [int(e) for e in p[narrow]]
+        else:
+            chosen = []
+        length = float(ev.length_m[chosen].sum()) if chosen else 0.0
+        saved = 0.0
+        if chosen:
+            _, before, _ = ev.routes([b], weight="time_min")
+            tw = ev.times(chosen, costs.upgraded_speed_kmh)
+            _, after, _ = ev.routes([b], weight=tw)
+            if math.isfinite(before[b]):
+                saved = max(0.0, before[b] - after[b])
+        out[b] = {"edges": chosen, "upgrade_length_m": length, "time_saved_min": saved}
+    return out
+
+
+def detour_upgrade(network, bridge_id: str, settings=None) -> dict:
+    """``detour_upgrades`` for one bridge (empty sections when it is not on the network)."""
+    return detour_upgrades(network, [bridge_id], settings).get(
+        str(bridge_id), {"edges": [], "upgrade_length_m": 0.0, "time_saved_min": 0.0})
 
 
 def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None = None,
@@ -130,8 +151,9 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
         ``gunmane_geo.criticality.bridge_criticality`` output (single-bridge
         ``detour_m``, ``detour_min``, ``isolated_population``, facilities cut off).
         When None, the same measures are computed on ``network``.
-    network : Network or RoadGraph, optional
-        Needed for 撤去＋迂回路整備 (the detour's sections) and when ``criticality`` is None.
+    network : Network, optional
+        With bridges attached; needed for 撤去＋迂回路整備 (the detour's sections) and
+        when ``criticality`` is None.
     settings : Settings, optional
     progress : callable, optional
         ``progress(fraction, message) -> bool``; True cancels.
@@ -157,9 +179,10 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
     if len(dup):
         raise InputError(f"bridge_id values are not unique: {', '.join(dup[:5])}; "
                          f"give every bridge its own id", source="bridges", field="bridge_id")
-    graph = RoadGraph.from_network(network) if network is not None else None
+    ev = SetEvaluator.of(network) if network is not None else None
     facts = bridge_facts(bridges, settings)
-    measures = single_measures(criticality, graph, list(ids))
+    measures = single_measures(criticality, ev.network if ev is not None else None)
+    upgrades = detour_upgrades(ev.network, ids, settings) if ev is not None else {}
     H = int(costs.horizon_years)
     by = base_year(costs)
     rows = []
@@ -187,11 +210,11 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
                     guard = check_guards(bid, isolated_population=iso_pop, isolated_facilities=iso_fac,
                                          detour_m=detour_m, settings=settings, **flags)
                 if option == "remove_upgrade_detour":
-                    if graph is None or bid not in graph.bridge_edges:
+                    if bid not in upgrades:
                         if "no_network" not in extra_excl:
                             extra_excl.append("no_network")
                     else:
-                        upgrade = detour_upgrade(graph, bid, settings)
+                        upgrade = upgrades[bid]
                         upgrade_len = upgrade["upgrade_length_m"]
                         if upgrade_len <= 0:
                             extra_excl.append("no_upgrade")

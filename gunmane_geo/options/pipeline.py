@@ -19,7 +19,11 @@ def _sub(progress, lo, hi):
 
 
 def build_region_network(region, settings: Settings, progress=None):
-    """Network with bridges, population and facilities attached (gunmane_geo.network)."""
+    """Network with bridges, population and facilities attached (gunmane_geo.network).
+
+    Edges carry the road lines' ``width_m`` (``build_network``), which 撤去＋迂回路整備
+    uses to find the narrow sections of a detour.
+    """
     from ..network import attach_bridges, attach_facilities, attach_population, build_network
     if region.roads is None or len(region.roads) == 0:
         raise InputError("no road lines: give --roads (or [inputs] roads in the run file)",
@@ -39,27 +43,8 @@ def build_region_network(region, settings: Settings, progress=None):
     if region.facilities is not None and len(region.facilities):
         net = attach_facilities(net, region.facilities, settings, report=region.report,
                                 source=src.get("facilities", "facilities"))
-    net = with_road_widths(net, region.roads)
     report_progress(progress, 1.0, "network built")
     return net
-
-
-def with_road_widths(network, roads):
-    """Adapter: copy ``width_m`` of the road lines onto the network edges (by ``road_id``).
-
-    The network does not carry road widths; 撤去＋迂回路整備 needs them to find the narrow
-    sections of a detour.  Edges whose road has no width keep NaN (the road-class rule
-    applies).  Returns the network unchanged when the edges already have ``width_m``.
-    """
-    edges = network.edges
-    if "width_m" in edges.columns or roads is None or "width_m" not in roads.columns \
-            or "road_id" not in roads.columns or "road_id" not in edges.columns:
-        return network
-    widths = pd.to_numeric(roads["width_m"], errors="coerce")
-    lookup = dict(zip(roads["road_id"].astype(str), widths))
-    edges = edges.copy()
-    edges["width_m"] = [lookup.get(str(r), float("nan")) for r in edges["road_id"]]
-    return network.replace(edges=edges)
 
 
 def single_criticality(network, settings: Settings, progress=None):

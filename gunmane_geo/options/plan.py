@@ -3,8 +3,9 @@
 The plan is built greedily, best marginal net present benefit first (lazy
 greedy: a candidate's benefit is recomputed against the bridges already taken
 before it is accepted).  Every step re-measures the WHOLE set of removals on
-the network (``RoadGraph.evaluate``): each removed bridge's detour with all of
-them gone, and the population and facilities cut off.  A step is refused when
+the network engine (``SetEvaluator``, i.e. the criticality module's routes and
+cut-off sides): each removed bridge's detour with all of them gone, and the
+population and facilities cut off.  A step is refused when
 the set would cut anyone off, or push any removed bridge's detour over
 ``[guards] max_detour_m`` (unless the user waived that guard for the bridge).
 
@@ -28,9 +29,9 @@ import pandas as pd
 from ..errors import GunmaneError, InputError, report_progress
 from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_cost
-from .generate import detour_upgrade
+from .generate import detour_upgrades
 from .guards import waived_guards
-from .scenario import RoadGraph
+from .scenario import SetEvaluator
 from .text import detour_en, detour_ja, yen_en, yen_ja
 
 PLAN_COLUMNS = [
@@ -64,48 +65,56 @@ class _State:
     upgraded: tuple = ()
     detour_m: dict = field(default_factory=dict)
     detour_min: dict = field(default_factory=dict)
-    paths: dict = field(default_factory=dict)
+    paths: dict = field(default_factory=dict)        # shortest route (by length) per bridge
+    time_paths: dict = field(default_factory=dict)   # fastest route per bridge
     isolated_population: float = 0.0
     isolated_facilities: int = 0
     user_cost: dict = field(default_factory=dict)   # bridge_id -> PV yen
+    connected: bool = True       # every removed bridge's two ends are still connected
 
 
-def _evaluate(graph, state: _State, cand: _Candidate, aadt: dict, settings) -> _State:
-    """The state after adding ``cand``: the whole set re-measured."""
+def _evaluate(ev: SetEvaluator, state: _State, cand: _Candidate, aadt: dict, settings) -> _State:
+    """The state after adding ``cand``: the whole set re-measured.
+
+    Only routes that can have changed are searched again: a route that runs over a
+    newly removed bridge (removing edges never shortens a route, so the others stay
+    shortest), and every fastest route when the candidate upgrades new sections
+    (faster edges may give a faster route).  Isolation: when every removed bridge's
+    two ends are still connected nothing is cut off; otherwise the pieces are
+    labelled (``set_components``).
+    """
     removed = state.removed | set(cand.removed)
-    upgraded = tuple(sorted(set(state.upgraded) | set(cand.upgrade_edges)))
-    cut_edges = set()
-    for b in cand.removed:
-        cut_edges.update(int(e) for e in graph.bridge_edges.get(b, []))
-    # bridges whose current detour ran over a newly removed bridge must be re-routed
-    redo = [b for b in state.removed if cut_edges.intersection(state.paths.get(b, []))]
-    eff = graph.evaluate(removed, detour_for=[*redo, *cand.removed], upgraded_edges=upgraded,
-                         upgraded_speed_kmh=settings.costs.upgraded_speed_kmh)
+    new_up = set(cand.upgrade_edges) - set(state.upgraded)
+    upgraded = tuple(sorted(set(state.upgraded) | new_up))
+    cut = set(int(e) for e in ev.edges_of(cand.removed))
+    redo = [b for b in sorted(state.removed) if cut.intersection(state.paths.get(b, _NONE))]
+    if new_up:
+        redo_t = sorted(state.removed)
+    else:
+        redo_t = [b for b in sorted(state.removed) if cut.intersection(state.time_paths.get(b, _NONE))]
+    redges = ev.edges_of(removed)
+    _, det, paths = ev.routes([*redo, *cand.removed], redges, "length_m")
+    tw = ev.times(upgraded, settings.costs.upgraded_speed_kmh)
+    _, det_t, tpaths = ev.routes([*redo_t, *cand.removed], redges, tw)
     new = _State(frozenset(removed), upgraded, dict(state.detour_m), dict(state.detour_min),
-                 dict(state.paths), eff.isolated_population, eff.isolated_facilities,
-                 dict(state.user_cost))
-    new.detour_m.update(eff.detour_m)
-    new.detour_min.update(eff.detour_min)
-    new.paths.update(eff.path_edges)
-    if cand.upgrade_edges:
-        # upgrades change times (not lengths): retime the routes that were not re-routed
-        times = graph.time_min.copy()
-        up = np.asarray(upgraded, dtype=np.int64)
-        speed = float(settings.costs.upgraded_speed_kmh)
-        times[up] = np.minimum(times[up], graph.length_m[up] / 1000.0 / speed * 60.0)
-        for b in removed:
-            if b not in eff.detour_m and math.isfinite(new.detour_m[b]):
-                own = float(graph.time_min[graph.bridge_edges[b]].sum())
-                new.detour_min[b] = max(0.0, float(times[new.paths[b]].sum()) - own)
-    for b in removed:
-        if b not in eff.detour_m and not cand.upgrade_edges:
-            continue
+                 dict(state.paths), dict(state.time_paths), 0.0, 0, dict(state.user_cost))
+    new.detour_m.update(det)
+    new.detour_min.update(det_t)
+    new.paths.update({b: set(p.tolist()) for b, p in paths.items()})
+    new.time_paths.update({b: set(p.tolist()) for b, p in tpaths.items()})
+    new.connected = state.connected and all(math.isfinite(d) for d in det.values())
+    if not new.connected:
+        _, new.isolated_population, new.isolated_facilities = ev.isolation(redges)
+    for b in set(det) | set(det_t):
         _, pv = user_cost(aadt[b], new.detour_m[b], new.detour_min[b], settings)
         new.user_cost[b] = pv if pv >= 0 else math.inf
     return new
 
 
-def _refusal(graph, state: _State, new: _State, cand: _Candidate, settings) -> str | None:
+_NONE = frozenset()
+
+
+def _refusal(state: _State, new: _State, cand: _Candidate, settings) -> str | None:
     """Why the set after ``cand`` breaks a guard (None when it does not)."""
     g = settings.guards
     more_cut = (new.isolated_population > state.isolated_population + 1e-9
@@ -126,32 +135,31 @@ def _refusal(graph, state: _State, new: _State, cand: _Candidate, settings) -> s
     return None
 
 
-def _candidates(bridge_options, consolidation_sets, graph, settings) -> list[_Candidate]:
+def _candidates(bridge_options, consolidation_sets, ev: SetEvaluator, settings) -> list[_Candidate]:
     cands = []
     opts = bridge_options[(bridge_options["option"] != "keep") & bridge_options["eligible"]
                           & (bridge_options["cost_avoided_yen"] > 0)]
-    for _, row in opts.iterrows():
-        bid = str(row["bridge_id"])
-        if bid not in graph.bridge_edges:
-            continue
-        edges = ()
-        if row["option"] == "remove_upgrade_detour":
-            edges = tuple(detour_upgrade(graph, bid, settings)["edges"])
-        cands.append(_Candidate(f"{bid}:{row['option']}", row["option"], (bid,),
-                                options={bid: row["option"]},
-                                cost_avoided=int(row["cost_avoided_yen"]), upgrade_edges=edges))
+    opts = opts[opts["bridge_id"].astype(str).isin(ev.bridge_edge.keys())]
+    up_ids = opts.loc[opts["option"] == "remove_upgrade_detour", "bridge_id"].astype(str)
+    upgrades = detour_upgrades(ev.network, up_ids.tolist(), settings)
+    for bid, option, avoided in zip(opts["bridge_id"].astype(str), opts["option"],
+                                    opts["cost_avoided_yen"]):
+        edges = tuple(upgrades[bid]["edges"]) if option == "remove_upgrade_detour" else ()
+        cands.append(_Candidate(f"{bid}:{option}", option, (bid,), options={bid: option},
+                                cost_avoided=int(avoided), upgrade_edges=edges))
     if consolidation_sets is not None and len(consolidation_sets):
         sets = consolidation_sets[consolidation_sets["eligible"]
                                   & (consolidation_sets["cost_avoided_yen"] > 0)]
-        for _, row in sets.iterrows():
-            removed = tuple(str(row["removed_bridge_ids"]).split(";"))
-            if any(b not in graph.bridge_edges for b in removed):
+        for set_id, kept, rem, avoided in zip(sets["set_id"], sets["kept_bridge_id"],
+                                              sets["removed_bridge_ids"], sets["cost_avoided_yen"]):
+            removed = tuple(str(rem).split(";"))
+            if any(b not in ev.bridge_edge for b in removed):
                 continue
-            kept = str(row["kept_bridge_id"])
+            kept = str(kept)
             cands.append(_Candidate(
-                f"{row['set_id']}:{kept}", "consolidate", removed, (kept,),
+                f"{set_id}:{kept}", "consolidate", removed, (kept,),
                 options={**{b: "remove" for b in removed}, kept: "keep"},
-                cost_avoided=int(row["cost_avoided_yen"]), set_id=str(row["set_id"])))
+                cost_avoided=int(avoided), set_id=str(set_id)))
     return cands
 
 
@@ -167,7 +175,8 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
         From ``generate_options``.
     consolidation_sets : GeoDataFrame or None
         From ``find_consolidation_sets``.
-    network : Network or RoadGraph
+    network : Network
+        With bridges attached (the network the options were generated on).
     settings : Settings, optional
     budget_yen : float, optional
         Life-cycle cost (present value, yen) the whole bridge stock may use over the horizon.
@@ -192,7 +201,7 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
                          "for 20 % give 0.2 (CLI: --target-saving-pct 20)", source="plan")
     if budget_yen is not None and float(budget_yen) < 0:
         raise InputError(f"budget must be 0 yen or more (got {budget_yen})", source="plan")
-    graph = RoadGraph.from_network(network)
+    ev = SetEvaluator.of(network)
     keep_rows = bridge_options[bridge_options["option"] == "keep"].set_index("bridge_id")
     baseline = int(keep_rows["lcc_yen"].sum())
     required = None
@@ -202,7 +211,7 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
         t = int(math.ceil(baseline * float(target_saving_share)))
         required = t if required is None else max(required, t)
     aadt = dict(zip(keep_rows.index.astype(str), keep_rows["aadt"].astype(float)))
-    cands = _candidates(bridge_options, consolidation_sets, graph, settings)
+    cands = _candidates(bridge_options, consolidation_sets, ev, settings)
     npb_single = {f"{b}:{o}": v for b, o, v in zip(bridge_options["bridge_id"].astype(str),
                                                     bridge_options["option"],
                                                     bridge_options["net_present_benefit_yen"])}
@@ -228,10 +237,10 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
         c = by_key[key]
         if any(b in decided for b in (*c.removed, *c.kept)):
             continue
-        new = _evaluate(graph, state, c, aadt, settings)
+        new = _evaluate(ev, state, c, aadt, settings)
         marginal_uc = sum(new.user_cost.values()) - sum(state.user_cost.values())
         npb = c.cost_avoided - marginal_uc
-        why = _refusal(graph, state, new, c, settings)
+        why = _refusal(state, new, c, settings)
         if why is not None:
             for b in c.removed:
                 refused.setdefault(b, (why, sorted(state.removed)))

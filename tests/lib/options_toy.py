@@ -10,7 +10,8 @@ West bank x = 0, east bank x = 200 (metres, EPSG:6673); an island east of e0.
 
 Road sections: w0-w1 300 m (class 'other', width unknown), w1-w2 2700 m (6 m),
 e0-e1 300 m (4 m, narrow), e1-e2 2700 m (6 m).  Bridges 200 m each.  30 km/h
-everywhere: time_min = length_m / 500.
+everywhere: time_min = length_m / 500.  Population at the nodes (POP), one school
+at i0.  ``toy_network()`` builds the real Network through gunmane_geo.network.
 
 By hand: remove A alone -> detour w0-w1-e1-e0 = 800 - 200 = 600 m, 1.2 min;
 remove B alone -> 600 m; remove C alone -> 5600 - 200 = 5400 m;
@@ -18,8 +19,6 @@ remove A and B -> A's traffic w0-w1-w2-e2-e1-e0 = 6200 - 200 = 6000 m (and B 540
 remove D -> i0 (50 people, 1 school) cut off.
 """
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -41,22 +40,28 @@ ROADS = [  # (a, b, bridge_id, road_class, width_m)
 ]
 
 
-def toy_network():
-    names = list(NODES)
-    nodes = gpd.GeoDataFrame({
-        "node_id": np.arange(len(names)),
-        "population": [float(POP[n]) for n in names],
-        "n_facilities": [1 if n == "i0" else 0 for n in names],
-    }, geometry=[Point(*NODES[n]) for n in names], crs=CRS)
+def toy_roads():
+    """The road lines (bridges A..D are bridge lines carrying their bridge_id)."""
     rows = []
-    for a, b, bid, cls, w in ROADS:
-        line = LineString([NODES[a], NODES[b]])
-        rows.append({"u": names.index(a), "v": names.index(b), "length_m": line.length,
-                     "time_min": line.length / 500.0, "bridge_id": bid, "road_class": cls,
-                     "width_m": w, "geometry": line})
-    edges = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-    edges.insert(0, "edge_id", np.arange(len(edges)))
-    return SimpleNamespace(nodes=nodes, edges=edges, crs=CRS)
+    for i, (a, b, bid, cls, w) in enumerate(ROADS, start=1):
+        rows.append({"road_id": f"R{i}", "road_class": cls, "width_m": w, "speed_kmh": 30.0,
+                     "is_bridge": bid is not None, "bridge_id": bid,
+                     "geometry": LineString([NODES[a], NODES[b]])})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+
+
+def toy_network(bridges=None):
+    """The real ``Network`` (build_network + attach_bridges/population/facilities)."""
+    from gunmane_geo.network import (attach_bridges, attach_facilities, attach_population,
+                                     build_network)
+    net = build_network(toy_roads())
+    net, _ = attach_bridges(net, toy_bridges() if bridges is None else bridges)
+    net = attach_population(net, gpd.GeoDataFrame(
+        {"population": [float(v) for v in POP.values()]},
+        geometry=[Point(NODES[n]) for n in POP], crs=CRS))
+    return attach_facilities(net, gpd.GeoDataFrame(
+        {"facility_id": ["F1"], "name": ["島の学校"], "facility_type": ["school"]},
+        geometry=[Point(NODES["i0"])], crs=CRS))
 
 
 def toy_bridges(aadt=None, **flags):

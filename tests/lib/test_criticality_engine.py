@@ -313,6 +313,43 @@ def test_scenario_of_one_bridge_equals_single_criticality(synthetic_small):
             assert s.summary["isolated_nodes"] == c.loc[b, "isolated_nodes"]
 
 
+def test_routes_with_paths_and_per_query_removals_match_networkx(synthetic_small):
+    """alternative_routes(..., also_removed=, return_paths=True): each query removes its own
+    edge plus its extra edges; the returned route avoids them, joins the edge's two ends,
+    and its weight equals both the returned cost and networkx's shortest path."""
+    import networkx as nx
+    from gunmane_geo.criticality import alternative_routes
+
+    net = synthetic_small
+    eids = net.bridges.loc[net.bridges.matched, "edge_id"].to_numpy(np.int64)[:25]
+    rng = np.random.default_rng(1)
+    extra = [rng.choice(eids, size=2, replace=False) for _ in eids]
+    u, v = net.uv()
+    g = net.to_networkx()
+    for wname in ("length_m", "time_min"):
+        cost, paths = alternative_routes(net, eids, wname, also_removed=extra, return_paths=True)
+        w = net.weight(wname)
+        for e, ex, c, p in zip(eids, extra, cost, paths):
+            gone = {int(e), *map(int, ex)}
+            h = g.copy()
+            h.remove_edges_from([(u[x], v[x], x) for x in gone])
+            try:
+                ref = nx.dijkstra_path_length(h, u[e], v[e], weight=wname)
+            except nx.NetworkXNoPath:
+                ref = np.inf
+            assert c == pytest.approx(ref, rel=1e-9)
+            if not np.isfinite(c):
+                assert len(p) == 0
+                continue
+            assert not gone.intersection(p.tolist())
+            assert w[p].sum() == pytest.approx(c, rel=1e-9)
+            x = u[e]                       # walk the route from u to v
+            for edge in p:
+                assert x in (u[edge], v[edge])
+                x = u[edge] + v[edge] - x
+            assert x == v[e]
+
+
 def test_scenario_trips_match_networkx(synthetic_small):
     import networkx as nx
     net = synthetic_small

@@ -129,6 +129,23 @@ def test_speed_and_time():
     assert t["r1"] == pytest.approx(1.5)          # default prefectural 40 km/h
 
 
+def test_road_width_is_carried_to_edges_and_split_pieces():
+    # widths 6 m, unknown ("-"), and 0 (invalid: unknown, reported); the bridge point on
+    # r0 splits it into three pieces that all keep r0's 6 m
+    r = roads([LineString([(0, 0), (1000, 0)]), LineString([(1000, 0), (2000, 0)]),
+               LineString([(2000, 0), (3000, 0)])], width_m=[6.0, "-", 0.0])
+    net = build_network(r)
+    w = dict(zip(net.edges.road_id, net.edges.width_m))
+    assert w["r0"] == 6.0 and np.isnan(w["r1"]) and np.isnan(w["r2"])
+    assert any(x.field == "width_m" and x.action == "nulled" for x in net.report.to_frame().itertuples())
+    b = gpd.GeoDataFrame({"bridge_id": ["B1"], "length_m": [40.0]},
+                         geometry=[Point(300, 0)], crs=CRS)
+    net2, _ = attach_bridges(net, b)
+    r0 = net2.edges[net2.edges.road_id == "r0"]
+    assert len(r0) == 3 and (r0.width_m == 6.0).all()
+    assert np.isnan(build_network(roads([LineString([(0, 0), (1, 0)])])).edges.width_m.iloc[0])
+
+
 def test_progress_can_cancel():
     r = roads([LineString([(0, 0), (100, 0)])])
     with pytest.raises(Cancelled):
