@@ -90,7 +90,11 @@ class Network:
 
     # --- arrays -----------------------------------------------------------
     def uv(self) -> tuple[np.ndarray, np.ndarray]:
-        return (self.edges["u"].to_numpy(np.int64), self.edges["v"].to_numpy(np.int64))
+        """Edge end node ids ``(u, v)`` as int64 arrays (cached; do not modify)."""
+        if "uv" not in self._cache:
+            self._cache["uv"] = (np.ascontiguousarray(self.edges["u"].to_numpy(np.int64)),
+                                 np.ascontiguousarray(self.edges["v"].to_numpy(np.int64)))
+        return self._cache["uv"]
 
     def weight(self, name: str = "length_m") -> np.ndarray:
         """Edge weights as float64 (``length_m`` in metres or ``time_min`` in minutes)."""

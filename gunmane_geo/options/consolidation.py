@@ -182,7 +182,7 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
     geom_of = dict(zip(bridges["bridge_id"], bridges.geometry))
     flags_of = {str(row["bridge_id"]): {k: _flag(row, k) for k in
                                         ("emergency_route", "bus_route", "school_route")}
-                for _, row in bridges.iterrows()}
+                for row in pd.DataFrame(bridges.drop(columns=bridges.geometry.name)).to_dict("records")}
     keep_lcc = {b: option_costs(facts[b], "keep", settings)["lcc_yen"] for b in set().union(*sets)} if sets else {}
     rm_lcc = {b: option_costs(facts[b], "remove", settings)["lcc_yen"] for b in keep_lcc}
     H = int(settings.costs.horizon_years)
@@ -268,9 +268,18 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
         out[col] = out[col].astype("int64")
     out["eligible"] = out["eligible"].astype(bool)
     out["best_in_set"] = out["best_in_set"].astype(bool)
-    for _, grp in out.groupby("set_id", sort=False):
-        ok = grp[grp["eligible"] & grp["net_present_benefit_yen"].notna()]
-        if len(ok):
-            out.loc[ok["net_present_benefit_yen"].astype("int64").idxmax(), "best_in_set"] = True
+    # per set: the eligible row with the highest net benefit (first row on ties)
+    npb = out["net_present_benefit_yen"]
+    ok = out["eligible"].to_numpy(bool) & npb.notna().to_numpy()
+    if ok.any():
+        pos = np.flatnonzero(ok)
+        val = npb.to_numpy(dtype="float64", na_value=np.nan)[pos]
+        sid = out["set_id"].to_numpy()[pos]
+        order = np.lexsort((pos, -val, sid))
+        first = np.ones(len(order), bool)
+        first[1:] = sid[order][1:] != sid[order][:-1]
+        best = np.zeros(len(out), bool)
+        best[pos[order[first]]] = True
+        out["best_in_set"] = best
     report_progress(progress, 1.0, "consolidation done")
     return out

@@ -10,6 +10,8 @@ rounded components, so a table always adds up.  The defaults are ILLUSTRATIVE
 """
 from __future__ import annotations
 
+import functools
+
 import datetime
 import math
 from dataclasses import dataclass
@@ -65,6 +67,7 @@ def discount_factor(t: float, rate: float) -> float:
     return (1.0 + rate) ** (-t)
 
 
+@functools.lru_cache(maxsize=64)
 def annuity_factor(horizon_years: int, rate: float) -> float:
     """Sum of discount factors of a yearly cost paid in years ``0 .. horizon_years - 1``."""
     return float(sum(discount_factor(t, rate) for t in range(int(horizon_years))))
@@ -111,7 +114,8 @@ def bridge_facts(bridges: pd.DataFrame, settings=None) -> dict[str, BridgeFacts]
                          "(橋梁ID / 施設ID) to bridge_id", source="bridges")
     by = base_year(costs)
     facts: dict[str, BridgeFacts] = {}
-    for pos, (_, row) in enumerate(bridges.iterrows(), start=1):
+    cols = [c for c in bridges.columns if c != getattr(bridges, "_geometry_column_name", None)]
+    for pos, row in enumerate(pd.DataFrame(bridges[cols]).to_dict("records"), start=1):
         bid = str(row["bridge_id"])
         notes = []
         length = _num(row.get("length_m"))

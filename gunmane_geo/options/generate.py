@@ -111,6 +111,7 @@ def detour_upgrades(network, bridge_ids, settings=None) -> dict[str, dict]:
     classes = {str(c) for c in costs.detour_upgrade_road_classes}
     w, cls = ev.width_m, ev.road_class
     out = {}
+    _, before, _ = ev.routes([b for b in ids if len(paths[b])], weight="time_min")
     for b in ids:
         p = paths[b]
         if len(p):
@@ -123,7 +124,6 @@ def detour_upgrades(network, bridge_ids, settings=None) -> dict[str, dict]:
         length = float(ev.length_m[chosen].sum()) if chosen else 0.0
         saved = 0.0
         if chosen:
-            _, before, _ = ev.routes([b], weight="time_min")
             tw = ev.times(chosen, costs.upgraded_speed_kmh)
             _, after, _ = ev.routes([b], weight=tw)
             if math.isfinite(before[b]):
@@ -187,7 +187,8 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
     by = base_year(costs)
     rows = []
     n = len(bridges)
-    for i, (_, brow) in enumerate(bridges.iterrows()):
+    records = bridges.drop(columns=bridges.geometry.name).to_dict("records")
+    for i, (brow, geom) in enumerate(zip(records, bridges.geometry)):
         bid = str(brow["bridge_id"])
         report_progress(progress, i / n, f"options {bid}")
         f = facts[bid]
@@ -256,7 +257,7 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
                 "guards_waived": ";".join(guard["waived"]), "flags": ";".join(guard["flags"]),
                 "eligible": option == "keep" or not excluded_by,
                 "reason_ja": ja, "reason_en": en, "assumptions": f.assumptions,
-                "note": ILLUSTRATIVE_NOTE, "geometry": brow.geometry,
+                "note": ILLUSTRATIVE_NOTE, "geometry": geom,
             })
     report_progress(progress, 1.0, "options done")
     out = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=bridges.crs)
@@ -268,11 +269,21 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
     order = cand.sort_values(["net_present_benefit_yen", "bridge_id"], ascending=[False, True]).index
     out["rank"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
     out.loc[order, "rank"] = np.arange(1, len(order) + 1)
-    out["recommended"] = False
-    for bid, grp in out.groupby("bridge_id", sort=False):
-        good = grp[(grp["option"] != "keep") & grp["eligible"]
-                   & (grp["net_present_benefit_yen"].fillna(0) > 0)]
-        best = good["net_present_benefit_yen"].astype("int64").idxmax() if len(good) else \
-            grp.index[grp["option"] == "keep"][0]
-        out.loc[best, "recommended"] = True
+    # per bridge: the eligible removal-type option with the highest positive net benefit
+    # (first in OPTIONS order on ties), else keep
+    npb = out["net_present_benefit_yen"].astype("Float64").fillna(0).to_numpy(float)
+    good = (out["option"] != "keep").to_numpy() & out["eligible"].to_numpy(bool) & (npb > 0)
+    score = np.where(good, npb, -np.inf)
+    pos = np.arange(len(out))
+    order = np.lexsort((pos, -score, out["bridge_id"].to_numpy()))
+    first = np.ones(len(order), bool)
+    bids = out["bridge_id"].to_numpy()[order]
+    first[1:] = bids[1:] != bids[:-1]
+    best = order[first]
+    rec = np.zeros(len(out), bool)
+    keep_pos = dict(zip(out.loc[out["option"] == "keep", "bridge_id"],
+                        np.flatnonzero((out["option"] == "keep").to_numpy())))
+    for b in best:
+        rec[b if good[b] else keep_pos[out["bridge_id"].iat[b]]] = True
+    out["recommended"] = rec
     return out[[*BRIDGE_OPTION_COLUMNS, "geometry"]]

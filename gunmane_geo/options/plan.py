@@ -61,6 +61,7 @@ class _Candidate:
 
 @dataclass
 class _State:
+    """The set of removals after an accepted step (a snapshot; never modified)."""
     removed: frozenset = frozenset()
     upgraded: tuple = ()
     detour_m: dict = field(default_factory=dict)
@@ -71,10 +72,49 @@ class _State:
     isolated_facilities: int = 0
     user_cost: dict = field(default_factory=dict)   # bridge_id -> PV yen
     connected: bool = True       # every removed bridge's two ends are still connected
+    removed_edges: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
-def _evaluate(ev: SetEvaluator, state: _State, cand: _Candidate, aadt: dict, settings) -> _State:
-    """The state after adding ``cand``: the whole set re-measured.
+@dataclass
+class _Delta:
+    """What adding a candidate to a state changes (only the bridges re-measured)."""
+    removed: frozenset
+    upgraded: tuple
+    detour_m: dict
+    detour_min: dict
+    paths: dict
+    time_paths: dict
+    user_cost: dict
+    isolated_population: float | None    # None: not measured (refused for isolation)
+    isolated_facilities: int | None
+    connected: bool
+    marginal_user_cost: float
+    removed_edges: np.ndarray
+
+
+class _RouteIndex:
+    """Edge id -> bridges whose current route (of one kind) runs over it."""
+
+    def __init__(self):
+        self.users: dict[int, set] = {}
+
+    def over(self, edges) -> set:
+        out = set()
+        for e in edges:
+            out |= self.users.get(int(e), _NONE)
+        return out
+
+    def update(self, old_paths: dict, new_paths: dict) -> None:
+        for b, p in new_paths.items():
+            for e in old_paths.get(b, ()):
+                self.users.get(int(e), set()).discard(b)
+            for e in p:
+                self.users.setdefault(int(e), set()).add(b)
+
+
+def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, aadt: dict,
+              settings) -> _Delta:
+    """The change from ``state`` when ``cand`` is added: the whole set re-measured.
 
     Only routes that can have changed are searched again: a route that runs over a
     newly removed bridge (removing edges never shortens a route, so the others stay
@@ -86,49 +126,72 @@ def _evaluate(ev: SetEvaluator, state: _State, cand: _Candidate, aadt: dict, set
     removed = state.removed | set(cand.removed)
     new_up = set(cand.upgrade_edges) - set(state.upgraded)
     upgraded = tuple(sorted(set(state.upgraded) | new_up))
-    cut = set(int(e) for e in ev.edges_of(cand.removed))
-    redo = [b for b in sorted(state.removed) if cut.intersection(state.paths.get(b, _NONE))]
-    if new_up:
-        redo_t = sorted(state.removed)
-    else:
-        redo_t = [b for b in sorted(state.removed) if cut.intersection(state.time_paths.get(b, _NONE))]
-    redges = ev.edges_of(removed)
+    cut = ev.edges_of(cand.removed)
+    redo = sorted(index[0].over(cut) - set(cand.removed))
+    redo_t = sorted(state.removed if new_up else index[1].over(cut) - set(cand.removed))
+    redges = np.union1d(state.removed_edges, cut)
     _, det, paths = ev.routes([*redo, *cand.removed], redges, "length_m")
     tw = ev.times(upgraded, settings.costs.upgraded_speed_kmh)
     _, det_t, tpaths = ev.routes([*redo_t, *cand.removed], redges, tw)
-    new = _State(frozenset(removed), upgraded, dict(state.detour_m), dict(state.detour_min),
-                 dict(state.paths), dict(state.time_paths), 0.0, 0, dict(state.user_cost))
-    new.detour_m.update(det)
-    new.detour_min.update(det_t)
-    new.paths.update({b: set(p.tolist()) for b, p in paths.items()})
-    new.time_paths.update({b: set(p.tolist()) for b, p in tpaths.items()})
-    new.connected = state.connected and all(math.isfinite(d) for d in det.values())
-    if not new.connected:
-        _, new.isolated_population, new.isolated_facilities = ev.isolation(redges)
+    connected = state.connected and all(math.isfinite(d) for d in det.values())
+    pop, fac = 0.0, 0
+    if not connected:
+        g = settings.guards
+        if g.forbid_isolation and any(not math.isfinite(d) and "isolation" not in
+                                      waived_guards(b, settings) for b, d in det.items()):
+            pop = fac = None     # refused for isolation whatever is cut off
+        else:
+            _, pop, fac = ev.isolation(redges)
+    ucost, marginal = {}, 0.0
     for b in set(det) | set(det_t):
-        _, pv = user_cost(aadt[b], new.detour_m[b], new.detour_min[b], settings)
-        new.user_cost[b] = pv if pv >= 0 else math.inf
+        _, pv = user_cost(aadt[b], det.get(b, state.detour_m.get(b)),
+                          det_t.get(b, state.detour_min.get(b)), settings)
+        pv = pv if pv >= 0 else math.inf
+        old = state.user_cost.get(b, 0)
+        ucost[b] = pv
+        if not (math.isinf(pv) and math.isinf(old)):
+            marginal += pv - old
+    return _Delta(frozenset(removed), upgraded, det, det_t, paths, tpaths, ucost, pop, fac,
+                  connected, marginal, redges)
+
+
+def _apply(state: _State, delta: _Delta, index: tuple) -> _State:
+    """The state after accepting ``delta`` (a new snapshot); updates the route index."""
+    index[0].update(state.paths, delta.paths)
+    index[1].update(state.time_paths, delta.time_paths)
+    new = _State(delta.removed, delta.upgraded, {**state.detour_m, **delta.detour_m},
+                 {**state.detour_min, **delta.detour_min}, {**state.paths, **delta.paths},
+                 {**state.time_paths, **delta.time_paths}, delta.isolated_population,
+                 delta.isolated_facilities, {**state.user_cost, **delta.user_cost},
+                 delta.connected, delta.removed_edges)
     return new
 
 
 _NONE = frozenset()
 
 
-def _refusal(state: _State, new: _State, cand: _Candidate, settings) -> str | None:
-    """Why the set after ``cand`` breaks a guard (None when it does not)."""
+def _refusal(state: _State, delta: _Delta, cand: _Candidate, settings) -> str | None:
+    """Why the set after ``cand`` breaks a guard (None when it does not).
+
+    Only the re-measured bridges are checked: the others kept the detours that the
+    accepted state already passed.
+    """
     g = settings.guards
-    more_cut = (new.isolated_population > state.isolated_population + 1e-9
-                or new.isolated_facilities > state.isolated_facilities)
+    if delta.isolated_population is None:
+        return "isolation"
+    more_cut = (delta.isolated_population > state.isolated_population + 1e-9
+                or delta.isolated_facilities > state.isolated_facilities)
     if g.forbid_isolation and more_cut and not all(
             "isolation" in waived_guards(b, settings) for b in cand.removed):
         return "isolation"
     over = {}
-    for b in sorted(new.removed):
-        d = new.detour_m[b]
+    limit = float(g.max_detour_m)
+    for b in sorted(delta.detour_m):
+        d = delta.detour_m[b]
         if not math.isfinite(d):
             if g.forbid_isolation and "isolation" not in waived_guards(b, settings):
                 return "isolation"
-        elif d > float(g.max_detour_m) and "max_detour" not in waived_guards(b, settings):
+        elif d > limit and "max_detour" not in waived_guards(b, settings):
             over[b] = d
     if over:
         return "max_detour:" + ";".join(f"{b}={d:.0f}" for b, d in over.items())
@@ -226,6 +289,7 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
     heapq.heapify(heap)
     by_key = {c.key: c for c in cands}
     state = _State()
+    index = (_RouteIndex(), _RouteIndex())
     decided: dict[str, str] = {}
     refused: dict[str, str] = {}
     steps = []
@@ -237,10 +301,9 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
         c = by_key[key]
         if any(b in decided for b in (*c.removed, *c.kept)):
             continue
-        new = _evaluate(ev, state, c, aadt, settings)
-        marginal_uc = sum(new.user_cost.values()) - sum(state.user_cost.values())
-        npb = c.cost_avoided - marginal_uc
-        why = _refusal(state, new, c, settings)
+        delta = _evaluate(ev, state, index, c, aadt, settings)
+        npb = c.cost_avoided - delta.marginal_user_cost
+        why = _refusal(state, delta, c, settings)
         if why is not None:
             for b in c.removed:
                 refused.setdefault(b, (why, sorted(state.removed)))
@@ -248,12 +311,12 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
         if ver != version and heap and npb < -heap[0][0]:
             heapq.heappush(heap, (-npb, key, version))
             continue
-        state = new
+        state = _apply(state, delta, index)
         version += 1
         for b, o in c.options.items():
             decided[b] = o
-        steps.append({"cand": c, "cost_avoided": c.cost_avoided, "user_cost": marginal_uc,
-                      "npb": npb, "state": new})
+        steps.append({"cand": c, "cost_avoided": c.cost_avoided,
+                      "user_cost": delta.marginal_user_cost, "npb": npb, "state": state})
     # the plan: a prefix of the greedy steps
     cum = np.cumsum([s["cost_avoided"] for s in steps]) if steps else np.array([])
     if required is None:
@@ -315,11 +378,21 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
         c = s["cand"]
         for b, o in c.options.items():
             chosen[b] = (o, i, c)
+    # look-ups by bridge (one pass over the options table, not one filter per bridge)
+    cols = ["bridge_id", "option", "lcc_yen", "cost_avoided_yen", "eligible", "excluded_by"]
+    by_option = {(str(r[0]), r[1]): r for r in bridge_options[cols].itertuples(index=False)}
+    removal_rows: dict[str, list] = {}
+    for r in by_option.values():
+        if r[1] != "keep":
+            removal_rows.setdefault(str(r[0]), []).append(r)
     rows = []
-    for bid, keep in keep_rows.iterrows():
+    names = keep_rows["name"] if "name" in keep_rows.columns else pd.Series(None, index=keep_rows.index)
+    for bid, name, keep_lcc, geom in zip(keep_rows.index, names, keep_rows["lcc_yen"],
+                                         keep_rows.geometry):
         bid = str(bid)
-        base = {"bridge_id": bid, "name": keep.get("name"), "keep_lcc_yen": int(keep["lcc_yen"]),
-                "note": ILLUSTRATIVE_NOTE, "geometry": keep.geometry}
+        keep = {"lcc_yen": keep_lcc}
+        base = {"bridge_id": bid, "name": name, "keep_lcc_yen": int(keep_lcc),
+                "note": ILLUSTRATIVE_NOTE, "geometry": geom}
         if bid in chosen:
             option, step, c = chosen[bid]
             if option == "keep":   # the hub of a consolidation
@@ -332,8 +405,7 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
                              "reason_en": f"kept as the hub of {c.set_id} (carries the traffic of "
                                           f"{', '.join(c.removed)})"})
                 continue
-            orow = bridge_options[(bridge_options["bridge_id"] == bid)
-                                  & (bridge_options["option"] == option)].iloc[0]
+            orow = by_option[(bid, option)]._asdict()
             d, t = final.detour_m[bid], final.detour_min[bid]
             uc = final.user_cost.get(bid)
             label_ja = OPTION_LABELS_JA[option] + (f"（集約 {c.set_id}）" if c.set_id else "")
@@ -365,9 +437,9 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
                 en = (f"keep: together with the removal of {others_en} the detour would exceed the "
                       f"{limit:,.0f} m limit (" + ", ".join(f"{b} {float(d):,.0f} m" for b, d in over) + ")")
         else:
-            opts = bridge_options[(bridge_options["bridge_id"] == bid) & (bridge_options["option"] != "keep")]
-            if not opts["eligible"].any():
-                reasons = sorted({x for v in opts["excluded_by"] for x in str(v).split(";") if x})
+            opts = removal_rows.get(bid, [])
+            if not any(bool(r.eligible) for r in opts):
+                reasons = sorted({x for r in opts for x in str(r.excluded_by).split(";") if x})
                 status = "not_eligible"
                 ja = "維持：撤去系の案は除外（" + "・".join(reasons) + "）"
                 en = "keep: removal-type options excluded (" + ", ".join(reasons) + ")"
