@@ -342,6 +342,19 @@ def build_maps(res: RunResult, progress=None) -> dict:
               + "; dashed lines are the detours with all planned removals made together.")
         pages["plan"] = (maps.map_plan(plan, detours=L.get("detour_routes"), municipalities=munis,
                                        roads=roads, settings=s, sources=src, note=ja), ja, en)
+        details = maps.map_plan_details(plan, detours=L.get("detour_routes"), municipalities=munis,
+                                        roads=roads, rivers=region.rivers, settings=s, sources=src)
+        numbers = maps.detail_numbers(plan)
+        for k, pg in enumerate(details, start=1):
+            first, last = numbers[pg.detail_ids[0]], numbers[pg.detail_ids[-1]]
+            nos = f"{first}" if first == last else f"{first}〜{last}"
+            nos_en = f"{first}" if first == last else f"{first} to {last}"
+            ja = (f"計画で車が通れなくなる橋（番号{nos}）ごとの拡大図で、×が撤去する橋、"
+                  "太い破線がすべての撤去を行った後の迂回路、見出しの数値が迂回で増える距離と時間。")
+            en = (f"Close-ups of the bridges that lose vehicle traffic in the plan (numbers {nos_en}): "
+                  "× marks a removed bridge, the bold dashed line the detour with all removals "
+                  "made, and each heading gives the extra distance and time.")
+            pages[f"plan_details_{k}"] = (pg, ja, en)
     if res.ok("indicators"):
         ind = L["indicators"]
         from .indicators import age_columns
@@ -598,6 +611,28 @@ _FIG_TITLES = {
 }
 
 
+def _figure_keys(pages) -> list[str]:
+    """Figure names in report order; the plan's close-up pages follow the plan."""
+    keys = []
+    for k in _FIG_ORDER:
+        if k in pages:
+            keys.append(k)
+        if k == "plan":
+            keys += sorted((p for p in pages if p.startswith("plan_details_")),
+                           key=lambda p: int(p.rsplit("_", 1)[1]))
+    return keys
+
+
+def _fig_title(key: str, pages) -> tuple[str, str]:
+    if key.startswith("plan_details_"):
+        n = sum(1 for p in pages if p.startswith("plan_details_"))
+        k = int(key.rsplit("_", 1)[1])
+        part = f"（{k}/{n}）" if n > 1 else ""
+        return (f"集約・撤去計画（案）詳細図{part}",
+                f"Plan close-ups{f' ({k}/{n})' if n > 1 else ''}")
+    return _FIG_TITLES[key]
+
+
 def _sections(res: RunResult, lang: str):
     """(heading, paragraphs, table or None, figure name or None) in report order."""
     ja = lang == "ja"
@@ -611,9 +646,9 @@ def _sections(res: RunResult, lang: str):
                     [("全指標は tables/indicators.csv（日本語・英語の見出し付き）。" if ja else
                       "All indicators: tables/indicators.csv (Japanese and English headers).")],
                     t, None))
-    for i, key in enumerate([k for k in _FIG_ORDER if k in res.pages], start=1):
+    for i, key in enumerate(_figure_keys(res.pages), start=1):
         _, cja, cen = res.pages[key]
-        head = _FIG_TITLES[key][0 if ja else 1]
+        head = _fig_title(key, res.pages)[0 if ja else 1]
         out.append((f"図{i} {head}" if ja else f"Figure {i}. {head}", [cja if ja else cen], None,
                     key))
         if key == "effect":

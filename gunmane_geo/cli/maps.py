@@ -18,7 +18,7 @@ PAGE_NAME = {"groups": "groups", "criticality": "bridges_criticality", "options"
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
-        "map", help="council maps: groups, criticality, options, plan, ageing, effect (PDF+PNG)",
+        "map", help="council maps: groups, criticality, options, plan (+ close-ups), ageing, effect (PDF+PNG)",
         description="Run the stages a map needs on the layers of run.toml and write the map as "
                     "A3 or A4 landscape PDF and PNG with a Japanese title, legend, scale bar, "
                     "north arrow, date, sources and CRS.")
@@ -51,9 +51,13 @@ def run(args) -> int:
     out = Path(args.out)
     written = []
     for k in kinds:
-        page = pages[PAGE_NAME[k]][0]
-        written += page.save(out / f"{PAGE_NAME[k]}_{res.settings.maps.paper}",
-                             formats=args.formats, dpi=args.dpi)
+        names = [PAGE_NAME[k]]
+        if k == "plan":     # the close-up pages go with the plan map
+            names += sorted((n for n in pages if n.startswith("plan_details_")),
+                            key=lambda n: int(n.rsplit("_", 1)[1]))
+        for name in names:
+            written += pages[name][0].save(out / f"{name}_{res.settings.maps.paper}",
+                                           formats=args.formats, dpi=args.dpi)
     if not args.quiet:
         print("wrote " + ", ".join(str(w) for w in written), file=sys.stderr)
     return 0

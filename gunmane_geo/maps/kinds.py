@@ -383,9 +383,9 @@ def detour_routes(plan: gpd.GeoDataFrame, network) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     for r in lost.itertuples():
         bid = str(r.bridge_id)
-        path = eff.path_edges.get(bid, [])
+        path = np.asarray(eff.path_edges.get(bid, []), dtype=np.int64)   # edge ids = row positions
         geom = shapely.line_merge(shapely.union_all(network.edges.geometry.iloc[path].to_numpy())) \
-            if path else shapely.LineString()
+            if len(path) else shapely.LineString()
         rows.append({"bridge_id": bid, "plan_option": r.plan_option,
                      "detour_m": float(eff.detour_m.get(bid, float("inf")))})
         geoms.append(geom)
@@ -396,7 +396,7 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
              municipalities: gpd.GeoDataFrame | None = None,
              roads: gpd.GeoDataFrame | None = None, settings: Settings | None = None,
              paper: str | None = None, title: str | None = None, sources: str = "",
-             note: str = "") -> Page:
+             note: str = "", number_bridges: bool = True) -> Page:
     """The plan: bridges kept, removed, downsized, consolidated, with detour routes drawn.
 
     Parameters
@@ -404,7 +404,11 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
     plan : GeoDataFrame
         ``make_plan`` output, one row per bridge (``plan_option``, ``status``, ``set_id``).
     detours : GeoDataFrame, optional
-        :func:`detour_routes` output; drawn as dashed lines under the bridges.
+        :func:`detour_routes` output; drawn as bold black dashed lines under the bridges.
+    number_bridges : bool
+        Label each removed, downsized or consolidated bridge with its number in
+        the close-ups (:func:`gunmane_geo.maps.map_plan_details`), placed so that
+        labels do not overlap.
     """
     settings = settings or Settings()
     _check_projected(plan, municipalities, roads, detours)
@@ -418,12 +422,13 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
         ax = page.ax
         bh, bl = _background(page, ax, munis, roads)
         route_handles, route_labels = [], []
+        from .details import DETOUR_CASING, DETOUR_STYLE, detail_numbers, detour_handle
         if detours is not None and len(detours):
             d = detours[~(detours.geometry.isna() | detours.geometry.is_empty)]
             if len(d):
-                d.plot(ax=ax, color="white", linewidth=4.2, zorder=11)
-                d.plot(ax=ax, color="#D55E00", linewidth=2.2, linestyle=(0, (4, 2)), zorder=12)
-                route_handles.append(Line2D([], [], color="#D55E00", lw=2.2, linestyle=(0, (4, 2))))
+                d.plot(ax=ax, zorder=11, **DETOUR_CASING)
+                d.plot(ax=ax, zorder=12, **DETOUR_STYLE)
+                route_handles.append(detour_handle())
                 route_labels.append(f"迂回路（撤去後の経路、{len(d)}本）")
         # kept bridges under the detours (zorder 10), every change above them (14+)
         cls = plan_class(plan)
@@ -436,11 +441,70 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
         if munis is not None:
             _label_municipalities(page, ax, munis, size=0.9)
         page.set_extent(_bounds(munis if munis is not None else plan))
+        numbers = detail_numbers(plan) if number_bridges else pd.Series(dtype=int)
+        if len(numbers):
+            ids = plan["bridge_id"].astype(str)
+            pts = plan.geometry.representative_point()
+            xy = [(pts[ids == b].iloc[0].x, pts[ids == b].iloc[0].y) for b in numbers.index]
+            place_labels(page, ax, xy, [str(n) for n in numbers],
+                         avoid=[(p.x, p.y) for p in pts[~keep.to_numpy()]])
         page.decorate()
         page.add_legend(route_handles, route_labels, title="迂回路 / detour routes")
         page.add_legend(bh, bl, title="背景 / background")
+        if len(numbers):
+            page.add_note("数字は詳細図（拡大図）の番号。/ Numbers refer to the close-up panels.")
         _sources_note(page, note)
     return page
+
+
+def place_labels(page, ax, xy, texts, *, avoid=(), size: float = 0.95, marker_pt: float = 9.0):
+    """Put short labels next to points without overlapping each other or the ``avoid`` points.
+
+    Tries eight positions around each point (right, upper right, up, ...,
+    then twice as far) and takes the first whose box overlaps no label placed
+    before and no marker; a label with no free position takes the first
+    one.  Boxes are measured on the page in points.  Returns the texts.
+    """
+    import matplotlib.transforms as mtrans
+    fs = page.fs * size
+    dpi = page.fig.dpi
+    to_px = ax.transData.transform
+    placed, out = [], []
+    avoid_px = [to_px(p) for p in avoid]
+    r_mark = marker_pt * 0.5 * dpi / 72
+    dirs = [(1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1)]
+    for (x, y), text in zip(xy, texts):
+        w = (0.62 * fs * len(text) + 4) * dpi / 72
+        h = (fs + 4) * dpi / 72
+        px, py = to_px((x, y))
+        choice = None
+        for dist in (1.0, 2.0):
+            for dx, dy in dirs:
+                off = (r_mark + 2) * dist
+                cx = px + dx * (off + w / 2)
+                cy = py + dy * (off + h / 2)
+                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                hit = any(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3])
+                          for b in placed)
+                hit = hit or any(box[0] - r_mark < ax_ < box[2] + r_mark
+                                 and box[1] - r_mark < ay_ < box[3] + r_mark
+                                 for ax_, ay_ in avoid_px if (ax_, ay_) != (px, py))
+                if not hit:
+                    choice = (cx - px, cy - py, box)
+                    break
+            if choice:
+                break
+        if choice is None:
+            choice = (r_mark + 2 + w / 2, 0.0, (px + r_mark + 2, py - h / 2, px + r_mark + 2 + w,
+                                                 py + h / 2))
+        placed.append(choice[2])
+        offset = mtrans.offset_copy(ax.transData, fig=page.fig, x=choice[0] * 72 / dpi,
+                                    y=choice[1] * 72 / dpi, units="points")
+        out.append(ax.text(x, y, text, transform=offset, ha="center", va="center", fontsize=fs,
+                           fontweight="bold", color=DARK, zorder=31,
+                           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                                 "edgecolor": DARK, "linewidth": 0.6}))
+    return out
 
 
 AGEING_BREAKS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001]

@@ -148,6 +148,9 @@ class Page:
         Number of map frames side by side (small multiples share one scale).
     chart : bool
         One wide frame for a chart (no scale bar or north arrow).
+    grid : (rows, cols), optional
+        Small map panels in a grid (close-ups); each panel gets its own
+        scale (``scale_bar(ax, compact=True)``).  Overrides ``n_maps``.
 
     Build a page inside ``with map_style(settings):`` so that every text uses
     the Japanese font.
@@ -155,7 +158,7 @@ class Page:
 
     def __init__(self, title: str, subtitle: str = "", *, settings: Settings | None = None,
                  paper: str | None = None, sources: str = "", crs=None, n_maps: int = 1,
-                 chart: bool = False):
+                 chart: bool = False, grid: tuple[int, int] | None = None):
         import matplotlib
         from matplotlib.figure import Figure
         self.settings = settings or Settings()
@@ -186,18 +189,35 @@ class Page:
         if chart:
             self.axes = [fig.add_axes((left + 0.06, 0.14, right - left - 0.30, 0.70))]
             self._panel_x0 = right - 0.195
+        elif grid:
+            rows, cols = (max(1, int(v)) for v in grid)
+            # room above each panel for a two-line title
+            title_h = 3.1 * self.fs / 72.0 / self.h_in
+            gap_x = 0.012
+            x0, y0, fw, fh = left, 0.075, right - left, 0.79
+            w = (fw - gap_x * (cols - 1)) / cols
+            h = (fh - title_h * rows - 0.012 * (rows - 1)) / rows
+            self.frame = (x0, y0, fw, fh)
+            for r in range(rows):
+                for c in range(cols):
+                    y = y0 + fh - (r + 1) * (h + title_h) - r * 0.012
+                    self.axes.append(self._map_axes((x0 + c * (w + gap_x), y, w, h)))
         else:
             gap = 0.01
             w = (self.frame[2] - gap * (n_maps - 1)) / n_maps
             for i in range(n_maps):
-                ax = fig.add_axes((left + i * (w + gap), self.frame[1], w, self.frame[3]))
-                ax.set_xticks([])
-                ax.set_yticks([])
-                for s in ax.spines.values():
-                    s.set_linewidth(0.8)
-                    s.set_color(DARK)
-                self.axes.append(ax)
+                self.axes.append(self._map_axes((left + i * (w + gap), self.frame[1], w,
+                                                 self.frame[3])))
         self._footer(sources)
+
+    def _map_axes(self, rect):
+        ax = self.fig.add_axes(rect)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for s in ax.spines.values():
+            s.set_linewidth(0.8)
+            s.set_color(DARK)
+        return ax
 
     # ------------------------------------------------------------------
     @property
@@ -252,9 +272,13 @@ class Page:
         width_paper_m = ax.get_position().width * self.w_in * MM_PER_INCH / 1000.0
         return (x1 - x0) / width_paper_m
 
-    def scale_bar(self, ax=None, segments: int = 4):
+    def scale_bar(self, ax=None, segments: int = 4, compact: bool = False):
         """Alternating black/white bar of a round length (about a fifth of the frame), lower left,
-        with the printed scale ``縮尺 約1:n`` under it, on a white box."""
+        with the printed scale ``縮尺 約1:n`` under it, on a white box.
+
+        ``compact=True`` (close-up panels): two segments, ends labelled, smaller
+        text, the scale ``約1:n`` on the same line.
+        """
         from matplotlib.patches import Rectangle
         from matplotlib.transforms import Bbox
         ax = ax or self.ax
@@ -262,13 +286,23 @@ class Page:
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
         frame_mm = ax.get_position().width * self.w_in * MM_PER_INCH
-        length = nice_length((x1 - x0) * max(0.2, min(0.45, 40.0 / frame_mm)))
+        frame_h_mm = ax.get_position().height * self.h_in * MM_PER_INCH
+        if compact:
+            length = nice_length((x1 - x0) * 0.3)
+            segments = 2
+        else:
+            length = nice_length((x1 - x0) * max(0.2, min(0.45, 40.0 / frame_mm)))
         seg_mm = frame_mm * length / (x1 - x0) / segments
         if seg_mm < 6:
             segments = 2
         seg = length / segments
-        bx, by = x0 + 0.035 * (x1 - x0), y0 + 0.065 * (y1 - y0)
-        h = 0.011 * (y1 - y0)
+        fs = self.fs * (0.72 if compact else 0.85)
+        if compact:     # fixed sizes on paper: bar 1.3 mm high, 3.5 mm above the frame edge
+            per_mm = (y1 - y0) / frame_h_mm
+            bx, by, h = x0 + 0.05 * (x1 - x0), y0 + 3.5 * per_mm, 1.3 * per_mm
+        else:
+            bx, by = x0 + 0.035 * (x1 - x0), y0 + 0.065 * (y1 - y0)
+            h = 0.011 * (y1 - y0)
         for i in range(segments):
             ax.add_patch(Rectangle((bx + i * seg, by), seg, h, facecolor=DARK if i % 2 == 0
                                    else "white", edgecolor=DARK, lw=0.8, zorder=21))
@@ -278,34 +312,50 @@ class Page:
             ticks.insert(1, (length / 2, _fmt_distance(length / 2)))
         for pos, label in ticks:
             texts.append(ax.text(bx + pos, by + 1.5 * h, label, ha="center", va="bottom",
-                                 fontsize=self.fs * 0.85, zorder=22))
+                                 fontsize=fs, zorder=22))
         n = self.scale_denominator(ax)
         n_round = float(f"{n:.2g}") if n >= 100 else n
-        texts.append(ax.text(bx, by - 0.8 * h, f"縮尺 約1:{n_round:,.0f}（{self.paper}用紙に印刷時）",
-                             ha="left", va="top", fontsize=self.fs * 0.8, zorder=22))
+        if compact:
+            texts.append(ax.text(bx + length + 0.03 * (x1 - x0), by + h / 2,
+                                 f"約1:{n_round:,.0f}", ha="left", va="center",
+                                 fontsize=fs * 0.95, zorder=22))
+        else:
+            texts.append(ax.text(bx, by - 0.8 * h,
+                                 f"縮尺 約1:{n_round:,.0f}（{self.paper}用紙に印刷時）",
+                                 ha="left", va="top", fontsize=self.fs * 0.8, zorder=22))
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         renderer = FigureCanvasAgg(self.fig).get_renderer()
         boxes = [t.get_window_extent(renderer).transformed(ax.transData.inverted()) for t in texts]
         boxes.append(Bbox([[bx, by], [bx + length, by + h]]))
         bb = Bbox.union(boxes)
-        pad = 0.012 * (x1 - x0)
+        pad = (0.02 if compact else 0.012) * (x1 - x0)
         ax.add_patch(Rectangle((bb.x0 - pad, bb.y0 - pad), bb.width + 2 * pad, bb.height + 2 * pad,
                                facecolor="white", edgecolor="#888888", lw=0.5, alpha=0.92,
                                zorder=20))
         self._scale_length_m = length
         self._scale_n = n
+        ax._gunmane_scale = (length, n)
 
-    def north_arrow(self, ax=None):
-        """An arrow to true north in the upper right, half black half white, with N / 北."""
+    def north_arrow(self, ax=None, compact: bool = False):
+        """An arrow to true north in the upper right, half black half white, with N / 真北.
+
+        ``compact=True`` (close-up panels): a 5 mm arrow and smaller letters.
+        """
         import numpy as np
         from matplotlib.patches import Polygon
         ax = ax or self.ax
         ax.apply_aspect()
         x0, x1 = ax.get_xlim()
         y0, y1 = ax.get_ylim()
-        cx, cy = x1 - 0.06 * (x1 - x0), y1 - 0.11 * (y1 - y0)
         angle = true_north_angle(self.crs, (x0 + x1) / 2, (y0 + y1) / 2)
-        size = 0.05 * (y1 - y0)
+        if compact:
+            per_mm = (y1 - y0) / (ax.get_position().height * self.h_in * MM_PER_INCH)
+            size = 3.2 * per_mm
+            cx, cy = x1 - 6.0 * per_mm, y1 - 7.5 * per_mm
+        else:
+            cx, cy = x1 - 0.06 * (x1 - x0), y1 - 0.11 * (y1 - y0)
+            size = 0.05 * (y1 - y0)
+        k = 0.7 if compact else 1.0
         t = math.radians(angle)
         rot = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
         tip, left, right, base = (np.array(p) for p in ((0, 1), (-0.4, -0.6), (0.4, -0.6), (0, -0.3)))
@@ -321,11 +371,12 @@ class Page:
         ax.add_patch(Polygon([tr(tip), tr(right), tr(base)], closed=True, facecolor="white",
                              edgecolor=DARK, lw=0.8, zorder=22))
         nx, ny = tr(np.array((0, 1.45)))
-        ax.text(nx, ny, "N", ha="center", va="center", fontsize=self.fs * 1.4, fontweight="bold",
-                zorder=22, path_effects=text_halo())
-        bx, by = tr(np.array((0, -0.75)))
-        ax.text(bx, by, "真北", ha="center", va="top", fontsize=self.fs * 0.85, zorder=22,
-                path_effects=text_halo())
+        ax.text(nx, ny, "N", ha="center", va="center", fontsize=self.fs * 1.4 * k,
+                fontweight="bold", zorder=22, path_effects=text_halo())
+        if not compact:
+            bx, by = tr(np.array((0, -0.75)))
+            ax.text(bx, by, "真北", ha="center", va="top", fontsize=self.fs * 0.85, zorder=22,
+                    path_effects=text_halo())
         self.north_angle_deg = angle
 
     def decorate(self):
@@ -340,7 +391,8 @@ class Page:
             return None
         renderer = self.fig.canvas.get_renderer() if hasattr(self.fig.canvas, "get_renderer") \
             else None
-        cols = int((self._panel_x1 - self._panel_x0) * self.w_in * 72 / (self.fs * 0.5)) - 6
+        # columns of text beside the handle (2.4 + padding font sizes wide)
+        cols = int((self._panel_x1 - self._panel_x0) * self.w_in * 72 / (self.fs * 0.5)) - 9
         labels = [wrap_text(str(t), cols) for t in labels]
         leg = self.fig.legend(handles, labels, title=title or None, loc="upper left",
                               bbox_to_anchor=(self._panel_x0, self._panel_y), ncol=ncol,
