@@ -41,8 +41,7 @@ def _flag(row, name) -> bool:
         return False
 
 
-def single_measures(criticality: pd.DataFrame | None, network=None,
-                    bridge_ids=None) -> dict[str, dict]:
+def single_measures(criticality: pd.DataFrame | None, network=None) -> dict[str, dict]:
     """Detour and isolation of removing each bridge alone.
 
     Read from the criticality table (``detour_m``, ``detour_min``,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from gunmane_geo.options import RoadGraph, find_consolidation_sets, generate_options
@@ -95,6 +96,16 @@ def test_every_bridge_and_option_is_in_the_output():
     assert len(opts) == 4 * 4
     assert set(opts["bridge_id"]) == {"A", "B", "C", "D"}
     assert (opts.groupby("bridge_id")["recommended"].sum() == 1).all()
+    # recommended = the eligible removal-type option with the largest positive net benefit,
+    # else keep (computed plainly, bridge by bridge)
+    for bid in "ABCD":
+        rows = opts[opts["bridge_id"] == bid]
+        good = [(int(r.net_present_benefit_yen), r.option) for r in rows.itertuples()
+                if r.option != "keep" and r.eligible and not pd.isna(r.net_present_benefit_yen)
+                and r.net_present_benefit_yen > 0]
+        want = max(good)[1] if good else "keep"
+        assert rows.loc[rows["recommended"], "option"].item() == want
+    assert opts.loc[opts["recommended"], "option"].ne("keep").sum() >= 1
     assert opts.crs.to_epsg() == 6673 and opts.geometry.notna().all()
 
 
