@@ -334,12 +334,17 @@ def build_maps(res: RunResult, progress=None) -> dict:
         summ = plan.attrs.get("summary", {})
         n_lost = int(cls.isin(["remove", "remove_upgrade_detour", "downsize", "consolidated"]).sum())
         saving = summ.get("saving_share")
-        ja = (f"計画では{len(plan)}橋のうち{n_lost}橋を撤去・ダウンサイジング・集約の対象とする"
-              + (f"（ライフサイクル費用を{_pct(saving)}削減）" if saving is not None else "")
-              + "。破線は撤去後の迂回路（すべての撤去を同時に行った場合）。")
+        avoided = summ.get("cost_avoided_yen")
+        hz = int(s.costs.horizon_years)
+        ja = (f"計画では{len(plan)}橋のうち{n_lost}橋を撤去・ダウンサイジング・集約の対象とし"
+              + (f"、{hz}年間のライフサイクル費用を{_man_yen(avoided)}（{_pct(saving)}）削減する"
+                 "（例示の単価による概算）" if saving is not None and avoided is not None else "")
+              + "。太い破線は撤去後の迂回路（すべての撤去を同時に行った場合）、四角囲みの数字は詳細図の番号。")
         en = (f"The plan takes {n_lost} of {len(plan)} bridges out of vehicle use"
-              + (f" (life-cycle cost {_pct(saving)} lower)" if saving is not None else "")
-              + "; dashed lines are the detours with all planned removals made together.")
+              + (f", saving {_m_yen(avoided)} ({_pct(saving)}) of the {hz}-year life-cycle cost "
+                 "at illustrative unit costs" if saving is not None and avoided is not None else "")
+              + "; bold dashed lines are the detours with all planned removals made together, "
+                "boxed numbers refer to the close-ups.")
         pages["plan"] = (maps.map_plan(plan, detours=L.get("detour_routes"), municipalities=munis,
                                        roads=roads, settings=s, sources=src, note=ja), ja, en)
         details = maps.map_plan_details(plan, detours=L.get("detour_routes"), municipalities=munis,
@@ -369,7 +374,8 @@ def build_maps(res: RunResult, progress=None) -> dict:
               + "、".join(f"{a} {_pct(b)}" for a, b in zip(hz, shares)) + "。市区町村ごとの割合を色で示す。")
         en = (f"Share of municipal bridges {t}+ years old across the region: "
               + ", ".join(f"{_pct(b)} {a}" for a, b in zip(hz_en, shares)) + ".")
-        pages["ageing"] = (maps.map_ageing(ind, roads=roads, settings=s, sources=src), ja, en)
+        pages["ageing"] = (maps.map_ageing(ind, roads=roads, settings=s, sources=src, note=ja),
+                           ja, en)
     if res.ok("effect"):
         eff = L["effect"]
         g = eff[eff["level"] == "group"]
@@ -381,7 +387,7 @@ def build_maps(res: RunResult, progress=None) -> dict:
         en = (f"Total of direct staff cost and outsourcing over the groups: {_m_yen(tb)} to "
               f"{_m_yen(ta)} a year ({_pct(share)} less)"
               + ("; includes ILLUSTRATIVE defaults." if illus else "."))
-        pages["effect"] = (maps.chart_effect(eff, settings=s, sources=src), ja, en)
+        pages["effect"] = (maps.chart_effect(eff, settings=s, sources=src, note=ja), ja, en)
     return pages
 
 
@@ -571,9 +577,19 @@ def _effect_table(res: RunResult, lang: str) -> pd.DataFrame | None:
             "total_cost_after_yen", "direct_cost_reduction_yen", "new_outsourcing_cost_yen",
             "total_reduction_yen"]
     t = pd.DataFrame(eff[cols]).copy()
-    for c in cols[1:]:
-        t[c] = [f"{v:,.0f}" for v in t[c]]
-    t.columns = [EFFECT_LABELS[c][0 if lang == "ja" else 1] for c in cols]
+    heads = []
+    for c in cols:
+        label = EFFECT_LABELS[c][0 if lang == "ja" else 1]
+        if c.endswith("_yen"):      # money the Japanese way: 万円; English: million yen
+            t[c] = [f"{v / 1e4:,.0f}" if lang == "ja" else f"{v / 1e6:,.1f}" for v in t[c]]
+            label = label.replace("円/年", "万円/年") if lang == "ja" else \
+                label.replace("(yen/yr)", "(¥ million/yr)")
+        elif c != "unit_name":
+            t[c] = [f"{v:,.0f}" for v in t[c]]
+        heads.append(label)
+    t["unit_name"] = [n if lvl == "municipality" else f"【{n}】"
+                      for n, lvl in zip(t["unit_name"], eff["level"])]
+    t.columns = heads
     return t
 
 
@@ -582,10 +598,21 @@ def _assumption_table(res: RunResult, lang: str) -> pd.DataFrame | None:
     if a is None:
         return None
     t = a[["label_ja" if lang == "ja" else "label_en", "value", "unit", "source"]].copy()
-    t["value"] = [f"{v:,.2f}".rstrip("0").rstrip(".") for v in t["value"]]
+    t["value"] = [f"{v:.0%}" if u == "0-1" else f"{v:,.2f}".rstrip("0").rstrip(".")
+                  for v, u in zip(t["value"], t["unit"])]
+    if lang == "ja":
+        t["unit"] = [_UNITS_JA.get(u, u) for u in t["unit"]]
+    else:
+        t["unit"] = ["share" if u == "0-1" else u for u in t["unit"]]
+    part = 0 if lang == "ja" else 1
+    t["source"] = [str(v).split(" / ")[part] if " / " in str(v) else str(v) for v in t["source"]]
     t.columns = (["項目", "値", "単位", "出典"] if lang == "ja" else
                  ["parameter", "value", "unit", "source"])
     return t
+
+
+_UNITS_JA = {"yen/h": "円/時間", "h/bridge/yr": "時間/橋/年", "yen/bridge/yr": "円/橋/年",
+             "0-1": "割合", "count": "件"}
 
 
 def _stage_table(res: RunResult, lang: str) -> pd.DataFrame:
@@ -637,8 +664,19 @@ def _sections(res: RunResult, lang: str):
     """(heading, paragraphs, table or None, figure name or None) in report order."""
     ja = lang == "ja"
     name = res.settings.maps.region_name
-    out = [(("概要" if ja else "Summary"), _summary_lines(res, lang), None, None),
-           (("実行した処理" if ja else "Stages"), [], _stage_table(res, lang), None)]
+    out = [(("概要" if ja else "Summary"), _summary_lines(res, lang), None, None)]
+    keys = _figure_keys(res.pages)
+    if keys:
+        figs = pd.DataFrame(
+            [{("図" if ja else "figure"): (f"図{i}" if ja else f"{i}"),
+              ("題名" if ja else "title"): _fig_title(k, res.pages)[0 if ja else 1],
+              ("内容" if ja else "what it shows"): res.pages[k][1 if ja else 2]}
+             for i, k in enumerate(keys, start=1)])
+        out.append((("図の一覧" if ja else "Figures"),
+                    [("各図の説明（地図のページにも記載）。費用の既定値は例示であり公式の単価ではない。"
+                      if ja else "What each figure shows (also printed on its page). Cost "
+                      "defaults are ILLUSTRATIVE, not official unit costs.")], figs, None))
+    out.append((("実行した処理" if ja else "Stages"), [], _stage_table(res, lang), None))
     t = _indicator_table(res, lang)
     if t is not None:
         out.append((("見える化指標（市区町村・グループ別）" if ja else
@@ -646,14 +684,17 @@ def _sections(res: RunResult, lang: str):
                     [("全指標は tables/indicators.csv（日本語・英語の見出し付き）。" if ja else
                       "All indicators: tables/indicators.csv (Japanese and English headers).")],
                     t, None))
-    for i, key in enumerate(_figure_keys(res.pages), start=1):
+    for i, key in enumerate(keys, start=1):
         _, cja, cen = res.pages[key]
         head = _fig_title(key, res.pages)[0 if ja else 1]
         out.append((f"図{i} {head}" if ja else f"Figure {i}. {head}", [cja if ja else cen], None,
                     key))
         if key == "effect":
             out.append((("導入効果試算の内訳" if ja else "Effect estimate in numbers"),
-                        [("金額は円/年、時間は時間/年。" if ja else "Yen per year, staff hours per year.")],
+                        [("金額は万円/年、時間は時間/年。【 】はグループの合計。既定値は例示であり"
+                          "公式の単価ではない。" if ja else
+                          "Money in million yen per year, staff hours per year; 【 】 = group "
+                          "total. Defaults are ILLUSTRATIVE.")],
                         _effect_table(res, lang), None))
             out.append((("試算の前提" if ja else "Assumptions"),
                         [("「既定値（例示）」は公式の単価ではない。" if ja else
@@ -693,8 +734,81 @@ def write_html(res: RunResult, path: Path, lang: str = "ja") -> Path:
     return path
 
 
+def _is_number(text: str) -> bool:
+    t = str(text).replace(",", "").replace("%", "").replace("¥", "").strip()
+    if t in ("—", "-", ""):
+        return True
+    try:
+        float(t)
+        return True
+    except ValueError:
+        return False
+
+
+def _draw_table(fig, table: pd.DataFrame, x: float, y: float, width: float, fs: float,
+                h_in: float, w_in: float) -> float:
+    """Draw ``table`` on ``fig`` from (x, y) (figure fractions, top left); returns its height.
+
+    Columns get widths from their longest cell (a kanji counts twice); headers
+    wrap to their column; numbers are right-aligned, text left-aligned; rules
+    above and below the header and under the last row (a council-style table).
+    """
+    import matplotlib.lines as mlines
+    from .maps.layout import _cols, wrap_text
+    pt_w = width * w_in * 72                       # table width in points
+    char_pt = fs * 0.5                             # one column (half a kanji)
+    cells = table.astype(str).to_numpy()
+    heads = [str(c) for c in table.columns]
+    need = []
+    for j, h in enumerate(heads):
+        body = max([sum(_cols(ch) for ch in str(v)) for v in cells[:, j]] or [0])
+        need.append(max(body, min(sum(_cols(ch) for ch in h), 18), 4) + 2)
+    scale = (pt_w / char_pt) / sum(need)
+    widths = [n * scale for n in need]              # in columns
+    heads = [wrap_text(h, max(4, int(w) - 1)) for h, w in zip(heads, widths)]
+    numeric = [all(_is_number(v) for v in cells[:, j]) and j > 0 for j in range(len(heads))]
+    line_h = fs * 1.45 / 72 / h_in                 # one text line, figure fraction
+    n_head = max(h.count("\n") + 1 for h in heads)
+    xs = [x]
+    for w in widths:
+        xs.append(xs[-1] + w * char_pt / 72 / w_in)
+    pad = 0.4 * char_pt / 72 / w_in
+    y0 = y
+    rule = dict(color="#222222", transform=fig.transFigure)
+    fig.add_artist(mlines.Line2D([x, x + width], [y0, y0], lw=1.0, **rule))
+    for j, h in enumerate(heads):
+        fig.text(xs[j] + pad if not numeric[j] else xs[j + 1] - pad, y0 - 0.25 * line_h, h,
+                 fontsize=fs * 0.9, fontweight="bold", va="top",
+                 ha="right" if numeric[j] else "left", linespacing=1.2)
+    y0 -= (n_head + 0.5) * line_h * 0.95
+    fig.add_artist(mlines.Line2D([x, x + width], [y0, y0], lw=0.7, **rule))
+    for i, row in enumerate(cells):
+        wrapped = [wrap_text(v, max(4, int(w) - 1)) for v, w in zip(row, widths)]
+        n = max(v.count("\n") + 1 for v in wrapped)
+        for j, v in enumerate(wrapped):
+            fig.text(xs[j] + pad if not numeric[j] else xs[j + 1] - pad, y0 - 0.2 * line_h, v,
+                     fontsize=fs, va="top", ha="right" if numeric[j] else "left",
+                     linespacing=1.2)
+        y0 -= (n + 0.35) * line_h
+        if i < len(cells) - 1:
+            fig.add_artist(mlines.Line2D([x, x + width], [y0, y0], lw=0.3, color="#BBBBBB",
+                                         transform=fig.transFigure))
+    fig.add_artist(mlines.Line2D([x, x + width], [y0, y0], lw=1.0, **rule))
+    return y - y0
+
+
+def _table_height(table: pd.DataFrame, fs: float, h_in: float, width_cols: float) -> float:
+    """Height (figure fraction) that :func:`_draw_table` will use, estimated before drawing."""
+    line_h = fs * 1.45 / 72 / h_in
+    return (len(table) * 1.4 + 4.0) * line_h
+
+
 def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
-    """The report as one PDF: text pages (A4 landscape) and every figure page."""
+    """The report as one PDF: text pages and every figure page, on ``[maps] paper``.
+
+    Each figure page carries its explaining sentence (Japanese on the map
+    itself; the English report adds the English sentence to the note panel).
+    """
     from matplotlib.backends.backend_pdf import PdfPages
     from .maps.layout import Page, map_style, wrap_text
     title, sections = _sections(res, lang)
@@ -706,7 +820,7 @@ def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
 
         def new_text_page():
             p = Page(title, ("英語版: report_en.pdf" if lang == "ja" else "Japanese: report_ja.pdf"),
-                     settings=s, paper="A4", sources=_sources(res), crs=None, chart=True)
+                     settings=s, sources=_sources(res), crs=None, chart=True)
             p.ax.set_axis_off()
             return p, 0.86
 
@@ -719,43 +833,41 @@ def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
                 page = res.pages[fig][0]
                 flush(text_page)
                 text_page = None
+                extra = None
+                if lang != "ja":      # the map carries the Japanese sentence; add the English one
+                    y_keep = page._panel_y
+                    extra = page.add_note(paras[0])
                 pdf.savefig(page.fig)
-                # the explaining sentence goes on the map page itself (its note panel)
+                if extra is not None:
+                    extra.remove()
+                    page._panel_y = y_keep
                 continue
-            need = 0.06 + 0.035 * sum(1 + len(p) // 90 for p in paras) + \
-                (0.028 * (len(table) + 1) if table is not None else 0)
-            if text_page is None or y - need < 0.08:
+            probe = text_page or new_text_page()[0]
+            fs = probe.fs
+            cols = int(0.94 * probe.w_in * 72 / (fs * 0.5))
+            line_h = fs * 1.5 / 72 / probe.h_in
+            wrapped = [wrap_text(p_, cols) for p_ in paras]
+            need = 2.2 * line_h + sum((w.count("\n") + 1) * line_h + 0.4 * line_h for w in wrapped)
+            if table is not None and len(table):
+                need += _table_height(table.head(30), fs * 0.85, probe.h_in, cols)
+            if text_page is None or y - need < 0.09:
                 flush(text_page)
                 text_page, y = new_text_page()
             fig_ = text_page.fig
-            fig_.text(0.03, y, head, fontsize=text_page.fs * 1.4, fontweight="bold", va="top")
-            y -= 0.045
-            for ptxt in paras:
-                wrapped = wrap_text(ptxt, 150)
-                fig_.text(0.03, y, wrapped, fontsize=text_page.fs, va="top")
-                y -= 0.03 * (wrapped.count("\n") + 1) + 0.008
+            fig_.text(0.03, y, head, fontsize=fs * 1.35, fontweight="bold", va="top")
+            y -= 2.0 * line_h
+            for w in wrapped:
+                fig_.text(0.03, y, w, fontsize=fs, va="top", linespacing=1.5)
+                y -= (w.count("\n") + 1) * line_h + 0.4 * line_h
             if table is not None and len(table):
-                shown = table.head(24)
-                n_head = max(wrap_text(str(c), max(8, int(170 / max(len(shown.columns), 1))))
-                             .count("\n") + 1 for c in shown.columns)
-                h = min(0.028 * (len(shown) + 0.4 + 0.8 * n_head), y - 0.08)
-                ax = fig_.add_axes((0.03, y - h, 0.94, h))
-                ax.set_axis_off()
-                col_w = max(8, int(170 / max(len(shown.columns), 1)))
-                heads = [wrap_text(str(c), col_w) for c in shown.columns]
-                n_head = max(h.count("\n") + 1 for h in heads)
-                tb = ax.table(cellText=shown.astype(str).to_numpy(), colLabels=heads,
-                              loc="upper left", cellLoc="right", colLoc="center")
-                tb.auto_set_font_size(False)
-                tb.set_fontsize(text_page.fs * 0.75)
-                for (r, c), cell in tb.get_celld().items():
-                    cell.set_linewidth(0.4)
-                    if r == 0:
-                        cell.set_facecolor("#EEEEEE")
-                        cell.set_height(cell.get_height() * (0.4 + 0.8 * n_head))
-                y -= h + 0.04
+                shown = table.head(30)
+                y -= 0.3 * line_h
+                y -= _draw_table(fig_, shown, 0.03, y, 0.94, fs * 0.85, text_page.h_in,
+                                 text_page.w_in) + 1.2 * line_h
                 if len(table) > len(shown):
-                    fig_.text(0.03, y + 0.02, f"… {len(table) - len(shown)} more rows in tables/",
-                              fontsize=text_page.fs * 0.8)
+                    fig_.text(0.03, y + 0.8 * line_h,
+                              (f"ほか{len(table) - len(shown)}行は tables/ のCSVを参照。" if lang == "ja"
+                               else f"… {len(table) - len(shown)} more rows in tables/"),
+                              fontsize=fs * 0.85)
         flush(text_page)
     return path

@@ -129,14 +129,14 @@ def _draw_roads(ax, roads, scale):
         roads[major.to_numpy()].plot(ax=ax, color="#6E6E6E", linewidth=2.0 * scale, zorder=3)
 
 
-def _cross(ax, x, y, color, size_pt, zorder):
+def _cross(ax, x, y, color, size_pt, zorder, gid=None):
     """A bold × (white halo, dark outline, class colour) at (x, y): the bridge is removed."""
     ax.scatter([x], [y], s=(size_pt * 1.0) ** 2, marker="x", c="white", linewidths=size_pt * 0.55,
                zorder=zorder)
     ax.scatter([x], [y], s=size_pt ** 2, marker="x", c=DARK, linewidths=size_pt * 0.38,
                zorder=zorder + 0.1)
     ax.scatter([x], [y], s=size_pt ** 2, marker="x", c=[color], linewidths=size_pt * 0.22,
-               zorder=zorder + 0.2)
+               zorder=zorder + 0.2, gid=gid)
 
 
 def cross_handle(color, size_pt):
@@ -194,8 +194,8 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
         One page per ``per_page`` bridges, in :func:`detail_numbers` order;
         empty when the plan changes no bridge.
     """
-    from .kinds import PLAN_CLASSES, _check_projected, _dissolved, _point_handle, _region, \
-        plan_class
+    from .kinds import BOUNDARY_DASH, PLAN_CLASSES, _check_projected, _dissolved, \
+        _point_handle, _region, plan_class
     settings = settings or Settings()
     _check_projected(plan, municipalities, roads, rivers, detours)
     if plan is None or not len(plan):
@@ -267,7 +267,7 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
                     if mv is not None:
                         mv.plot(ax=ax, facecolor=LIGHT_GREY, edgecolor="none", zorder=1)
                         mv.boundary.plot(ax=ax, color="#777777", linewidth=1.0 * lw,
-                                         linestyle=(0, (6, 2, 1, 2)), zorder=2)
+                                         linestyle=BOUNDARY_DASH, zorder=2)
                 rv = _clip(rivers, view)
                 if rv is not None:
                     rv.plot(ax=ax, color=RIVER_COLOR, linewidth=2.2 * lw, zorder=2)
@@ -278,6 +278,7 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
                                                 "linewidth": DETOUR_CASING["linewidth"] * lw})
                     gpd.GeoSeries([route]).plot(ax=ax, zorder=7, **{**DETOUR_STYLE,
                                                 "linewidth": DETOUR_STYLE["linewidth"] * lw})
+                    ax.collections[-1].set_gid(f"detour:{bid}")
                     present.add("detour")
                 # other bridges in view: kept small, changed ones with their symbols
                 inview = np.flatnonzero((pts.x >= view[0]).to_numpy() & (pts.x <= view[2]).to_numpy()
@@ -303,11 +304,11 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
                                     color=DARK, zorder=12, path_effects=text_halo())
                 # the bridge of this panel, on top
                 if c in CROSSED_CLASSES:
-                    _cross(ax, x, y, PLAN_CLASSES[c][2], msize * 1.35, 10)
+                    _cross(ax, x, y, PLAN_CLASSES[c][2], msize * 1.35, 10, gid=f"bridge:{bid}")
                 else:
                     _, _, col, mk, _ = PLAN_CLASSES[c]
                     ax.scatter([x], [y], s=(msize * 1.35) ** 2, marker=mk, c=[col],
-                               edgecolors=DARK, linewidths=1.2, zorder=10)
+                               edgecolors=DARK, linewidths=1.2, zorder=10, gid=f"bridge:{bid}")
                 ax.annotate(str(numbers[bid]), (x, y), xytext=(msize * 0.95, msize * 0.95),
                             textcoords="offset points", fontsize=page.fs * 1.05,
                             fontweight="bold", color=DARK, zorder=12, path_effects=text_halo(3))
@@ -348,7 +349,7 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
                 rh.append(Line2D([], [], color=RIVER_COLOR, lw=2.2))
                 rl.append("河川")
             if munis is not None:
-                rh.append(Line2D([], [], color="#777777", lw=1.0, linestyle=(0, (6, 2, 1, 2))))
+                rh.append(Line2D([], [], color="#777777", lw=1.0, linestyle=BOUNDARY_DASH))
                 rl.append("市区町村界")
             page.add_legend(rh, rl, title="線 / lines")
             page.add_note("番号は計画図（全体図）の番号と同じ。迂回は橋を渡る場合より長くなる"

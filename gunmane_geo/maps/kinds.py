@@ -115,6 +115,9 @@ def plan_class(plan: pd.DataFrame) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- helpers
+#: municipal boundaries: dash-dot, so that they never read as a road
+BOUNDARY_DASH = (0, (6, 2, 1, 2))
+
 def _check_projected(*frames):
     for f in frames:
         if f is None or getattr(f, "crs", None) is None:
@@ -148,8 +151,9 @@ def _background(page, ax, munis, roads, *, fill=LIGHT_GREY, labels=False):
     handles, names = [], []
     if munis is not None:
         munis.plot(ax=ax, facecolor=fill, edgecolor="none", zorder=1)
-        munis.boundary.plot(ax=ax, color="#777777", linewidth=0.7, zorder=3)
-        handles.append(Line2D([], [], color="#777777", lw=0.7))
+        munis.boundary.plot(ax=ax, color="#555555", linewidth=0.8, linestyle=BOUNDARY_DASH,
+                            zorder=3)
+        handles.append(Line2D([], [], color="#555555", lw=0.8, linestyle=BOUNDARY_DASH))
         names.append("市区町村界")
     if roads is not None and len(roads):
         major = roads["road_class"].isin(["national", "prefectural"]) \
@@ -193,17 +197,20 @@ def _class_map(page, gdf, cls: pd.Series, classes: dict, title: str, zorder0: in
                legend: bool = True):
     """Draw points by class (lowest first), legend of the classes present with counts.
 
-    Marker size shrinks with the number of points (full size up to 100, 45 %
-    from 500 on) so that a thousand bridges do not hide the map.
+    Marker size shrinks with the number of points of the class, counted as at
+    least a quarter of all points (full size up to 100, 45 % from 500 on), so
+    that a thousand bridges do not hide the map while a rare class keeps a
+    readable symbol.
     """
     ax = page.ax
-    shrink = float(np.clip(math.sqrt(100.0 / max(len(gdf), 1)), 0.45, 1.0))
-    base = (page.fs * 1.25 * shrink) ** 2
     handles, labels = [], []
     for code, (ja, en, color, marker, k) in classes.items():
         sel = gdf[cls.to_numpy() == code]
         if not len(sel):
             continue
+        n_eff = max(len(sel), 0.25 * len(gdf))
+        shrink = float(np.clip(math.sqrt(100.0 / n_eff), 0.45, 1.0))
+        base = (page.fs * 1.25 * shrink) ** 2
         _points(ax, sel, color, marker, base * k, zorder=zorder0 + list(classes).index(code))
         handles.append(_point_handle(color, marker, page.fs * 1.25 * shrink * math.sqrt(k)))
         labels.append(f"{ja}（{len(sel)}橋）")
@@ -289,12 +296,16 @@ def map_groups(municipalities: gpd.GeoDataFrame, group_members: pd.DataFrame, *,
             outline = m[m["group_id"].notna()].dissolve(by="group_id")
             outline = outline.set_geometry(outline.geometry.map(drop_slivers))
             outline.boundary.plot(ax=ax, color=DARK, linewidth=2.4, zorder=4)
-        _label_municipalities(page, ax, munis)
+        _label_municipalities(page, ax, munis, size=1.15, boxed=True)
         page.set_extent(_bounds(munis))
         page.decorate()
         page.add_legend(handles, labels, title="グループ / groups")
-        page.add_legend([Line2D([], [], color=DARK, lw=2.4), Line2D([], [], color="#555555", lw=0.7)],
-                        ["グループの境界", "市区町村界"], title="境界 / boundaries")
+        lh = [Line2D([], [], color=DARK, lw=2.4), Line2D([], [], color="#555555", lw=0.7)]
+        ll = ["グループの境界", "市区町村界"]
+        if roads is not None and len(roads):
+            lh.append(Line2D([], [], color="#9A9A9A", lw=0.6))
+            ll.append("道路")
+        page.add_legend(lh, ll, title="線 / lines")
         _sources_note(page, note)
     return page
 
@@ -344,9 +355,17 @@ def map_bridges(bridges: gpd.GeoDataFrame, *, by: str = "criticality",
         page = Page(t, sub + _region(settings), settings=settings, paper=paper, sources=sources,
                     crs=bridges.crs)
         bh, bl = _background(page, page.ax, munis, roads)
-        _class_map(page, bridges, cls, classes, legend_title)
+        if by == "option":   # the many kept bridges small and under, the changes on top
+            keep = (cls == "keep").to_numpy()
+            h1, l1 = _class_map(page, bridges[keep], cls[keep], {"keep": classes["keep"]}, "",
+                                legend=False)
+            h2, l2 = _class_map(page, bridges[~keep], cls[~keep], classes, "", zorder0=13,
+                                legend=False)
+            page.add_legend(h1 + h2, l1 + l2, title=legend_title)
+        else:
+            _class_map(page, bridges, cls, classes, legend_title)
         if munis is not None:
-            _label_municipalities(page, page.ax, munis, size=0.9)
+            _label_municipalities(page, page.ax, munis, size=1.05, boxed=True)
         page.set_extent(_bounds(munis if munis is not None else bridges))
         page.decorate()
         page.add_legend(bh, bl, title="背景 / background")
@@ -439,7 +458,7 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
                             zorder0=13, legend=False)
         page.add_legend(h1 + h2, l1 + l2, title="計画 / plan")
         if munis is not None:
-            _label_municipalities(page, ax, munis, size=0.9)
+            _label_municipalities(page, ax, munis, size=1.05, boxed=True)
         page.set_extent(_bounds(munis if munis is not None else plan))
         numbers = detail_numbers(plan) if number_bridges else pd.Series(dtype=int)
         if len(numbers):
@@ -451,9 +470,10 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
         page.decorate()
         page.add_legend(route_handles, route_labels, title="迂回路 / detour routes")
         page.add_legend(bh, bl, title="背景 / background")
-        if len(numbers):
-            page.add_note("数字は詳細図（拡大図）の番号。/ Numbers refer to the close-up panels.")
         _sources_note(page, note)
+        if len(numbers) and "詳細図" not in (note or ""):
+            page.add_note("四角囲みの数字は詳細図（拡大図）の番号。/ Boxed numbers refer to the "
+                          "close-up panels.")
     return page
 
 
@@ -567,6 +587,9 @@ def map_ageing(indicators: gpd.GeoDataFrame, *, columns: list[str] | None = None
                                   boxed=True)
             ax.set_title(labels_all[col][0].replace(f"建設後{t}年以上の割合", "").strip("（）") or col,
                          fontsize=page.fs * 1.3, pad=4)
+        across = len(columns) > 1 and page.maps_across(_bounds(ind))
+        if len(columns) > 1 and not across:
+            page.fit_frames(_bounds(ind))
         page.set_extent(_bounds(ind))
         page.decorate()
         handles = [Patch(facecolor=colors[i], edgecolor="white" if i >= 3 else DARK,
@@ -576,10 +599,14 @@ def map_ageing(indicators: gpd.GeoDataFrame, *, columns: list[str] | None = None
             handles.append(Patch(facecolor="white", edgecolor=GREY, hatch="xx", linewidth=0.6))
             labels.append("データなし（架設年不明）")
         page.add_legend(handles, labels, title=f"建設後{t}年以上の割合")
-        page.add_note(note or ("割合は架設年の分かる市区町村管理橋梁に対する比率。"
-                               "将来の割合は現在の橋梁がそのまま残る場合。"
-                               "\nShare of municipal bridges with a known year built; future "
-                               "shares assume today's bridges remain."))
+        if across:
+            page.note_column()
+        if note:
+            page.add_note(note)
+        page.add_note("割合は架設年の分かる市区町村管理橋梁に対する比率。"
+                      "将来の割合は現在の橋梁がそのまま残る場合。"
+                      "\nShare of municipal bridges with a known year built; future "
+                      "shares assume today's bridges remain.")
     return page
 
 
@@ -588,13 +615,35 @@ def _region(settings) -> str:
 
 
 def _yen_unit(max_value: float) -> tuple[float, str, str]:
-    if max_value >= 1e9:
+    """Chart unit for yen amounts up to ``max_value``: 億円 from 1億 (10^8), 万円 from 10万."""
+    if max_value >= 1e8:
         return 1e8, "億円", "100 million yen"
-    if max_value >= 1e7:
-        return 1e6, "百万円", "million yen"
     if max_value >= 1e5:
         return 1e4, "万円", "10,000 yen"
     return 1.0, "円", "yen"
+
+
+def yen_ja(value: float) -> str:
+    """Yen the Japanese way: ``1.23億円`` from 1億, ``4,560万円`` from 1万, else ``8,000円``."""
+    v = float(value)
+    if abs(v) >= 1e8:
+        return f"{v / 1e8:,.2f}億円"
+    if abs(v) >= 1e4:
+        return f"{v / 1e4:,.0f}万円"
+    return f"{v:,.0f}円"
+
+
+def _unit_fmt(div: float):
+    """Number format of values already divided by ``div`` (億円 with 2 decimals)."""
+    return (lambda v: f"{v:,.2f}") if div >= 1e8 else (lambda v: f"{v:,.0f}")
+
+
+def _group_label(name: str, width: int) -> str:
+    """【name】 wrapped at ``ほか`` (湊川市ほか4団体 -> 湊川市 / ほか4団体) before plain wrapping."""
+    if "ほか" in name and not name.startswith("ほか"):
+        a, b = name.split("ほか", 1)
+        return f"【{a}\nほか{b}】"
+    return wrap_text(f"【{name}】", width)
 
 
 def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
@@ -624,6 +673,7 @@ def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
     totals = np.maximum(e["direct_cost_before_yen"] + e["outsourcing_before_yen"],
                         e["direct_cost_after_yen"] + e["outsourcing_after_yen"])
     div, unit_ja, unit_en = _yen_unit(float(totals.max()))
+    fmt = _unit_fmt(div)
     with map_style(settings):
         page = Page(title or "導入効果試算（直営＋委託のトータルコスト）",
                     "Effect estimate: direct staff cost + outsourcing, now and after the group "
@@ -655,22 +705,23 @@ def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
                         ax.bar(xpos, val / div, width, bottom=bottom, color=color, hatch=hatch,
                                edgecolor=DARK, linewidth=0.7)
                         bottom += val / div
-                ax.text(xpos, bottom, f"{bottom:,.0f}", ha="center", va="bottom",
+                ax.text(xpos, bottom, fmt(bottom), ha="center", va="bottom",
                         fontsize=page.fs * 0.8)
             red = r["total_reduction_yen"] / div
             tb = (r["direct_cost_before_yen"] + o0) / div
             share = f"（{red / tb:.0%}）" if tb > 0 else ""
             sign = "▲" if red >= 0 else "＋"
-            amount = f"{abs(red):,.1f}" if abs(red) < 10 else f"{abs(red):,.0f}"
-            ax.annotate(f"{sign}{amount}{unit_ja}\n{share}", (x, max(tb, (r['direct_cost_after_yen']
+            amount = yen_ja(abs(r["total_reduction_yen"]))
+            ax.annotate(f"{sign}{amount}\n{share}", (x, max(tb, (r['direct_cost_after_yen']
                         + o1) / div)), xytext=(0, page.fs * 1.3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=page.fs * (0.8 if crowded else 0.9),
                         fontweight="bold", color=DARK, linespacing=1.1)
             xt += [x - width / 2 - 0.02, x + width / 2 + 0.02]
             xl += ["現状", "導入後"] if not crowded else ["前", "後"]
             name = str(r["unit_name"])
-            name = name if r["level"] == "municipality" else f"【{name}】"
-            ax.text(x, -0.06, wrap_text(name, 10 if crowded else 16),
+            name = wrap_text(name, 10 if crowded else 16) if r["level"] == "municipality" \
+                else _group_label(name, 10 if crowded else 16)
+            ax.text(x, -0.06, name,
                     transform=ax.get_xaxis_transform(), ha="center", va="top",
                     fontsize=page.fs * 0.9, linespacing=1.15)
             x += 1.25
@@ -678,7 +729,7 @@ def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
         ax.set_xticklabels(xl, fontsize=page.fs * (0.7 if crowded else 0.8))
         ax.set_ylabel(f"年間コスト（{unit_ja}/年） / cost per year ({unit_en})", fontsize=page.fs)
         ax.tick_params(axis="y", labelsize=page.fs * 0.85)
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.1f}" if div >= 1e8 else f"{v:,.0f}")
         ax.set_ylim(0, float(totals.max()) / div * 1.22)
         ax.set_xlim(-0.8, x - 0.45)
         for s in ("top", "right"):
@@ -695,5 +746,7 @@ def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
                         "既定値は例示であり、入力表の値に置き換えて使う。"
                         "\n▲ = reduction of the total; direct cost = staff hours x hourly labour "
                         "cost; 【 】 = group total. Defaults are ILLUSTRATIVE.")
-        page.add_note(note or default_note, width=26)
+        if note:
+            page.add_note(note)
+        page.add_note(default_note)
     return page

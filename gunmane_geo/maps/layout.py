@@ -33,9 +33,11 @@ def wrap_text(text: str, width: int) -> str:
     """Wrap mixed Japanese/English text to ``width`` columns (a kanji or kana counts 2).
 
     Latin words are not split; Japanese breaks between any two characters,
-    except before closing brackets and punctuation (禁則, simplified).
+    except before closing brackets and punctuation, after opening brackets,
+    and between a number and the counter after it ("7橋", 禁則, simplified).
     """
     no_start = set("、。，．）」』】〕・ー％%,.)]")
+    no_end = set("（「『【〔(［")
     out_lines = []
     for para in text.split("\n"):
         tokens, word = [], ""
@@ -53,10 +55,21 @@ def wrap_text(text: str, width: int) -> str:
         for tok in tokens:
             w = sum(_cols(c) for c in tok)
             if n + w > width and line.strip() and tok != " " and tok[0] not in no_start:
-                out_lines.append(line.rstrip())
-                line, n = "", 0
-                if tok == " ":
-                    continue
+                glued = line[-1] in no_end or (line[-1].isdigit() and _cols(tok[0]) == 2)
+                carry = ""
+                if glued:   # take the opening bracket / number to the next line with tok
+                    head = line
+                    while head and (head[-1] in no_end or head[-1].isdigit() or head[-1] in ".,"):
+                        carry, head = head[-1] + carry, head[:-1]
+                    if head.strip():
+                        line = head
+                    else:
+                        carry = None
+                if carry is not None:
+                    out_lines.append(line.rstrip())
+                    line, n = carry, sum(_cols(c) for c in carry)
+                    if tok == " ":
+                        continue
             if not line and tok == " ":
                 continue
             line += tok
@@ -264,6 +277,55 @@ class Page:
             a.set_ylim(cy - dy / 2, cy + dy / 2)
             a.apply_aspect()
 
+    def fit_frames(self, bounds, margin: float = 0.04):
+        """Shrink each map frame to the shape of ``bounds`` (with ``margin``), centred in its
+        place, so that side-by-side maps of a wide region do not float in tall empty frames.
+        Call before :meth:`set_extent`."""
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        dx, dy = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
+        pad = margin * max(dx, dy)
+        ratio = (dx + 2 * pad) / (dy + 2 * pad)            # width / height of the data
+        for a in self.axes:
+            pos = a.get_position(original=True)
+            w_in, h_in = pos.width * self.w_in, pos.height * self.h_in
+            if w_in / h_in < ratio:      # frame too tall: lower it, keep the top
+                new_h = w_in / ratio / self.h_in
+                a.set_position((pos.x0, pos.y1 - new_h - (pos.height - new_h) * 0.35,
+                                pos.width, new_h))
+            else:                        # frame too wide: narrow it, centred
+                new_w = h_in * ratio / self.w_in
+                a.set_position((pos.x0 + (pos.width - new_w) / 2, pos.y0, new_w, pos.height))
+
+    def maps_across(self, bounds, margin: float = 0.04, max_height: float = 0.56) -> bool:
+        """Side-by-side maps of a wide region: spread the frames over the whole page width
+        (shaped like ``bounds``, top aligned) and move the legend panel under them.
+
+        Returns False (and changes nothing) when the frames would be taller than
+        ``max_height`` of the page; then use :meth:`fit_frames`.
+        """
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        dx, dy = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
+        pad = margin * max(dx, dy)
+        ratio = (dx + 2 * pad) / (dy + 2 * pad)
+        n, gap, left, right = len(self.axes), 0.012, 0.015, 0.985
+        w = (right - left - gap * (n - 1)) / n
+        h = w * self.w_in / ratio / self.h_in
+        if h > max_height:
+            return False
+        top = 0.845
+        for i, a in enumerate(self.axes):
+            a.set_position((left + i * (w + gap), top - h, w, h))
+        self.frame = (left, top - h, right - left, h)
+        self._panel_x0, self._panel_x1 = left + 0.005, 0.32
+        self._panel_y = top - h - 0.035
+        self._below = True
+        return True
+
+    def note_column(self, x0: float = 0.36, x1: float = 0.985):
+        """Continue the panel (notes) in a second column beside the legends placed under the maps."""
+        self._panel_y = self.frame[1] - 0.035
+        self._panel_x0, self._panel_x1 = x0, x1
+
     def scale_denominator(self, ax=None) -> float:
         """n of the printed scale 1:n on this paper (map metres per paper metre)."""
         ax = ax or self.ax
@@ -351,7 +413,7 @@ class Page:
         if compact:
             per_mm = (y1 - y0) / (ax.get_position().height * self.h_in * MM_PER_INCH)
             size = 3.2 * per_mm
-            cx, cy = x1 - 6.0 * per_mm, y1 - 7.5 * per_mm
+            cx, cy = x1 - 6.0 * per_mm, y1 - 9.5 * per_mm
         else:
             cx, cy = x1 - 0.06 * (x1 - x0), y1 - 0.11 * (y1 - y0)
             size = 0.05 * (y1 - y0)
@@ -380,9 +442,11 @@ class Page:
         self.north_angle_deg = angle
 
     def decorate(self):
-        """Scale bar on the first frame and a north arrow on the last."""
-        self.scale_bar(self.axes[0])
-        self.north_arrow(self.axes[-1])
+        """Scale bar on the first frame and a north arrow on the last (compact ones when
+        several maps share the page)."""
+        compact = len(self.axes) > 1
+        self.scale_bar(self.axes[0], compact=compact)
+        self.north_arrow(self.axes[-1], compact=compact)
 
     # ------------------------------------------------------------------
     def add_legend(self, handles, labels, title: str = "", ncol: int = 1):

@@ -154,7 +154,10 @@ def test_effect_chart(sample, tmp_path):
     _labels_present(legend, ["直営人件費", "委託（既存業務）", "新たに必要となる経費"])
     # bar heights: the stacks of 現状 sum to total_cost_before (in the chart's unit)
     e = sample["eff"]
-    div = 1e6 if e["total_cost_before_yen"].max() >= 1e7 else 1e4
+    # Japanese money units: 億円 (10^8) from 1億, else 万円 (10^4)
+    top = max(e["total_cost_before_yen"].max(), e["total_cost_after_yen"].max())
+    div = 1e8 if top >= 1e8 else 1e4
+    assert page.ax.get_ylabel().startswith("年間コスト（億円/年）" if div == 1e8 else "年間コスト（万円/年）")
     tops = sorted({round(p.get_y() + p.get_height(), 6) for p in page.ax.patches})
     for v in e["total_cost_before_yen"] / div:
         assert min(abs(t - v) for t in tops) < 1e-6

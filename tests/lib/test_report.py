@@ -26,16 +26,34 @@ def _config(tmp_path, sample_dir, extra=""):
             if (sample_dir / path).exists():
                 line = f'{key}= "{(sample_dir / path).as_posix()}"'
         lines.append(line)
+    for section, key, value in (("effect", "reference_year", "2026"),
+                                ("maps", "date", '"2026-01-15"'), ("maps", "dpi", "30"),
+                                ("maps", "region_name", '"架空県"')):
+        lines = _set_key(lines, section, key, value)
     text = "\n".join(lines)
-    for section, body in (("effect", "reference_year = 2026"),
-                          ("maps", 'date = "2026-01-15"\ndpi = 30\nregion_name = "架空県"')):
-        if f"[{section}]" in text:
-            text = text.replace(f"[{section}]", f"[{section}]\n{body}", 1)
-        else:
-            text += f"\n[{section}]\n{body}\n"
     cfg = tmp_path / "run.toml"
     cfg.write_text(text + "\n" + extra, encoding="utf-8")
     return cfg
+
+
+def _set_key(lines, section, key, value):
+    """Set ``key = value`` in ``[section]`` of TOML lines (replace it or add it)."""
+    out, current, done = [], None, False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            if current == section and not done:
+                out.append(f"{key} = {value}")
+                done = True
+            current = stripped[1:-1]
+        elif current == section and stripped.split("=")[0].strip() == key:
+            line, done = f"{key} = {value}", True
+        out.append(line)
+    if not done:
+        if current != section:
+            out.append(f"[{section}]")
+        out.append(f"{key} = {value}")
+    return out
 
 
 @pytest.fixture(scope="module")
