@@ -274,10 +274,12 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
                     present.add("river")
                 _draw_roads(ax, _clip(roads, view), lw)
                 if has_route:
+                    # bold on any paper: at least 2.2 pt (A4), 2.6 pt on A3
+                    lw_route = max(2.2, DETOUR_STYLE["linewidth"] * lw)
                     gpd.GeoSeries([route]).plot(ax=ax, zorder=6, **{**DETOUR_CASING,
-                                                "linewidth": DETOUR_CASING["linewidth"] * lw})
+                                                "linewidth": 2 * lw_route})
                     gpd.GeoSeries([route]).plot(ax=ax, zorder=7, **{**DETOUR_STYLE,
-                                                "linewidth": DETOUR_STYLE["linewidth"] * lw})
+                                                "linewidth": lw_route})
                     ax.collections[-1].set_gid(f"detour:{bid}")
                     present.add("detour")
                 # other bridges in view: kept small, changed ones with their symbols
