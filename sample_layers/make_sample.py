@@ -1247,6 +1247,21 @@ facilities = "facilities.gpkg"
 population = "population_250m.tif"
 staff = "staff.csv"
 other_assets = "other_assets.gpkg"
+
+# Pin "now" so that the same config gives the same outputs on any day.
+[costs]
+base_year = 2026
+
+[grouping]
+reference_year = 2026
+
+[effect]
+reference_year = 2026
+
+[maps]
+date = "2026-04-01"
+region_name = "架空県 サンプル地域"
+data_sources = "架空県サンプルデータ（合成データ、gunmane-geo sample_layers）"
 """
 
 
