@@ -9,17 +9,9 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 from ..errors import Cancelled, InputError
-from ..settings import Settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-LAYER_FLAGS = ("roads", "bridges", "population", "facilities", "rivers")
+from ._common import ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg
 
 
 def add_parser(subparsers) -> None:
@@ -44,88 +36,32 @@ def add_parser(subparsers) -> None:
 
 
 def _common(p):
-    p.add_argument("--roads", help="road lines (Shapefile/GeoPackage/GeoJSON) or an OSM PBF")
-    p.add_argument("--bridges", help="bridge inventory (points/lines, or CSV with 緯度/経度); "
-                                     "omit with an OSM PBF to score its bridge ways")
-    p.add_argument("--population", help="population: raster (persons per cell) or "
-                                        "polygons/points with a population column")
-    p.add_argument("--facilities", help="facilities (hospital, school, office, fire_station)")
-    p.add_argument("--rivers", help="river lines/polygons (help matching bridges to roads)")
-    p.add_argument("--config", help="settings TOML ([network], [criticality], ...) or a run.toml "
-                                    "with [inputs]; layers on the command line win")
+    add_layer_arguments(p, help_overrides={
+        "roads": "road lines (Shapefile/GeoPackage/GeoJSON) or an OSM PBF",
+        "bridges": "bridge inventory (points/lines, or CSV with 緯度/経度); "
+                   "omit with an OSM PBF to score its bridge ways"})
     p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
-
-
-def _inputs_and_settings(args):
-    inputs, settings = {}, Settings()
-    if args.config:
-        path = Path(args.config)
-        try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise InputError("configuration file not found", source=path) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"not valid TOML: {exc}", source=path) from None
-        if "inputs" in data:
-            from ..io.loader import load_run_config
-            inputs, settings = load_run_config(path)
-        else:
-            settings = Settings.from_toml(path)
-    for kind in LAYER_FLAGS:
-        if getattr(args, kind, None):
-            inputs[kind] = getattr(args, kind)
-    if "roads" not in inputs:
-        raise InputError("no roads given: add --roads PATH (or [inputs] roads = \"...\" in "
-                         "the --config file)", source="command line")
-    if not str(args.out).lower().endswith(".gpkg"):
-        raise InputError("--out must be a GeoPackage file name ending in .gpkg",
-                         source="command line")
-    return inputs, settings
-
-
-class _Bar:
-    """A tqdm progress bar as a ``progress(fraction, message)`` callback."""
-
-    def __init__(self, quiet: bool, desc: str):
-        self.bar = None
-        if not quiet:
-            from tqdm import tqdm
-            self.bar = tqdm(total=1000, desc=desc, unit="‰", file=sys.stderr,
-                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} {postfix}")
-
-    def __call__(self, fraction, message=""):
-        if self.bar is not None:
-            n = int(fraction * 1000)
-            if n > self.bar.n:
-                self.bar.update(n - self.bar.n)
-            self.bar.set_postfix_str(message[:60], refresh=False)
-        return False
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
 
 
 def _load(args, bar):
     from ..io.loader import load_region
     from ..network import network_from_region
-    inputs, settings = _inputs_and_settings(args)
-    region = load_region(inputs, settings,
-                         progress=lambda f, m="": bar(0.2 * f, m))
-    net = network_from_region(region, settings, progress=lambda f, m="": bar(0.2 + 0.3 * f, m))
+    inputs, settings = inputs_and_settings(args)
+    require_gpkg(args.out)
+    region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
+    net = network_from_region(region, settings, progress=bar.part(0.2, 0.3))
     return region, net, settings
 
 
 def run_criticality(args) -> int:
     from ..criticality import bridge_criticality
     from ..io.writers import write_layers
-    bar = _Bar(args.quiet, "criticality")
+    bar = ProgressBar(args.quiet, "criticality")
     t0 = time.perf_counter()
     try:
         region, net, settings = _load(args, bar)
-        table = bridge_criticality(net, settings, progress=lambda f, m="": bar(0.5 + 0.5 * f, m))
+        table = bridge_criticality(net, settings, progress=bar.part(0.5, 0.5))
     except (KeyboardInterrupt, Cancelled):
         bar.close()
         print("gunmane criticality: interrupted; nothing written", file=sys.stderr)
@@ -149,11 +85,11 @@ def run_scenario(args) -> int:
     ids = [b.strip() for b in str(args.remove).split(",") if b.strip()]
     if not ids:
         raise InputError("--remove needs at least one bridge_id", source="command line")
-    bar = _Bar(args.quiet, "scenario")
+    bar = ProgressBar(args.quiet, "scenario")
     try:
         region, net, settings = _load(args, bar)
         res = removal_scenario(net, ids, settings=settings, geometry=not args.no_trip_lines,
-                               progress=lambda f, m="": bar(0.5 + 0.5 * f, m))
+                               progress=bar.part(0.5, 0.5))
     except (KeyboardInterrupt, Cancelled):
         bar.close()
         print("gunmane scenario: interrupted; nothing written", file=sys.stderr)

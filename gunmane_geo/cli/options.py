@@ -2,17 +2,9 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from ..errors import InputError
-from ..settings import Settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-LAYER_FLAGS = ("roads", "bridges", "population", "facilities", "rivers")
+from ..errors import Cancelled, InputError
+from ._common import ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg
 
 
 def add_parser(subparsers) -> None:
@@ -37,57 +29,10 @@ def add_parser(subparsers) -> None:
 
 
 def _common(p):
-    p.add_argument("--roads", help="road lines (Shapefile/GeoPackage/GeoJSON or OSM PBF)")
-    p.add_argument("--bridges", help="bridge inventory (points/lines or CSV with 緯度/経度)")
-    p.add_argument("--population", help="population grid (raster or polygons/points with population)")
-    p.add_argument("--facilities", help="facilities (hospital, school, office, fire_station)")
-    p.add_argument("--rivers", help="river lines/polygons (help matching bridges to roads)")
-    p.add_argument("--config", help="run.toml: settings tables ([costs], [guards], ...) and "
-                                    "optionally [inputs]; command-line layers win")
+    add_layer_arguments(p)
     p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
     p.add_argument("--csv", help="also write each layer as CSV (UTF-8 with BOM) into this folder")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
-
-
-def _inputs_and_settings(args):
-    inputs, settings = {}, Settings()
-    if args.config:
-        path = Path(args.config)
-        try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise InputError("configuration file not found", source=path) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"not valid TOML: {exc}", source=path) from None
-        if "inputs" in data:
-            from ..io.loader import load_run_config
-            inputs, settings = load_run_config(path)
-        else:
-            settings = Settings.from_toml(path)
-    for kind in LAYER_FLAGS:
-        value = getattr(args, kind, None)
-        if value:
-            inputs[kind] = value
-    for kind in ("roads", "bridges"):
-        if kind not in inputs:
-            raise InputError(f"no {kind} given: add --{kind} PATH or [inputs] {kind} = \"...\" "
-                             "in the --config file", source="command line")
-    return inputs, settings
-
-
-def _progress(args):
-    if args.quiet:
-        return None
-    state = {"last": -1}
-
-    def cb(fraction, message=""):
-        pct = int(fraction * 100)
-        if pct // 5 != state["last"] // 5:
-            state["last"] = pct
-            print(f"[{pct:3d}%] {message}", file=sys.stderr)
-        return False
-    return cb
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 
 def run_options_command(args) -> int:
@@ -95,8 +40,7 @@ def run_options_command(args) -> int:
     from ..options.output import write_outputs
     from ..options.pipeline import run_options
 
-    if not str(args.out).lower().endswith(".gpkg"):
-        raise InputError("--out must be a GeoPackage file name ending in .gpkg", source="command line")
+    require_gpkg(args.out)
     with_plan = bool(args.with_plan)
     share = None
     if with_plan and args.target_saving_pct is not None:
@@ -104,12 +48,18 @@ def run_options_command(args) -> int:
             raise InputError("--target-saving-pct must be between 0 and 100, e.g. 20",
                              source="command line")
         share = args.target_saving_pct / 100.0
-    inputs, settings = _inputs_and_settings(args)
-    progress = _progress(args)
-    region = load_region(inputs, settings, progress=None)
-    layers = run_options(region, settings, plan=with_plan,
-                         budget_yen=getattr(args, "budget_yen", None) if with_plan else None,
-                         target_saving_share=share, progress=progress)
+    inputs, settings = inputs_and_settings(args, required=("roads", "bridges"))
+    bar = ProgressBar(args.quiet, "plan" if with_plan else "options")
+    try:
+        region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
+        layers = run_options(region, settings, plan=with_plan,
+                             budget_yen=getattr(args, "budget_yen", None) if with_plan else None,
+                             target_saving_share=share, progress=bar.part(0.2, 0.8))
+    except (KeyboardInterrupt, Cancelled):
+        bar.close()
+        print(f"gunmane {args.command}: interrupted; nothing written", file=sys.stderr)
+        return 130
+    bar.close()
     written = write_outputs(layers, args.out, args.csv, settings=settings, report=region.report)
     if not args.quiet:
         opts = layers["bridge_options"]

@@ -1,0 +1,93 @@
+"""What the analysis commands share: input layer arguments, run.toml, progress bar."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+from ..settings import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+LAYER_HELP = {
+    "roads": "road lines (Shapefile/GeoPackage/GeoJSON/FlatGeobuf) or an OSM PBF",
+    "bridges": "bridge inventory (points/lines, or CSV with 緯度/経度)",
+    "population": "population: raster (persons per cell) or polygons/points with a population column",
+    "facilities": "facilities (hospital, school, office, fire_station)",
+    "rivers": "river lines/polygons (help matching bridges to roads)",
+}
+
+
+def add_layer_arguments(parser, kinds=tuple(LAYER_HELP), help_overrides=None) -> None:
+    """``--roads``, ``--bridges``, ... ``--config``: the inputs of a network analysis."""
+    helps = {**LAYER_HELP, **(help_overrides or {})}
+    for kind in kinds:
+        parser.add_argument(f"--{kind}", help=helps[kind])
+    parser.add_argument("--config", help="run.toml: settings tables ([network], [costs], ...) and "
+                                         "optionally [inputs]; layers on the command line win")
+
+
+def inputs_and_settings(args, kinds=tuple(LAYER_HELP), required=("roads",)):
+    """Inputs dict and ``Settings`` from ``--config`` (settings or a full run.toml) and flags."""
+    inputs, settings = {}, Settings()
+    if getattr(args, "config", None):
+        path = Path(args.config)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise InputError("configuration file not found", source=path) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"not valid TOML: {exc}", source=path) from None
+        if "inputs" in data:
+            from ..io.loader import load_run_config
+            inputs, settings = load_run_config(path)
+        else:
+            settings = Settings.from_toml(path)
+    for kind in kinds:
+        if getattr(args, kind, None):
+            inputs[kind] = getattr(args, kind)
+    for kind in required:
+        if kind not in inputs:
+            raise InputError(f"no {kind} given: add --{kind} PATH (or [inputs] {kind} = \"...\" "
+                             "in the --config file)", source="command line")
+    return inputs, settings
+
+
+def require_gpkg(path) -> None:
+    if not str(path).lower().endswith(".gpkg"):
+        raise InputError("--out must be a GeoPackage file name ending in .gpkg",
+                         source="command line")
+
+
+class ProgressBar:
+    """A tqdm progress bar on stderr as a ``progress(fraction, message)`` callback.
+
+    ``quiet=True`` gives a silent callback.  ``part(start, width)`` maps a stage's
+    own 0..1 onto a slice of the bar.
+    """
+
+    def __init__(self, quiet: bool, desc: str):
+        self.bar = None
+        if not quiet:
+            from tqdm import tqdm
+            self.bar = tqdm(total=1000, desc=desc, unit="‰", file=sys.stderr,
+                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed} {postfix}")
+
+    def __call__(self, fraction, message=""):
+        if self.bar is not None:
+            n = int(fraction * 1000)
+            if n > self.bar.n:
+                self.bar.update(n - self.bar.n)
+            self.bar.set_postfix_str(str(message)[:60], refresh=False)
+        return False
+
+    def part(self, start: float, width: float):
+        return lambda fraction, message="": self(start + width * fraction, message)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
