@@ -773,11 +773,12 @@ def _draw_table(fig, table: pd.DataFrame, x: float, y: float, width: float, fs: 
     for w in widths:
         xs.append(xs[-1] + w * char_pt / 72 / w_in)
     pad = 0.4 * char_pt / 72 / w_in
+    rpad = 1.6 * char_pt / 72 / w_in                # numbers keep clear of the next column
     y0 = y
     rule = dict(color="#222222", transform=fig.transFigure)
     fig.add_artist(mlines.Line2D([x, x + width], [y0, y0], lw=1.0, **rule))
     for j, h in enumerate(heads):
-        fig.text(xs[j] + pad if not numeric[j] else xs[j + 1] - pad, y0 - 0.25 * line_h, h,
+        fig.text(xs[j] + pad if not numeric[j] else xs[j + 1] - rpad, y0 - 0.25 * line_h, h,
                  fontsize=fs * 0.9, fontweight="bold", va="top",
                  ha="right" if numeric[j] else "left", linespacing=1.2)
     y0 -= (n_head + 0.5) * line_h * 0.95
@@ -786,7 +787,7 @@ def _draw_table(fig, table: pd.DataFrame, x: float, y: float, width: float, fs: 
         wrapped = [wrap_text(v, max(4, int(w) - 1)) for v, w in zip(row, widths)]
         n = max(v.count("\n") + 1 for v in wrapped)
         for j, v in enumerate(wrapped):
-            fig.text(xs[j] + pad if not numeric[j] else xs[j + 1] - pad, y0 - 0.2 * line_h, v,
+            fig.text(xs[j] + pad if not numeric[j] else xs[j + 1] - rpad, y0 - 0.2 * line_h, v,
                      fontsize=fs, va="top", ha="right" if numeric[j] else "left",
                      linespacing=1.2)
         y0 -= (n + 0.35) * line_h
@@ -854,6 +855,8 @@ def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
                 flush(text_page)
                 text_page, y = new_text_page()
             fig_ = text_page.fig
+            if y < 0.86:                        # space above a heading that follows text
+                y -= 0.8 * line_h
             fig_.text(0.03, y, head, fontsize=fs * 1.35, fontweight="bold", va="top")
             y -= 2.0 * line_h
             for w in wrapped:
