@@ -2,9 +2,10 @@
 
 Every partition, ours or spopt's, is scored by the one objective of
 ``gunmane_geo.grouping.partition`` (docs/grouping.md): violation first, then
-objective.  Run time: ours = the whole ``municipal_groups`` call (adjacency,
-attributes, travel times, search, outputs); spopt = building its Queen weights
-plus ``solve()``.
+objective.  Both get the same neighbours (libpysal ``W`` built from our adjacency) and
+the same floor.  time_s: ours = office travel matrix + search; spopt = ``solve()``
+(stopped after 60 s).  prep_s: our adjacency + road graph; total_s: the whole
+``municipal_groups`` call.
 
     .venv/bin/python benchmarks/bench_grouping.py            # sample region, 40 and 70
     .venv/bin/python benchmarks/bench_grouping.py --full     # + 300 (with spopt), 1740 (ours only)
@@ -17,6 +18,7 @@ nothing is downloaded.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 import warnings
@@ -38,6 +40,15 @@ from gunmane_geo.grouping.partition import evaluate  # noqa: E402
 from gunmane_geo.settings import Settings  # noqa: E402
 
 CRS = "EPSG:6673"
+SPOPT_LIMIT_S = 60
+
+
+class SpoptTimeout(Exception):
+    pass
+
+
+def _timeout(signum, frame):
+    raise SpoptTimeout(f"did not finish within {SPOPT_LIMIT_S} s")
 
 
 def synthetic_region(n: int, seed: int = 0):
@@ -88,11 +99,12 @@ def _settings(restarts=3):
 
 
 def run_ours(munis, staff, bridges, offices, roads=None, settings=None):
-    """(solver seconds, total seconds, best candidate, groups, members).
+    """(solver s, prep s, total s, best candidate, groups, members).
 
-    Solver seconds = adjacency + travel matrix + search on prepared municipalities and
-    attributes: the part comparable with spopt's weights + solve (spopt is handed its
-    attributes ready-made).  Total = the whole ``municipal_groups`` call.
+    solver = office travel matrix + search, given the adjacency: the part comparable with
+    spopt's solve (spopt is handed the same neighbours and its attributes ready-made).
+    prep = our adjacency (boundaries, road and bridge links) + road graph.
+    total = the whole ``municipal_groups`` call (reading attributes, outputs included).
     """
     settings = settings or _settings()
     from gunmane_geo.grouping.partition import solve
@@ -105,6 +117,8 @@ def run_ours(munis, staff, bridges, offices, roads=None, settings=None):
     if roads is not None:
         from gunmane_geo.grouping import road_graph
         graph = road_graph(roads, settings)
+    prep = time.perf_counter() - t0
+    t0 = time.perf_counter()
     problem = build_problem(m, attrs, adj, xy, graph, settings)
     g = settings.grouping
     solve(problem, n_best=g.n_candidates, exact_max_units=g.exact_max_units, restarts=g.restarts,
@@ -115,7 +129,7 @@ def run_ours(munis, staff, bridges, offices, roads=None, settings=None):
                                        settings=settings)
     total = time.perf_counter() - t0
     best = groups.attrs["candidates"][0]
-    return solver, total, best, groups, members
+    return solver, prep, total, best, groups, members
 
 
 def problem_for(munis, staff, bridges, offices, roads=None, settings=None):
@@ -140,17 +154,23 @@ def run_spopt(m, attrs, problem, kind, n_clusters=None, settings=None):
     # heterogeneity attribute: workload per engineer (what our balance term equalises)
     gdf["load_per_staff"] = attrs["workload"].to_numpy() / np.maximum(attrs["technical_staff"].to_numpy(), 0.5)
     t0 = time.perf_counter()
+    signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(SPOPT_LIMIT_S)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w = libpysal.weights.fuzzy_contiguity(gdf, tolerance=0.0, buffering=True,
-                                              buffer=settings.grouping.adjacency_tolerance_m / 2)
+        # the same neighbours as ours (boundary tolerance, road and bridge links)
+        w = libpysal.weights.W({i: list(nb) for i, nb in enumerate(problem.neighbours)},
+                               silence_warnings=True)
         if kind == "maxp":
             model = MaxPHeuristic(gdf, w, ["load_per_staff"], "technical_staff",
                                   settings.grouping.min_staff, top_n=2)
         else:
             model = Skater(gdf, w, ["load_per_staff"], n_clusters=n_clusters, floor=1,
                            islands="increase")
-        model.solve()
+        try:
+            model.solve()
+        finally:
+            signal.alarm(0)
     elapsed = time.perf_counter() - t0
     labels = np.asarray(model.labels_)
     return elapsed, evaluate(problem, labels)
@@ -165,10 +185,11 @@ def _row(name, n, method, elapsed, ev):
 def bench(name, munis, staff, bridges, offices, roads=None, with_spopt=True):
     rows = []
     settings = _settings()
-    elapsed, total, best, groups, _ = run_ours(munis, staff, bridges, offices, roads, settings)
+    elapsed, prep, total, best, groups, _ = run_ours(munis, staff, bridges, offices, roads, settings)
     ours = dict(best)
     m, attrs, problem = problem_for(munis, staff, bridges, offices, roads, settings)
     rows.append(_row(name, len(m), f"gunmane ({best['method']})", elapsed, {**ours, "contiguous": True}))
+    rows[-1]["prep_s"] = round(prep, 3)
     rows[-1]["total_s"] = round(total, 3)
     print(rows[-1], flush=True)
     if with_spopt:
@@ -177,6 +198,10 @@ def bench(name, munis, staff, bridges, offices, roads=None, with_spopt=True):
                 e, ev = run_spopt(m, attrs, problem, kind, n_clusters=ours["n_groups"], settings=settings)
             except Exception as exc:  # noqa: BLE001 - report and go on
                 print(f"  spopt {kind} failed: {exc}")
+                rows.append({"region": name, "municipalities": len(m), "method": f"spopt {kind}",
+                             "time_s": float("nan"), "objective": float("nan"),
+                             "violation": float("nan"), "groups": 0, "contiguous": None,
+                             "note": str(exc)[:60]})
                 continue
             rows.append(_row(name, len(m), f"spopt {kind}", e, ev))
             print(rows[-1], flush=True)
