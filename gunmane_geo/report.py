@@ -194,7 +194,10 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None,
     def plan():
         make_plan = _need("gunmane_geo.options", "make_plan")
         from .maps.kinds import detour_routes
+        target = settings.plan.target_saving_pct
         p, curve = make_plan(L["bridge_options"], L["consolidation_sets"], res.network, settings,
+                             budget_yen=settings.plan.budget_yen,
+                             target_saving_share=None if target is None else target / 100.0,
                              progress=_sub(progress, 0.55, 0.65))
         L["plan"], L["cost_curve"] = p, curve
         if "summary" in p.attrs:

@@ -111,6 +111,16 @@ class GuardSettings:
 
 
 @dataclass
+class PlanSettings:
+    """What the plan aims at (the report and ``gunmane plan`` read these; CLI flags win).
+
+    With neither set, the plan takes only options with a positive net present benefit.
+    """
+    budget_yen: float | None = None          # life-cycle cost the stock may use over the horizon
+    target_saving_pct: float | None = None   # cut the baseline life-cycle cost by this %, e.g. 10
+
+
+@dataclass
 class GroupingSettings:
     """Municipal groups, asset packages, road pairs (docs/grouping.md)."""
     # adjacency
@@ -190,6 +200,7 @@ class Settings:
     criticality: CriticalitySettings = field(default_factory=CriticalitySettings)
     costs: CostSettings = field(default_factory=CostSettings)
     guards: GuardSettings = field(default_factory=GuardSettings)
+    plan: PlanSettings = field(default_factory=PlanSettings)
     grouping: GroupingSettings = field(default_factory=GroupingSettings)
     effect: EffectSettings = field(default_factory=EffectSettings)
     maps: MapSettings = field(default_factory=MapSettings)

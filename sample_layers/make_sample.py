@@ -1252,6 +1252,10 @@ other_assets = "other_assets.gpkg"
 [costs]
 base_year = 2026
 
+[plan]
+# the council scenario: cut the 50-year life-cycle cost of the bridge stock by 5 %
+target_saving_pct = 5.0
+
 [grouping]
 reference_year = 2026
 

@@ -42,18 +42,26 @@ def run_options_command(args) -> int:
 
     require_gpkg(args.out)
     with_plan = bool(args.with_plan)
-    share = None
-    if with_plan and args.target_saving_pct is not None:
-        if not 0 < args.target_saving_pct < 100:
-            raise InputError("--target-saving-pct must be between 0 and 100, e.g. 20",
-                             source="command line")
-        share = args.target_saving_pct / 100.0
     inputs, settings = inputs_and_settings(args, required=("roads", "bridges"))
+    # the plan's aim: command-line flags win over [plan] in the config
+    target_pct = getattr(args, "target_saving_pct", None)
+    if target_pct is None:
+        target_pct = settings.plan.target_saving_pct
+    budget_yen = getattr(args, "budget_yen", None)
+    if budget_yen is None:
+        budget_yen = settings.plan.budget_yen
+    share = None
+    if with_plan and target_pct is not None:
+        if not 0 < target_pct < 100:
+            raise InputError("the saving target must be between 0 and 100 %, e.g. 20 "
+                             "(--target-saving-pct or [plan] target_saving_pct)",
+                             source="command line")
+        share = target_pct / 100.0
     bar = ProgressBar(args.quiet, "plan" if with_plan else "options")
     try:
         region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
         layers = run_options(region, settings, plan=with_plan,
-                             budget_yen=getattr(args, "budget_yen", None) if with_plan else None,
+                             budget_yen=budget_yen if with_plan else None,
                              target_saving_share=share, progress=bar.part(0.2, 0.8))
     except (KeyboardInterrupt, Cancelled):
         bar.close()

@@ -115,3 +115,16 @@ def test_detour_upgrade_through_the_real_network_uses_road_widths(toy_files):
     assert "width_m" in net.edges.columns
     opts = generate_options(region.bridges, None, net, s).set_index(["bridge_id", "option"])
     assert opts.loc[("A", "remove_upgrade_detour"), "upgrade_length_m"] == pytest.approx(600.0, abs=1.0)
+
+
+def test_plan_target_from_config_section(tmp_path):
+    """[plan] target_saving_pct in the config drives the plan; a bad value is refused clearly."""
+    from gunmane_geo.cli import main
+    from gunmane_geo.settings import Settings
+
+    settings = Settings.from_dict({"plan": {"target_saving_pct": 5.0}})
+    assert settings.plan.target_saving_pct == 5.0 and settings.plan.budget_yen is None
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[plan]\ntarget_saving_pct = 150.0\n", encoding="utf-8")
+    assert main(["plan", "--roads", "r.gpkg", "--bridges", "b.gpkg", "--config", str(bad),
+                 "--out", str(tmp_path / "o.gpkg"), "--quiet"]) == 1
