@@ -117,7 +117,7 @@ def test_detour_upgrade_through_the_real_network_uses_road_widths(toy_files):
     assert opts.loc[("A", "remove_upgrade_detour"), "upgrade_length_m"] == pytest.approx(600.0, abs=1.0)
 
 
-def test_plan_target_from_config_section(tmp_path):
+def test_plan_target_from_config_section(tmp_path, capsys):
     """[plan] target_saving_pct in the config drives the plan; a bad value is refused clearly."""
     from gunmane_geo.cli import main
     from gunmane_geo.settings import Settings
@@ -128,3 +128,4 @@ def test_plan_target_from_config_section(tmp_path):
     bad.write_text("[plan]\ntarget_saving_pct = 150.0\n", encoding="utf-8")
     assert main(["plan", "--roads", "r.gpkg", "--bridges", "b.gpkg", "--config", str(bad),
                  "--out", str(tmp_path / "o.gpkg"), "--quiet"]) == 1
+    assert "saving target must be between 0 and 100" in capsys.readouterr().err
