@@ -29,3 +29,10 @@ def test_the_rule_sees_an_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from qgis.core import QgsProject\n", encoding="utf-8")
     assert list(_imported_modules(bad)) == ["qgis.core"]
+
+
+def test_public_api_names_resolve():
+    import gunmane_geo
+
+    missing = [name for name in gunmane_geo.__all__ if not hasattr(gunmane_geo, name)]
+    assert not missing, missing
