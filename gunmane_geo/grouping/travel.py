@@ -139,7 +139,13 @@ def _ferry_mask(roads) -> np.ndarray:
 
 
 def graph_from_network(network) -> RoadGraph:
-    """Adapt a ``gunmane_geo.network`` Network (edges with ``u``, ``v``, ``time_min``)."""
+    """Adapt a ``gunmane_geo.network`` Network (edges with ``u``, ``v``, ``time_min``).
+
+    Edge minutes are the network's ``time_min``; parallel edges keep the fastest; ferry
+    edges (``is_ferry`` true or ``road_class == 'ferry'``) are left out; one-way flags are
+    ignored (travel between offices is taken both ways).  Node ``i`` is row ``i`` of
+    ``network.nodes`` (or its ``node_id``).
+    """
     if isinstance(network, RoadGraph):
         return network
     edges = getattr(network, "edges", None)
@@ -155,9 +161,9 @@ def graph_from_network(network) -> RoadGraph:
     u = node_ids.get_indexer(edges[ucol])
     v = node_ids.get_indexer(edges[vcol])
     w = pd.to_numeric(edges["time_min"], errors="coerce").to_numpy(dtype=float)
-    ok = (u >= 0) & (v >= 0) & np.isfinite(w)
-    if "is_ferry" in edges.columns:
-        ok &= ~edges["is_ferry"].fillna(False).astype(bool).to_numpy()
+    # ferry lines stay in the Network as ordinary edges (road_class 'ferry'); groups must
+    # not depend on ferries, exactly as in ``road_graph``
+    ok = (u >= 0) & (v >= 0) & np.isfinite(w) & ~_ferry_mask(edges)
     w = np.maximum(w[ok], 1e-9)
     mat = _min_csr(np.r_[u[ok], v[ok]], np.r_[v[ok], u[ok]], np.r_[w, w], len(node_ids))
     xy = np.column_stack([nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()])
