@@ -215,6 +215,11 @@ class Settings:
         """Defaults overridden by ``data``; unknown sections or keys raise ``ValueError``."""
         settings = cls()
         for section_name, values in data.items():
+            if section_name in RUN_FILE_TABLES:
+                raise ValueError(
+                    f"{source}: [{section_name}] belongs in a run file (run.toml, read by "
+                    "--config); a settings file holds only settings sections: remove "
+                    f"[{section_name}] or give the layers on the command line")
             if section_name not in {f.name for f in dataclasses.fields(cls)}:
                 raise ValueError(
                     f"{source}: unknown settings section [{section_name}]; "
@@ -229,16 +234,39 @@ class Settings:
                         f"{source}: unknown key '{key}' in [{section_name}]; "
                         f"known keys: {', '.join(sorted(known))}")
                 current = getattr(section, key)
-                if isinstance(current, dict) and isinstance(value, dict):
+                where = f"{source}: [{section_name}] {key}"
+                ann = str(known[key].type)
+
+                def is_number(v):
+                    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+                if isinstance(current, dict):
+                    if not isinstance(value, dict):
+                        raise ValueError(f"{where} must be a table, e.g. {key} = "
+                                         f"{_toml_example(current)}")
+                    if current and all(is_number(v) for v in current.values()):
+                        bad = [k for k, v in value.items() if not is_number(v)]
+                        if bad:
+                            raise ValueError(f"{where}: the value of '{bad[0]}' must be a "
+                                             f"number, e.g. {_toml_example(current)}")
+                        value = {k: float(v) for k, v in value.items()}
                     merged = dict(current)
                     merged.update({str(k): v for k, v in value.items()})
                     value = merged
+                elif isinstance(current, list) and not isinstance(value, list):
+                    raise ValueError(f"{where} must be a list, e.g. {key} = "
+                                     f"{_toml_example(current)}")
                 elif isinstance(current, bool) and not isinstance(value, bool):
-                    raise ValueError(f"{source}: [{section_name}] {key} must be true or false")
-                elif isinstance(current, (int, float)) and not isinstance(current, bool):
-                    if not isinstance(value, (int, float)) or isinstance(value, bool):
-                        raise ValueError(f"{source}: [{section_name}] {key} must be a number")
-                    value = type(current)(value) if isinstance(current, float) else value
+                    raise ValueError(f"{where} must be true or false")
+                elif is_number(current) or (current is None and ann.split(" ")[0] in
+                                            ("int", "float")):
+                    if not is_number(value):
+                        raise ValueError(f"{where} must be a number, not {value!r}")
+                    value = float(value) if isinstance(current, float) or \
+                        ann.startswith("float") else value
+                elif (isinstance(current, str) or ann.startswith("str")) \
+                        and not isinstance(value, str):
+                    raise ValueError(f"{where} must be text in quotes, e.g. {key} = \"...\"")
                 setattr(section, key, value)
         return settings
 
@@ -250,10 +278,28 @@ class Settings:
             with path.open("rb") as fh:
                 data = tomllib.load(fh)
         except FileNotFoundError:
-            raise FileNotFoundError(f"settings file not found: {path}") from None
+            raise FileNotFoundError(f"settings file not found: {path}; check the path") from None
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{path}: not valid TOML: {exc}") from None
         return cls.from_dict(data, source=str(path))
+
+
+#: tables of a run file (run.toml) that are not settings sections
+RUN_FILE_TABLES = ("inputs", "run", "output", "outputs", "meta", "project")
+
+
+def _toml_example(value) -> str:
+    """A value written as TOML, for error messages."""
+    if isinstance(value, dict):
+        items = list(value.items())[:3]
+        return "{" + ", ".join(f"{k} = {_toml_example(v)}" for k, v in items) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_example(v) for v in value[:3]) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return f"{value}"
 
 
 def default_settings() -> Settings:

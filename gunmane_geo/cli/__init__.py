@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # module names in this package, in the order they appear in --help
@@ -54,11 +55,62 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _check_output_paths(args)
         return int(args.func(args) or 0)
     except (ValueError, FileNotFoundError, KeyError) as exc:
         # our own errors carry a message naming the file, row and fix
         print(f"gunmane {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # cannot read or write a file: name it and say what to do (docs/errors.md)
+        where = exc.filename or ""
+        print(f"gunmane {args.command}: error: {where}{': ' if where else ''}"
+              f"{exc.strerror or exc}; fix: check the path and that you may write there "
+              "(and that the file is not open in another program such as QGIS or Excel)",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"gunmane {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug or an input we do not check yet: no traceback for users
+        if os.environ.get("GUNMANE_TRACEBACK"):
+            raise
+        print(f"gunmane {args.command}: unexpected error ({type(exc).__name__}: {exc}). "
+              "This is a bug in gunmane-geo or an input it does not check yet: please report "
+              "it with the command line; set GUNMANE_TRACEBACK=1 to see the details",
+              file=sys.stderr)
+        return 1
+
+
+#: argument name -> whether it names a file (True) or a folder (False, when not .gpkg/.csv)
+OUTPUT_ARGS = ("out", "csv", "report")
+
+
+def _check_output_paths(args) -> None:
+    """Refuse an output path that cannot be created, before any work is done: a part of it
+    that is an existing file, or an output folder that is an existing file.  Missing
+    folders are fine (they are created)."""
+    from pathlib import Path
+    from ..errors import InputError
+    for name in OUTPUT_ARGS:
+        value = getattr(args, name, None)
+        if not isinstance(value, str) or not value:
+            continue
+        path = Path(value)
+        is_file = path.suffix.lower() in (".gpkg", ".csv")
+        if not is_file and path.is_file():
+            raise InputError(f"--{name} names an existing file, but an output folder is "
+                             "needed; give a folder name", source=path)
+        for parent in path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise InputError(f"--{name}: '{parent}' is a file, not a folder, so "
+                                     "nothing can be written below it; choose another "
+                                     "output path", source=path)
+                break
+        if is_file and path.is_dir():
+            raise InputError(f"--{name} names an existing folder; give a file name ending "
+                             f"in {path.suffix or '.gpkg'}", source=path)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -105,7 +105,8 @@ def clean_geometries(gdf, kind: str, ctx: _Ctx):
                         field="geometry")
     if kind in LINE_KINDS and len(gdf):
         gdf = _explode_lines(gdf, kind, ctx)
-        zero = (gdf.geometry.length <= 0).to_numpy()
+        # shapely directly: only the sign matters, so no CRS warning in lon/lat
+        zero = shapely.length(gdf.geometry.to_numpy()) <= 0
         gdf = skip_rows(gdf, zero, kind, ctx, "line has zero length: skipped", field="geometry")
     if kind in POLYGON_KINDS and len(gdf):
         single = gdf.geometry.geom_type.to_numpy() == "Polygon"

@@ -35,9 +35,21 @@ def file_format(path) -> str:
         return "raster"
     if suffix in VECTOR_SUFFIXES:
         return "vector"
+    if Path(path).is_dir():
+        raise InputError("is a folder, not a file; name the file itself, e.g. "
+                         "roads.gpkg or roads.shp inside it", source=path)
     raise InputError(f"unknown file type '{suffix}'; use GeoPackage (.gpkg), Shapefile (.shp), "
                      "GeoJSON, FlatGeobuf (.fgb), CSV, OSM PBF (.osm.pbf) or a GeoTIFF raster",
                      source=path)
+
+
+def _gdal_reason(exc, path) -> str:
+    """GDAL's message without the file name and its driver-prefix hint."""
+    text = str(exc).replace(f"'{path}'", "").replace(str(path), "").strip(" :;.")
+    text = text.split("; It might help")[0].split(". It might help")[0].strip(" :;.")
+    if "not recognized as" in text or "not recognised as" in text:
+        return "its content is not a format GDAL reads: damaged, empty, or another kind of file"
+    return text or type(exc).__name__
 
 
 def check_exists(path) -> Path:
@@ -56,8 +68,10 @@ def choose_layer(path, kind: str, layer=None) -> str | None:
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio.errors.DataSourceError and GDAL errors
-        raise InputError(f"cannot open as a vector file ({exc}); is it damaged or of another "
-                         "format?", source=path) from None
+        raise InputError(f"cannot be opened as a vector file ({_gdal_reason(exc, path)}); fix: "
+                         "check that it is the right file, or open it in QGIS and export the "
+                         "layer again as GeoPackage, Shapefile, GeoJSON or FlatGeobuf",
+                         source=path) from None
     if layer is not None:
         if str(layer) not in layers:
             raise InputError(f"layer '{layer}' not found; layers are: {', '.join(layers)}",
@@ -95,7 +109,8 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
         try:
             gdf = pyogrio.read_dataframe(path, encoding="ISO-8859-1", **kwargs)
         except Exception as exc:
-            raise InputError(f"cannot read: {exc}", source=path) from None
+            raise InputError(f"cannot read the layer ({_gdal_reason(exc, path)}); fix: open it "
+                             "in QGIS, repair or re-export it", source=path) from None
 
         def fix(text, errors):
             return text.encode("latin-1").decode(encoding, errors=errors)
@@ -108,7 +123,8 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
         try:
             gdf = pyogrio.read_dataframe(path, **kwargs)
         except Exception as exc:
-            raise InputError(f"cannot read: {exc}", source=path) from None
+            raise InputError(f"cannot read the layer ({_gdal_reason(exc, path)}); fix: open it "
+                             "in QGIS, repair or re-export it", source=path) from None
     if not isinstance(gdf, gpd.GeoDataFrame):
         # a table without geometry (e.g. a staff table inside a GeoPackage)
         return gdf, layer_name, note
