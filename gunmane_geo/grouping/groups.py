@@ -20,7 +20,7 @@ from ._common import normalise_code, report_or_new, require_gdf, settings_or_def
 from .adjacency import municipal_adjacency, prepare_municipalities
 from .attributes import municipality_attributes
 from .partition import GroupProblem, evaluate, groups_to_labels, solve
-from .travel import graph_from_network, road_graph, travel_matrix
+from .travel import graph_from_network, office_travel, road_graph
 
 MEMBER_COLUMNS = ["municipality_code", "municipality_name", "candidate", "group_id", "group_name"]
 GROUP_COLUMNS = [
@@ -87,9 +87,7 @@ def build_problem(munis, attrs, adjacency, office_xy, graph, settings: Settings)
             neighbours[pos[a]].append(pos[b])
             neighbours[pos[b]].append(pos[a])
     limit = g.max_travel_min * (1 + 10) if graph is not None else np.inf
-    t = travel_matrix(office_xy, graph, settings, limit_min=limit)
-    t = np.minimum(t, t.T)
-    np.fill_diagonal(t, 0.0)
+    t = office_travel(office_xy, graph, settings, limit_min=limit)
     return GroupProblem(neighbours, attrs["technical_staff"].to_numpy(), attrs["workload"].to_numpy(),
                         attrs["bridges"].to_numpy(), t, min_staff=g.min_staff,
                         min_bridges=g.min_bridges, max_members=g.max_members,

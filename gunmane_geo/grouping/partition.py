@@ -212,12 +212,194 @@ def solve_exact(problem: GroupProblem, n_best: int = 3, budget: int = 500_000,
     return out
 
 
+_TABLE_MAX_UNITS = 20      # subset tables (2**n entries) up to this many units
+
+
+def subset_tables(problem: GroupProblem, units) -> dict:
+    """Statistics of every subset of ``units``, as numpy arrays indexed by bitmask.
+
+    Bit ``k`` of a mask is ``units[k]``.  Built once per search with ``n`` vectorised
+    steps (no Python loop over the ``2**n`` subsets):
+
+    * ``size``, ``staff``, ``work``, ``bridges``: sums over the members;
+    * ``diam``: the longest office-to-office minutes inside the subset (``inf`` when
+      two members are not joined by road);
+    * ``connected``: the subset is connected in the adjacency (the empty set is not);
+    * ``cost``: ``balance + travel_weight * travel + 1000 * violation`` of the subset
+      as one group (the same formula as ``GroupProblem.terms``), ``inf`` when not
+      connected.
+
+    Returns
+    -------
+    dict of arrays of length ``2**len(units)`` (and ``units``, ``nb_mask``).
+    """
+    units = list(units)
+    n = len(units)
+    if n > _TABLE_MAX_UNITS:
+        raise ValueError(f"subset tables need at most {_TABLE_MAX_UNITS} units (got {n})")
+    size = 1 << n
+    masks = np.arange(size, dtype=np.int64)
+    shifts = np.arange(n, dtype=np.int64)
+    bits = ((masks[:, None] >> shifts[None, :]) & 1).astype(bool)          # (2**n, n)
+    idx = np.asarray(units, dtype=np.int64)
+    bits_f = bits.astype(float)
+    k = bits.sum(axis=1).astype(float)
+    staff = bits_f @ problem.staff[idx]
+    work = bits_f @ problem.workload[idx]
+    bridges = bits_f @ problem.bridges[idx]
+    t = problem.travel_min[np.ix_(idx, idx)]
+    # diam[m] = the largest t[i, j] over members i, j of m
+    if n <= 12:
+        pair = bits[:, :, None] & bits[:, None, :]
+        diam = np.where(pair, t[None, :, :], 0.0).max(axis=(1, 2)) if n else np.zeros(size)
+    else:
+        diam = np.zeros(size)
+        for j in range(n):
+            row = np.where(bits, t[j][None, :], 0.0).max(axis=1)
+            diam = np.where(bits[:, j], np.maximum(diam, row), diam)
+    # connectivity: grow from the lowest member inside the subset until nothing changes
+    local = {u: q for q, u in enumerate(units)}
+    adj = np.zeros((n, n))
+    for q, u in enumerate(units):
+        for v in problem.neighbours[u]:
+            if v in local:
+                adj[q, local[v]] = 1.0
+    reach = bits & (np.cumsum(bits, axis=1) == 1)          # the lowest member
+    for _ in range(max(n - 1, 0)):
+        grown = ((reach.astype(float) @ adj) > 0) & bits | reach
+        if np.array_equal(grown, reach):
+            break
+        reach = grown
+    connected = (reach == bits).all(axis=1) & (masks > 0)
+    nb_mask = (adj > 0).astype(np.int64) @ (np.int64(1) << shifts) if n else np.zeros(0, np.int64)
+    # the objective of each subset as one group (GroupProblem._terms, vectorised)
+    w_share = work / problem.work_total if problem.work_total > 0 else np.zeros(size)
+    if problem.staff_total > 0:
+        s_share = staff / problem.staff_total
+    else:
+        s_share = k / problem.n if problem.work_total > 0 else np.zeros(size)
+    balance = 0.5 * np.abs(w_share - s_share)
+    finite = np.isfinite(diam)
+    with np.errstate(invalid="ignore"):
+        travel = (k / problem.n) * np.where(finite, diam / problem.max_travel_min,
+                                            _TRAVEL_EXCESS_CAP + 1)
+        viol = np.zeros(size)
+        if problem.min_staff > 0:
+            viol += np.maximum(0.0, problem.min_staff - staff) / problem.min_staff
+        if problem.min_bridges > 0:
+            viol += np.maximum(0.0, problem.min_bridges - bridges) / problem.min_bridges
+        viol += np.maximum(0.0, k - problem.max_members)
+        over = np.where(finite, np.minimum(_TRAVEL_EXCESS_CAP,
+                                           (diam - problem.max_travel_min) / problem.max_travel_min),
+                        _TRAVEL_EXCESS_CAP)
+        viol += np.where(diam > problem.max_travel_min, over, 0.0)
+    cost = balance + problem.travel_weight * travel + VIOLATION_WEIGHT * viol
+    cost = np.where(connected, cost, np.inf)
+    return {"units": units, "nb_mask": nb_mask, "bits": bits, "size": k, "staff": staff,
+            "work": work, "bridges": bridges, "diam": diam, "connected": connected, "cost": cost}
+
+
 def _exact_on(problem: GroupProblem, units: list, n_best: int, budget: int,
               bound: float = math.inf):
     """Exhaustive branch and bound over the connected partitions of ``units`` only.
 
-    Only partitions scoring below ``bound`` are kept (an empty list when none).
+    Only partitions scoring below ``bound`` are kept (an empty list when none); ``None``
+    when more than ``budget`` partial partitions would be explored.
+
+    Every connected subset is scored once (``subset_tables``).  The search assigns
+    the lowest free unit to one connected group at a time, cheapest groups first, and
+    prunes with ``score + cost(group) + LB(rest) >= threshold`` where ``threshold`` is
+    the ``n_best``-th best complete score found (or ``bound``) and ``LB(rest)`` sums,
+    over the units left, the least ``cost(group) / size(group)`` of any connected group
+    holding the unit: a valid lower bound, since a partition's score is the sum over
+    its units of their group's cost per member.
     """
+    n = len(units)
+    if n > _TABLE_MAX_UNITS:
+        return _exact_on_sets(problem, units, n_best, budget, bound)
+    if n == 0:
+        return [(0.0, ())]
+    tab = subset_tables(problem, units)
+    cost, bits = tab["cost"], tab["bits"]
+    full = (1 << n) - 1
+    ok = np.isfinite(cost) & (cost < bound)
+    if not ok.any():
+        return []
+    # per-unit lower bound share, and its sum over every subset (doubling)
+    per_member = np.where(ok, cost / np.maximum(tab["size"], 1.0), np.inf)
+    h = np.where(bits, per_member[:, None], np.inf).min(axis=0)            # (n,)
+    if not np.isfinite(h).all():
+        return []                      # some unit is in no connected group under the bound
+    lb = bits.astype(float) @ h
+    masks = np.flatnonzero(ok)
+    low = (masks & -masks).astype(np.int64)
+    lowbit = np.log2(low).astype(int)
+    cand = []                # per lowest unit v: its connected groups, cheapest first
+    for v in range(n):
+        sel = masks[lowbit == v]
+        sel = sel[np.argsort(cost[sel], kind="stable")]
+        cand.append((sel.tolist(), cost[sel].tolist()))
+    lb_list = lb.tolist()
+    heap: list = []          # max-heap of (-score, partition)
+    explored = 0
+    bound_f = float(bound)
+
+    class _Abort(Exception):
+        pass
+
+    def rec(assigned, parts, score):
+        nonlocal explored
+        explored += 1
+        if explored > budget:
+            raise _Abort
+        free = full ^ assigned
+        v = (free & -free).bit_length() - 1
+        ms, cs = cand[v]
+        thr = -heap[0][0] if len(heap) >= n_best else bound_f
+        for q in range(len(ms)):
+            c = score + cs[q]
+            if c >= thr:
+                break                     # sorted by cost, all further are worse
+            m = ms[q]
+            if m & assigned:
+                continue
+            rest = free ^ m
+            if not rest:                  # a complete partition
+                item = (-c, (*parts, m))
+                if len(heap) < n_best:
+                    heapq.heappush(heap, item)
+                else:
+                    heapq.heapreplace(heap, item)
+                thr = -heap[0][0] if len(heap) >= n_best else bound_f
+                continue
+            if c + lb_list[rest] >= thr:
+                continue
+            parts.append(m)
+            rec(assigned | m, parts, c)
+            parts.pop()
+            thr = -heap[0][0] if len(heap) >= n_best else bound_f
+
+    try:
+        rec(0, [], 0.0)
+    except _Abort:
+        return None
+
+    def members(mask):
+        out = []
+        while mask:
+            lowm = mask & -mask
+            out.append(units[lowm.bit_length() - 1])
+            mask ^= lowm
+        return frozenset(out)
+
+    out = [(-s, canonical(members(m) for m in parts)) for s, parts in heap]
+    out.sort()
+    return out
+
+
+def _exact_on_sets(problem: GroupProblem, units: list, n_best: int, budget: int,
+                   bound: float = math.inf):
+    """The same search without subset tables (more than ``_TABLE_MAX_UNITS`` units)."""
     n = len(units)
     # a group of size s > max_members costs at least VIOLATION_WEIGHT * (s - max_members)
     max_size = n if not math.isfinite(bound) else \
@@ -472,7 +654,7 @@ def _repartition(problem, state, g, max_units, seen):
             continue
         seen.add(key)
         before = cg + sum(state.cost[h] for h in combo)
-        best = _exact_on(problem, sorted(union), 1, 20_000, bound=before - 1e-9)
+        best = _exact_on_sets(problem, sorted(union), 1, 20_000, bound=before - 1e-9)
         if best and best[0][0] < before - 1e-9:
             parts = [frozenset(x) for x in best[0][1]]
             ids = [g, *combo]

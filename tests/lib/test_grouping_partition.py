@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gunmane_geo.grouping.partition import (
-    GroupProblem, evaluate, groups_to_labels, solve_exact, solve_heuristic)
+    GroupProblem, evaluate, groups_to_labels, solve_exact, solve_heuristic, subset_tables)
 
 
 def _set_partitions(items):
@@ -147,3 +147,24 @@ def test_heuristic_is_fast_and_contiguous_on_a_larger_grid():
         assert sorted(i for g in part for i in g) == list(range(n))
         assert all(_connected(g, nbrs) for g in part)
         assert all(len(g) <= 5 for g in part)
+
+
+@pytest.mark.parametrize("n", [8, 13])      # 13: above the 12-unit pairwise-diameter path
+def test_subset_tables_equal_the_hand_formula_for_every_subset(n):
+    p, nbrs, staff, work, bridges, t = _random_problem(7 + n, n=n)
+    units = list(range(n))[::-1]             # bit k of a mask is units[k]
+    tab = subset_tables(p, units)
+    assert len(tab["cost"]) == 2 ** n
+    for mask in range(1, 2 ** n):
+        group = [units[k] for k in range(n) if mask >> k & 1]
+        conn = _connected(group, nbrs)
+        assert bool(tab["connected"][mask]) == conn, group
+        assert tab["size"][mask] == len(group)
+        assert tab["staff"][mask] == pytest.approx(sum(staff[i] for i in group))
+        assert tab["diam"][mask] == pytest.approx(max(t[i][j] for i in group for j in group))
+        if conn:
+            hand = _objective_by_hand([group], staff, work, bridges, t, 5, 10, 4, 40.0, 0.5)
+            assert tab["cost"][mask] == pytest.approx(hand, abs=1e-9)
+        else:
+            assert tab["cost"][mask] == np.inf
+    assert not tab["connected"][0]
