@@ -641,7 +641,11 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
     table = network._cache["bridge_table"]
     unknown = [b for b in ids if b not in table.index]
     if unknown:
-        raise InputError(f"unknown bridge_id(s) {unknown[:10]}: not in the network's bridges")
+        examples = ", ".join(map(str, table.index[:3]))
+        raise InputError(f"unknown bridge_id(s) {', '.join(unknown[:10])}: not among the "
+                         f"{len(table)} bridges of the run (ids such as {examples}); fix: "
+                         "use the bridge_id column of the bridge layer (gunmane validate "
+                         "lists what was loaded)", source="bridges", field="bridge_id")
     sel = table.loc[ids]
     unmatched = sel.index[~sel["matched"].to_numpy(bool)].tolist()
     sel = sel[sel["matched"].to_numpy(bool)]

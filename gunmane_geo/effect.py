@@ -145,6 +145,12 @@ def normalise_effect_inputs(table: pd.DataFrame, source="effect inputs") -> pd.D
     if "municipality_code" not in t.columns:
         raise InputError("no municipality code column: name it 'municipality_code' or '団体コード'",
                          source=source, field="municipality_code")
+    if not any(c in t.columns for c in VALUE_FIELDS):
+        raise InputError("none of the effect input columns found: expected some of "
+                         + ", ".join(INPUT_ALIASES[c][1] for c in VALUE_FIELDS)
+                         + f"; columns found: {', '.join(map(str, table.columns))}. Fix: "
+                         "rename the columns (Japanese or English names, docs/effect.md)",
+                         source=source)
     t = t[[c for c in INPUT_ALIASES if c in t.columns]].copy()
     t["municipality_code"] = t["municipality_code"].astype(str).str.strip()
     dup = t["municipality_code"].duplicated(keep=False)

@@ -57,6 +57,34 @@ def inputs_and_settings(args, kinds=tuple(LAYER_HELP), required=("roads",)):
     return inputs, settings
 
 
+def warn_skipped(report, command: str, out=None, limit: int = 3) -> int:
+    """One warning line on stderr when the load report skipped input features (rows or
+    features that are in no output), with the first ``limit`` of them; returns how many.
+
+    Printed even with ``--quiet``: a skipped feature is data the user gave and does not
+    get back (docs/errors.md).
+    """
+    import pandas as pd
+    if report is None:
+        return 0
+    df = report.skipped()
+    if not len(df):
+        return 0
+    examples = []
+    for r in df.head(limit).itertuples():
+        where = Path(str(r.source)).name
+        if pd.notna(r.row):
+            where += f" row {r.row}"
+        fid = f" ({r.feature_id})" if isinstance(r.feature_id, str) else ""
+        examples.append(f"{where}{fid}: {r.message}")
+    more = f"; and {len(df) - limit} more" if len(df) > limit else ""
+    table = f" in {out}" if out else ""
+    print(f"gunmane {command}: warning: {len(df)} input feature(s) skipped, so they are in no "
+          f"output: " + "; ".join(examples) + more + f" (all of them: the load_report table"
+          f"{table}; `gunmane validate FILE` shows them before a run)", file=sys.stderr)
+    return len(df)
+
+
 def require_gpkg(path) -> None:
     if not str(path).lower().endswith(".gpkg"):
         raise InputError("--out must be a GeoPackage file name ending in .gpkg",

@@ -11,7 +11,8 @@ import sys
 import time
 
 from ..errors import Cancelled, InputError
-from ._common import ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg
+from ._common import (ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg,
+                      warn_skipped)
 
 
 def add_parser(subparsers) -> None:
@@ -69,6 +70,7 @@ def run_criticality(args) -> int:
     bar.close()
     write_layers(args.out, {"bridge_criticality": table}, settings=settings,
                  report=region.report)
+    warn_skipped(region.report, "criticality", args.out)
     if not args.quiet:
         m = table["matched"].astype(bool)
         iso = table["isolates"].fillna(False).astype(bool)
@@ -88,6 +90,7 @@ def run_scenario(args) -> int:
     bar = ProgressBar(args.quiet, "scenario")
     try:
         region, net, settings = _load(args, bar)
+        _check_ids(ids, net, region)
         res = removal_scenario(net, ids, settings=settings, geometry=not args.no_trip_lines,
                                progress=bar.part(0.5, 0.5))
     except (KeyboardInterrupt, Cancelled):
@@ -102,6 +105,7 @@ def run_scenario(args) -> int:
                             "scenario_trips": res.trips,
                             "isolated_nodes": gpd.GeoDataFrame(iso, crs=net.crs)},
                  settings=settings, report=region.report)
+    warn_skipped(region.report, "scenario", args.out)
     if not args.quiet:
         s = res.summary
         print(f"removed {len(ids) - len(s['unmatched'])} bridges: "
@@ -109,3 +113,16 @@ def run_scenario(args) -> int:
               f"cut off, {s['vehicle_km_per_day']:.0f} vehicle-km/day added, "
               f"{s['trips_longer']} trips longer -> {args.out}", file=sys.stderr)
     return 0
+
+
+def _check_ids(ids, net, region) -> None:
+    """Every --remove id must be a bridge of the run (named with the bridge file)."""
+    known = set(net.bridges["bridge_id"].astype(str)) if net.bridges is not None else set()
+    unknown = [b for b in ids if b not in known]
+    if unknown:
+        source = region.sources.get("bridges") or region.sources.get("roads", "bridges")
+        examples = ", ".join(sorted(known)[:3])
+        raise InputError(f"--remove: unknown bridge_id(s) {', '.join(unknown[:10])}: not among "
+                         f"the {len(known)} bridges loaded from this file (ids such as "
+                         f"{examples}); fix: use ids of its bridge_id column",
+                         source=source, field="bridge_id")

@@ -43,6 +43,8 @@ def run_indicators(args) -> int:
                                            "skipped_features": res.layers.get("skipped_features")},
                  settings=res.settings, report=res.region.report)
     write_csv(bilingual(ind, res.settings), out / "indicators.csv")
+    from ._common import warn_skipped
+    warn_skipped(res.region.report, "indicators", out / "indicators.gpkg")
     if not args.quiet:
         print(f"{(ind['level'] == 'municipality').sum()} municipalities, "
               f"{(ind['level'] == 'group').sum()} groups; wrote {out}/indicators.gpkg and "
@@ -64,6 +66,8 @@ def run_effect(args) -> int:
     write_csv(bilingual(eff, labels=EFFECT_LABELS), out / "effect.csv")
     write_csv(res.layers["effect_assumptions"], out / "effect_assumptions.csv")
     chart_effect(eff, settings=res.settings).save(out / "effect_chart")
+    from ._common import warn_skipped
+    warn_skipped(res.region.report, "effect")
     if not args.quiet:
         g = eff[eff["level"] == "group"]
         print(f"groups: total cost {g['total_cost_before_yen'].sum():,.0f} -> "

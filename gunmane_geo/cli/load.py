@@ -53,4 +53,6 @@ def run_load(args) -> int:
     print(format_report(region.report, show_info=False) if not args.quiet
           else region.report.summary().to_string(index=False))
     print(f"\nCRS: {region.crs}\nwritten: {gpkg}\n         {csv}")
+    from ._common import warn_skipped
+    warn_skipped(region.report, "load", csv)
     return 0

@@ -58,6 +58,8 @@ def run(args) -> int:
         for name in names:
             written += pages[name][0].save(out / f"{name}_{res.settings.maps.paper}",
                                            formats=args.formats, dpi=args.dpi)
+    from ._common import warn_skipped
+    warn_skipped(res.region.report, "map")
     if not args.quiet:
         print("wrote " + ", ".join(str(w) for w in written), file=sys.stderr)
     return 0

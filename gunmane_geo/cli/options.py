@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 
 from ..errors import Cancelled, InputError
-from ._common import ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg
+from ._common import (ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg,
+                      warn_skipped)
 
 
 def add_parser(subparsers) -> None:
@@ -57,6 +58,9 @@ def run_options_command(args) -> int:
                              "(--target-saving-pct or [plan] target_saving_pct)",
                              source="command line")
         share = target_pct / 100.0
+    if with_plan and budget_yen is not None and not budget_yen >= 0:
+        raise InputError(f"the budget must be 0 yen or more (got {budget_yen:g}); fix "
+                         "--budget-yen or [plan] budget_yen", source="command line")
     bar = ProgressBar(args.quiet, "plan" if with_plan else "options")
     try:
         region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
@@ -69,6 +73,7 @@ def run_options_command(args) -> int:
         return 130
     bar.close()
     written = write_outputs(layers, args.out, args.csv, settings=settings, report=region.report)
+    warn_skipped(region.report, args.command, args.out)
     if not args.quiet:
         opts = layers["bridge_options"]
         n_b = opts["bridge_id"].nunique()

@@ -36,10 +36,18 @@ def progress_printer(quiet: bool):
 
 
 def run(args) -> int:
-    from ..report import run_report
+    from ..errors import InputError
+    from ..report import STAGES, run_report
+    analysis = [s for s in STAGES if s not in ("load", "maps", "report")]
+    unknown = [s for s in (args.stages or []) if s not in analysis]
+    if unknown:
+        raise InputError(f"--stages: unknown stage(s) {', '.join(unknown)}; stages are: "
+                         f"{' '.join(analysis)}", source="command line")
     res = run_report(args.config, args.out, progress=progress_printer(args.quiet), dpi=args.dpi,
                      stages=args.stages)
     bad = [s for s in res.stages.values() if s.status in ("missing", "failed")]
+    from ._common import warn_skipped
+    warn_skipped(res.region.report, "report", f"{args.out}/results.gpkg")
     if not args.quiet:
         for s in res.stages.values():
             print(f"  {s.name:12s} {s.status:8s} {s.message}", file=sys.stderr)

@@ -66,7 +66,8 @@ def load_run_config(toml_path) -> tuple[dict, Settings]:
         with toml_path.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError:
-        raise InputError("run configuration not found", source=toml_path) from None
+        raise InputError("run configuration not found; check the path (--config)",
+                         source=toml_path) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", source=toml_path) from None
     if "inputs" not in data or not isinstance(data["inputs"], dict) or not data["inputs"]:

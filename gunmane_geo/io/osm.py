@@ -76,7 +76,9 @@ def _read_ways(path, progress=None):
     try:
         handler.apply_file(str(path), locations=True)
     except RuntimeError as exc:
-        raise InputError(f"cannot read as OSM PBF ({exc})", source=path) from None
+        raise InputError(f"cannot read as OSM PBF ({exc}); fix: check that it is a complete "
+                         "*.osm.pbf download (an interrupted download is cut short), or "
+                         "export the roads from QGIS as GeoPackage", source=path) from None
     return handler.ways, handler.excluded
 
 

@@ -398,7 +398,11 @@ def read_population(path, *, layer=None, field_map=None, crs=None, report=None, 
                 raster_crs = src.crs
                 shape = (src.height, src.width)
         except rasterio.errors.RasterioIOError as exc:
-            raise InputError(f"cannot open the raster ({exc})", source=path) from None
+            from .sources import _gdal_reason
+            raise InputError(f"cannot open the raster ({_gdal_reason(exc, path)}); fix: check "
+                             "that it is a GeoTIFF (or other GDAL raster) of persons per cell, "
+                             "or give population as polygons/points or a mesh CSV",
+                             source=path) from None
         if raster_crs is None:
             if source_crs is None:
                 raise InputError("the raster has no CRS; set it (gdal_edit.py -a_srs EPSG:...) "

@@ -243,6 +243,25 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
     return net, matches
 
 
+def require_some_matched(matches, settings: Settings | None = None,
+                         source: str = "bridges") -> None:
+    """Raise ``InputError`` when not one bridge of the match table (``attach_bridges``) is
+    on the network: the run would measure nothing, and the cause is almost always a wrong
+    CRS or the wrong file (docs/errors.md).  Some unmatched bridges are fine: they stay in
+    the outputs with ``matched`` False."""
+    if matches is None or not len(matches) or matches["matched"].to_numpy(bool).any():
+        return
+    tol = float((settings or Settings()).network.bridge_match_tolerance_m)
+    near = pd.to_numeric(matches["nearest_edge_m"], errors="coerce").to_numpy(float)
+    near = np.nanmin(near) if np.isfinite(near).any() else np.nan
+    raise InputError(
+        f"none of the {len(matches)} bridges lies within {tol:g} m of a road"
+        + (f" (the nearest is {near:,.0f} m away)" if np.isfinite(near) else "")
+        + "; fix: check that the bridge and road layers have the right CRS and cover the "
+          "same area (open both in QGIS), or raise [network] bridge_match_tolerance_m",
+        source=source, field="geometry")
+
+
 def _split_for_bridges(network, chosen, matched, pts, span, bid, is_struct, min_piece,
                        report, source):
     """Split matched ordinary edges; returns (new edges frame, bridge edge id per bridge)."""

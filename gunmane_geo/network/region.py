@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..errors import InputError, report_progress
 from ..settings import Settings
-from .attach import attach_bridges, attach_facilities, attach_population, bridges_from_roads
+from .attach import (attach_bridges, attach_facilities, attach_population, bridges_from_roads,
+                     require_some_matched)
 from .build import build_network
 from .graph import Network
 
@@ -25,8 +26,10 @@ def network_from_region(region, settings: Settings | None = None, progress=None)
                         progress=_sub(progress, 0.0, 0.6))
     report_progress(progress, 0.6, "attaching bridges")
     if region.bridges is not None and len(region.bridges):
-        net, _ = attach_bridges(net, region.bridges, rivers=region.rivers, settings=settings,
-                                report=rep, source=src.get("bridges", "bridges"))
+        net, matches = attach_bridges(net, region.bridges, rivers=region.rivers,
+                                      settings=settings, report=rep,
+                                      source=src.get("bridges", "bridges"))
+        require_some_matched(matches, settings, source=src.get("bridges", "bridges"))
     else:
         net, _ = bridges_from_roads(net, source=src.get("roads", "roads"))
     report_progress(progress, 0.8, "attaching population and facilities")

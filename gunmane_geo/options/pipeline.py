@@ -34,9 +34,11 @@ def build_region_network(region, settings: Settings, progress=None):
     src = region.sources if isinstance(region.sources, dict) else {}
     net = build_network(region.roads, settings, report=region.report,
                         source=src.get("roads", "roads"), progress=_sub(progress, 0.0, 0.6))
-    net, _ = attach_bridges(net, region.bridges, rivers=region.rivers, settings=settings,
-                            report=region.report, source=src.get("bridges", "bridges"),
-                            progress=_sub(progress, 0.6, 0.9))
+    net, matches = attach_bridges(net, region.bridges, rivers=region.rivers, settings=settings,
+                                  report=region.report, source=src.get("bridges", "bridges"),
+                                  progress=_sub(progress, 0.6, 0.9))
+    from ..network.attach import require_some_matched
+    require_some_matched(matches, settings, source=src.get("bridges", "bridges"))
     if region.population is not None:
         net = attach_population(net, region.population, settings, report=region.report,
                                 source=src.get("population", "population"))
