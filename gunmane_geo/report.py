@@ -33,8 +33,8 @@ import pandas as pd
 from .errors import GunmaneError, InputError, report_progress
 from .settings import Settings
 
-STAGES = ["load", "network", "criticality", "options", "plan", "grouping", "indicators",
-          "effect", "maps", "report"]
+STAGES = ["load", "network", "criticality", "options", "plan", "grouping", "packages",
+          "indicators", "effect", "maps", "report"]
 STAGE_LABELS = {
     "load": ("入力の読み込み・検証", "load and validate inputs"),
     "network": ("道路ネットワークの構築", "road network"),
@@ -42,6 +42,8 @@ STAGE_LABELS = {
     "options": ("集約・撤去の案", "consolidation and removal options"),
     "plan": ("集約・撤去計画", "plan"),
     "grouping": ("広域連携グループ", "municipal groups"),
+    "packages": ("発注パッケージ・多分野連携・道路ペア",
+                 "asset packages, multi-sector areas, road pairs"),
     "indicators": ("見える化指標", "indicators (見える化)"),
     "effect": ("導入効果試算", "effect estimate"),
     "maps": ("地図", "maps"),
@@ -154,7 +156,8 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None,
     """
     want = set(stages or STAGES)
     deps = {"criticality": {"network"}, "options": {"criticality"}, "plan": {"options"},
-            "network": set(), "grouping": set(), "indicators": set(), "effect": set()}
+            "network": set(), "grouping": set(), "packages": {"network"}, "indicators": set(),
+            "effect": set()}
     changed = True
     while changed:
         changed = False
@@ -182,13 +185,13 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None,
 
     def criticality():
         f = _need("gunmane_geo.criticality", "bridge_criticality")
-        L["criticality"] = f(res.network, settings=settings, progress=_sub(progress, 0.3, 0.4))
+        L["bridge_criticality"] = f(res.network, settings=settings, progress=_sub(progress, 0.3, 0.4))
 
     def options():
         gen, sets = _need("gunmane_geo.options", "generate_options", "find_consolidation_sets")
-        L["bridge_options"] = gen(region.bridges, L["criticality"], res.network, settings,
+        L["bridge_options"] = gen(region.bridges, L["bridge_criticality"], res.network, settings,
                                   progress=_sub(progress, 0.4, 0.5))
-        L["consolidation_sets"] = sets(res.network, L["criticality"], region.bridges, settings,
+        L["consolidation_sets"] = sets(res.network, L["bridge_criticality"], region.bridges, settings,
                                        progress=_sub(progress, 0.5, 0.55))
 
     def plan():
@@ -217,6 +220,20 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None,
                          settings=settings, report=region.report,
                          progress=_sub(progress, 0.65, 0.8))
         L["groups"], L["group_members"] = g, m
+
+    def packages():
+        combine, packages_fn, areas_fn, pairs_fn = _need(
+            "gunmane_geo.grouping", "combine_assets", "asset_packages", "multi_sector_areas",
+            "road_pairs")
+        assets = combine(region.bridges, region.other_assets, settings, region.report)
+        L["package_assets"], L["asset_packages"] = packages_fn(
+            assets, network=res.network, settings=settings, report=region.report,
+            progress=_sub(progress, 0.72, 0.76))
+        L["area_assets"], L["multi_sector_areas"] = areas_fn(
+            assets, network=res.network, settings=settings, report=region.report)
+        if region.roads is not None:
+            L["road_pairs"] = pairs_fn(region.roads, bridges=region.bridges, settings=settings,
+                                       report=region.report)
 
     def indicators():
         from .indicators import asset_type_counts, municipality_indicators
@@ -249,7 +266,8 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None,
 
     plan_of = [("network", network, (), 0.15), ("criticality", criticality, ("network",), 0.3),
                ("options", options, ("criticality",), 0.4), ("plan", plan, ("options",), 0.55),
-               ("grouping", grouping, (), 0.65), ("indicators", indicators, (), 0.8),
+               ("grouping", grouping, (), 0.65), ("packages", packages, ("network",), 0.72),
+               ("indicators", indicators, (), 0.8),
                ("effect", effect, (), 0.85)]
     for name, fn, needs, frac in plan_of:
         if name in want:
@@ -309,7 +327,7 @@ def build_maps(res: RunResult, progress=None) -> dict:
         pages["groups"] = (maps.map_groups(munis, gm, roads=roads, settings=s, sources=src, note=ja),
                            ja, en)
     if res.ok("criticality"):
-        crit = L["criticality"]
+        crit = L["bridge_criticality"]
         cls = maps.criticality_class(crit, s)
         n_iso = int((cls == "isolating").sum())
         n_over = int((cls == "very_high").sum())
@@ -406,9 +424,10 @@ def _write_tables(res: RunResult, out: Path) -> list[Path]:
         files.append(write_csv(bilingual(L["indicators"], res.settings), tdir / "indicators.csv"))
     if "effect" in L:
         files.append(write_csv(bilingual(L["effect"], labels=EFFECT_LABELS), tdir / "effect.csv"))
-    for name in ("effect_assumptions", "asset_type_counts", "criticality", "bridge_options",
+    for name in ("effect_assumptions", "asset_type_counts", "bridge_criticality", "bridge_options",
                  "consolidation_sets", "plan", "plan_summary", "cost_curve", "groups",
-                 "group_members", "skipped_features"):
+                 "group_members", "asset_packages", "multi_sector_areas", "road_pairs",
+                 "skipped_features"):
         if L.get(name) is not None:
             files.append(write_csv(L[name], tdir / f"{name}.csv"))
     files.append(write_csv(res.stages_frame(), tdir / "stages.csv"))

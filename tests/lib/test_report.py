@@ -70,7 +70,7 @@ def test_outputs_written(run):
     rc, out, _ = run
     assert rc == 0
     layers = {name for name, _ in pyogrio.list_layers(out / "results.gpkg")}
-    assert {"indicators", "effect", "effect_assumptions", "criticality", "groups",
+    assert {"indicators", "effect", "effect_assumptions", "bridge_criticality", "groups",
             "group_members", "stages", "run_settings", "load_report",
             "input_bridges"} <= layers
     for name in ("groups", "bridges_criticality", "ageing", "effect"):
@@ -122,7 +122,7 @@ def test_same_config_same_outputs(run, tmp_path):
     out2 = tmp_path / "again"
     assert main(["report", "--config", str(cfg), "--out", str(out2), "--quiet",
                  "--stages", "criticality", "grouping", "indicators", "effect"]) == 0
-    for rel in ("tables/indicators.csv", "tables/effect.csv", "tables/criticality.csv",
+    for rel in ("tables/indicators.csv", "tables/effect.csv", "tables/bridge_criticality.csv",
                 "maps/ageing.pdf", "maps/effect.pdf", "maps/groups.pdf"):
         assert (out / rel).read_bytes() == (out2 / rel).read_bytes(), rel
 

@@ -30,11 +30,12 @@ def test_every_stage_ran(full):
     assert rc == 0
     st = pd.read_csv(out / "tables" / "stages.csv", encoding="utf-8-sig")
     assert list(st["stage"]) == ["load", "network", "criticality", "options", "plan", "grouping",
-                                 "indicators", "effect", "maps", "report"]
+                                 "packages", "indicators", "effect", "maps", "report"]
     assert set(st["status"]) == {"ok"}, st[["stage", "status", "message"]]
     layers = {name for name, _ in pyogrio.list_layers(out / "results.gpkg")}
-    assert {"criticality", "bridge_options", "consolidation_sets", "plan", "detour_routes",
-            "groups", "indicators", "effect", "stages"} <= layers
+    assert {"bridge_criticality", "bridge_options", "consolidation_sets", "plan", "detour_routes",
+            "groups", "group_members", "asset_packages", "multi_sector_areas", "road_pairs",
+            "indicators", "effect", "stages"} <= layers
 
 
 def test_plan_close_ups_written(full):
