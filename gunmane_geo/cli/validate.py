@@ -31,7 +31,8 @@ def add_parser(subparsers) -> None:
 
 
 def _guess(path, layer):
-    from ..io.sources import file_format, guess_kind, read_csv_table
+    from ..io.sources import check_exists, file_format, guess_kind, read_csv_table
+    check_exists(path)
     kind = guess_kind(path)
     if kind is not None:
         return kind
