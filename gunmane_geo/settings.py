@@ -126,6 +126,7 @@ class GroupingSettings:
     # adjacency
     adjacency_tolerance_m: float = 50.0     # boundaries closer than this touch (gaps, slivers)
     adjacency_use_roads: bool = True        # a road/bridge crossing between two municipalities joins them
+    adjacency_max_link_m: float = 10_000.0  # road links longer than this outside every polygon do not join (inf = no limit)
     # group floor and ceiling
     min_staff: int = 5                      # floor: technical staff per group
     min_bridges: int = 0                    # floor: municipal bridges per group

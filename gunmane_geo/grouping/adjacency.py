@@ -156,7 +156,7 @@ def municipal_adjacency(municipalities, roads=None, tolerance_m: float | None = 
         if roads.crs != munis.crs:
             raise InputError(f"roads CRS {roads.crs} differs from municipalities CRS {munis.crs}; "
                              "reproject one of them", source="roads")
-        for i, j, reason, link in _road_links(munis, roads, tree, settings):
+        for i, j, reason, link in _road_links(munis, roads, settings):
             add(i, j, reason, link=link)
 
     rows = []
@@ -180,54 +180,68 @@ def municipal_adjacency(municipalities, roads=None, tolerance_m: float | None = 
     return out
 
 
-def _road_links(munis, roads, tree, settings):
-    """Yield (i, j, reason, link_m) for municipalities joined by road lines."""
+def _road_links(munis, roads, settings):
+    """Yield (i, j, reason, link_m) for municipalities joined by road lines.
+
+    ``link_m`` is the shortest road length lying outside every polygon between the two
+    (metres): the gap along one line crossing from one into the other, or the loose end
+    of a line leaving i + the shortest chain of lines outside all polygons + the loose
+    end of a line entering j.  Links longer than ``settings.grouping.adjacency_max_link_m``
+    do not join.  ``reason`` is 'bridge' when a bridge line is on the link (on a line at
+    either end, or needed by the shortest chain), else 'road'.
+    """
     snap = max(float(settings.network.snap_tolerance_m), 1e-6)
+    max_link = float(settings.grouping.adjacency_max_link_m)
+    if not max_link > 0:
+        raise InputError(f"adjacency_max_link_m must be > 0 (got {max_link:g}); use inf for no limit",
+                         source="settings [grouping]")
     geoms = munis.geometry.values
     is_bridge = roads["is_bridge"].fillna(False).astype(bool).to_numpy() if "is_bridge" in roads \
         else np.zeros(len(roads), dtype=bool)
     ferry = _ferry_mask(roads)
-    lines, bridge_flag = [], []
-    for geom, b, f in zip(roads.geometry.values, is_bridge, ferry):
-        if f or geom is None or geom.is_empty:
-            continue
-        parts = geom.geoms if geom.geom_type == "MultiLineString" else [geom]
-        for p in parts:
-            if p.geom_type == "LineString" and len(p.coords) >= 2:
-                lines.append(p)
-                bridge_flag.append(bool(b))
-    if not lines:
+    keep = ~ferry & ~pd.isna(roads.geometry.values)
+    rows = np.flatnonzero(keep)
+    if not len(rows):
         return
-    lines = np.array(lines, dtype=object)
-    bridge_flag = np.array(bridge_flag)
-    li, mi = tree.query(lines, predicate="intersects")
+    parts, part_row = shapely.get_parts(roads.geometry.values[rows], return_index=True)
+    parts = shapely.force_2d(parts)
+    ok = (shapely.get_type_id(parts) == 1) & (shapely.get_num_coordinates(parts) >= 2)
+    lines = np.asarray(parts[ok], dtype=object)
+    if not len(lines):
+        return
+    bridge_flag = is_bridge[rows[part_row[ok]]]
+    length = shapely.length(lines)
+    # query with the few polygons (prepared once) against a tree of the many lines
+    polys = np.asarray(geoms, dtype=object)
+    shapely.prepare(polys)
+    mi, li = STRtree(lines).query(polys, predicate="intersects")
     hits = defaultdict(list)
     for a, b in zip(li, mi):
         hits[a].append(b)
-    ends = np.array([[ln.coords[0][:2], ln.coords[-1][:2]] for ln in lines])   # (n, 2, 2)
-    keys = np.round(ends.reshape(-1, 2) / snap).astype(np.int64)
+    # a line meeting one polygon and lying wholly inside it needs no intersection
+    single = np.array([k for k, c in hits.items() if len(c) == 1], dtype=np.int64)
+    inside = np.zeros(len(lines), dtype=bool)
+    if len(single):
+        poly = polys[[hits[k][0] for k in single]]
+        inside[single] = shapely.covers(poly, lines[single])        # prepared polygons
+    starts = shapely.get_point(lines, 0)
+    ends = shapely.get_point(lines, -1)
+    end_xy = np.stack([shapely.get_coordinates(starts), shapely.get_coordinates(ends)], axis=1)
+    keys = np.round(end_xy.reshape(-1, 2) / snap).astype(np.int64)
     _, node = np.unique(keys, axis=0, return_inverse=True)
     node = node.ravel().reshape(-1, 2)
     n_nodes = int(node.max()) + 1
-    parent = np.arange(n_nodes)
 
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    labels = defaultdict(list)            # node -> [(muni, via_bridge)]
-    connector_len = defaultdict(float)
-    connector_bridge = set()
+    attach = []                     # (node, municipality, line is a bridge, loose end in metres)
     connectors = []
-    for k, line in enumerate(lines):
+    for k in range(len(lines)):
         cand = hits.get(k, [])
         if not cand:
             connectors.append(k)
             continue
-        if len(cand) == 1:
-            seq = [(cand[0], 0.0, line.length)]
+        line = lines[k]
+        if inside[k]:
+            seq = [(cand[0], 0.0, length[k])]
         else:
             seq = []
             for m in cand:
@@ -242,35 +256,85 @@ def _road_links(munis, roads, tree, settings):
             seq.sort(key=lambda t: (t[1], t[2]))
             # consecutive different municipalities along the line are joined by it
             prev = None
-            for m, s, e in seq:
+            for m, st, en in seq:
                 if prev is not None and m != prev[0]:
-                    gap = max(0.0, s - prev[2])
-                    yield prev[0], m, "bridge" if bridge_flag[k] else "road", gap
-                if prev is None or e >= prev[2] or m != prev[0]:
-                    prev = (m, s, e)
+                    gap = max(0.0, st - prev[2])
+                    if gap <= max_link:
+                        yield prev[0], m, "bridge" if bridge_flag[k] else "road", gap
+                if prev is None or en >= prev[2] or m != prev[0]:
+                    prev = (m, st, en)
         if not seq:
             connectors.append(k)
             continue
-        labels[node[k, 0]].append((seq[0][0], bridge_flag[k]))
-        labels[node[k, 1]].append((seq[-1][0], bridge_flag[k]))
-    for k in connectors:
-        a, b = find(node[k, 0]), find(node[k, 1])
-        if a != b:
-            parent[a] = b
-    for k in connectors:
-        r = find(node[k, 0])
-        connector_len[r] += lines[k].length
-        if bridge_flag[k]:
-            connector_bridge.add(r)
-    by_root = defaultdict(list)
-    for nd, labs in labels.items():
-        by_root[find(nd)].extend(labs)
-    for root, labs in by_root.items():
-        munis_here = sorted({m for m, _ in labs})
-        if len(munis_here) < 2:
-            continue
-        via_bridge = root in connector_bridge or any(b for _, b in labs)
-        for x in range(len(munis_here)):
-            for y in range(x + 1, len(munis_here)):
-                yield munis_here[x], munis_here[y], "bridge" if via_bridge else "road", \
-                    connector_len.get(root, 0.0)
+        last = max(seq, key=lambda t: t[2])
+        attach.append((node[k, 0], seq[0][0], bridge_flag[k], seq[0][1]))
+        attach.append((node[k, 1], last[0], bridge_flag[k], max(0.0, length[k] - last[2])))
+    if not attach:
+        return
+    yield from _chain_links(attach, np.asarray(connectors, dtype=np.int64), node, length,
+                            bridge_flag, n_nodes, max_link)
+
+
+def _chain_links(attach, connectors, node, length, bridge_flag, n_nodes, max_link, chunk=32):
+    """Links through chains of lines outside every polygon (see ``_road_links``).
+
+    Shortest chains by Dijkstra on the graph of those lines (metres), searched no farther
+    than ``max_link``; a chain needs a bridge when it is longer without the bridge lines.
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components, dijkstra
+
+    at_node = np.array([a[0] for a in attach], dtype=np.int64)
+    at_muni = np.array([a[1] for a in attach], dtype=np.int64)
+    at_bridge = np.array([a[2] for a in attach], dtype=bool)
+    at_tail = np.array([a[3] for a in attach], dtype=float)
+    keep = at_tail <= max_link
+    at_node, at_muni, at_bridge, at_tail = at_node[keep], at_muni[keep], at_bridge[keep], at_tail[keep]
+    cu, cv = node[connectors, 0], node[connectors, 1]
+    w = np.maximum(length[connectors], 1e-9)
+    loops = cu != cv
+
+    def min_graph(mask):
+        # parallel lines: the shortest (csr_matrix would add them up)
+        u, v, ww = cu[mask & loops], cv[mask & loops], w[mask & loops]
+        if not len(u):
+            return sparse.csr_matrix((n_nodes, n_nodes))
+        df = pd.DataFrame({"u": np.r_[u, v], "v": np.r_[v, u], "w": np.r_[ww, ww]})
+        df = df.groupby(["u", "v"], sort=False)["w"].min().reset_index()
+        return sparse.csr_matrix((df["w"].to_numpy(), (df["u"].to_numpy(), df["v"].to_numpy())),
+                                 shape=(n_nodes, n_nodes))
+
+    full = min_graph(np.ones(len(connectors), dtype=bool))
+    cb = bridge_flag[connectors] if len(connectors) else np.zeros(0, dtype=bool)
+    no_bridge = min_graph(~cb) if cb.any() else None
+    _, comp = connected_components(full, directed=False)
+    best: dict[tuple, tuple] = {}
+    at_comp = comp[at_node]
+    # only the components reached from two or more municipalities can join any
+    n_munis = pd.DataFrame({"c": at_comp, "m": at_muni}).groupby("c")["m"].nunique()
+    for c in n_munis.index[n_munis.to_numpy() >= 2]:
+        idx = np.flatnonzero(at_comp == c)
+        src = np.unique(at_node[idx])
+        for s0 in range(0, len(src), chunk):
+            block = src[s0:s0 + chunk]
+            d = dijkstra(full, directed=True, indices=block, limit=max_link)
+            d_nb = dijkstra(no_bridge, directed=True, indices=block, limit=max_link) \
+                if no_bridge is not None else d
+            row_of = {n: r for r, n in enumerate(block)}
+            rows_e = [e for e in idx if at_node[e] in row_of]
+            for e in rows_e:
+                r = row_of[at_node[e]]
+                dist = at_tail[e] + d[r, at_node[idx]] + at_tail[idx]
+                other = (at_muni[idx] != at_muni[e]) & (dist <= max_link)
+                if not other.any():
+                    continue
+                needs_bridge = d_nb[r, at_node[idx]] > d[r, at_node[idx]] + 1e-6
+                for f in np.flatnonzero(other):
+                    t = idx[f]
+                    a, b = sorted((int(at_muni[e]), int(at_muni[t])))
+                    via = bool(at_bridge[e] or at_bridge[t] or needs_bridge[f])
+                    cur = best.get((a, b))
+                    if cur is None or dist[f] < cur[0] - 1e-9 or (abs(dist[f] - cur[0]) <= 1e-9 and via):
+                        best[(a, b)] = (float(dist[f]), via)
+    for (a, b), (dist, via) in sorted(best.items()):
+        yield a, b, "bridge" if via else "road", dist

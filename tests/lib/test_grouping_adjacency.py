@@ -8,6 +8,7 @@ from shapely.geometry import LineString, box
 from gunmane_geo.errors import InputError
 from gunmane_geo.grouping import municipal_adjacency
 from gunmane_geo.io.load_report import LoadReport
+from gunmane_geo.settings import Settings
 
 CRS = "EPSG:6673"
 
@@ -116,6 +117,60 @@ def test_geographic_crs_is_a_clear_error():
     m = _row_of_squares().set_crs("EPSG:6668", allow_override=True)
     with pytest.raises(InputError, match="geographic"):
         municipal_adjacency(m)
+
+
+def _max_link(metres):
+    s = Settings()
+    s.grouping.adjacency_max_link_m = metres
+    return s
+
+
+def _detour_roads(split: bool, bridge_in_middle: bool = False):
+    """A road leaving 99201 southwards, running 20 010 m outside the area (y = -2 km) and
+    entering 99203: 2 000 + 20 010 + 2 000 = 24 010 m outside every polygon."""
+    path = [(5_000, 5_000), (5_000, -2_000), (25_010, -2_000), (25_010, 5_000)]
+    if not split:
+        return gpd.GeoDataFrame({"is_bridge": [False]}, geometry=[LineString(path)], crs=CRS)
+    lines = [LineString(path[:2]), LineString([path[1], (15_000, -2_000)]),
+             LineString([(15_000, -2_000), path[2]]), LineString(path[2:])]
+    return gpd.GeoDataFrame({"is_bridge": [False, bridge_in_middle, False, False]}, geometry=lines,
+                            crs=CRS)
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_road_link_outside_the_area_is_bounded_by_max_link(split):
+    # 99201 and 99203 are 10 km apart (99202 between them); a road layer reaching beyond
+    # the area joins them through 24 010 m of road outside every polygon
+    m = _row_of_squares(gap_m=5.0)
+    roads = _detour_roads(split)
+    boundary_only = {("99201", "99202"): "boundary", ("99202", "99203"): "boundary"}
+    adj = municipal_adjacency(m, roads=roads, tolerance_m=50)          # default 10 km
+    assert _pairs(adj) == boundary_only
+    adj = municipal_adjacency(m, roads=roads, tolerance_m=50, settings=_max_link(24_000.0))
+    assert _pairs(adj) == boundary_only
+    adj = municipal_adjacency(m, roads=roads, tolerance_m=50, settings=_max_link(30_000.0))
+    assert _pairs(adj) == {**boundary_only, ("99201", "99203"): "road"}
+    assert adj.set_index(["code_a", "code_b"]).loc[("99201", "99203"), "link_m"] == pytest.approx(24_010.0)
+    adj = municipal_adjacency(m, roads=roads, tolerance_m=50, settings=_max_link(float("inf")))
+    assert ("99201", "99203") in _pairs(adj)
+
+
+def test_chain_link_is_the_shortest_chain_and_names_a_bridge_on_it():
+    m = _row_of_squares(gap_m=5.0)
+    roads = _detour_roads(split=True, bridge_in_middle=True)
+    # a long loop of road far outside, joined to the chain: it must not count in link_m
+    loop = gpd.GeoDataFrame({"is_bridge": [False]}, geometry=[
+        LineString([(15_000, -2_000), (15_000, -40_000), (60_000, -40_000)])], crs=CRS)
+    roads = gpd.GeoDataFrame(pd_concat([roads, loop]), crs=CRS)
+    adj = municipal_adjacency(m, roads=roads, tolerance_m=50, settings=_max_link(30_000.0))
+    assert _pairs(adj)[("99201", "99203")] == "bridge"
+    assert adj.set_index(["code_a", "code_b"]).loc[("99201", "99203"), "link_m"] == pytest.approx(24_010.0)
+
+
+def test_max_link_must_be_positive():
+    m = _row_of_squares(gap_m=5.0)
+    with pytest.raises(InputError, match="adjacency_max_link_m must be > 0"):
+        municipal_adjacency(m, roads=_detour_roads(True), settings=_max_link(0.0))
 
 
 def pd_concat(frames):
