@@ -312,7 +312,8 @@ def municipality_indicators(municipalities: gpd.GeoDataFrame,
         One row per municipality then per group; columns in ``docs/indicators.md``
         (counts, ``deck_area_m2`` in m², shares as fractions 0..1, NaN where the
         denominator is 0 or unknown).  ``attrs["skipped"]`` lists bridges and
-        assets that could not be placed in any municipality, and why.
+        assets that could not be placed in any municipality, and why, as records
+        (``pd.DataFrame(result.attrs["skipped"])`` gives ``layer, feature_id, reason``).
     """
     settings = settings or Settings()
     year = _year(settings)
@@ -382,8 +383,12 @@ def municipality_indicators(municipalities: gpd.GeoDataFrame,
         geoms.append(gpd.GeoSeries([geom_of[c] for c in codes]).union_all() if len(codes) > 1
                      else geom_of[codes[0]])
     out = gpd.GeoDataFrame(rows, geometry=geoms, crs=munis.crs)
-    out.attrs["skipped"] = pd.concat([d for d in (skipped_b, skipped_s, skipped_a) if len(d)]
-                                     or [pd.DataFrame(columns=SKIPPED_COLUMNS)], ignore_index=True)
+    skipped = pd.concat([d for d in (skipped_b, skipped_s, skipped_a) if len(d)]
+                        or [pd.DataFrame(columns=SKIPPED_COLUMNS)], ignore_index=True)
+    # records, not a DataFrame: pandas compares attrs when it concatenates or prints slices,
+    # and a DataFrame there raises "truth value of a DataFrame is ambiguous"
+    out.attrs["skipped"] = [{k: str(v) for k, v in r.items()}
+                            for r in skipped[SKIPPED_COLUMNS].to_dict("records")]
     report_progress(progress, 1.0, "indicators done")
     return out
 

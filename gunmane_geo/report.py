@@ -245,7 +245,9 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None,
         L["indicators"] = ind
         L["asset_type_counts"] = asset_type_counts(region.other_assets, region.municipalities,
                                                    group_members=L.get("group_members"))
-        L["skipped_features"] = ind.attrs.get("skipped")
+        from .indicators import SKIPPED_COLUMNS
+        L["skipped_features"] = pd.DataFrame(ind.attrs.get("skipped", []),
+                                             columns=SKIPPED_COLUMNS)
 
     def effect():
         from .effect import effect_assumptions, effect_estimate, read_effect_inputs

@@ -119,7 +119,7 @@ def test_ratings_staff_and_inspections(result):
 def test_other_assets_and_skipped(result):
     a, b, c = row(result, "99201"), row(result, "99202"), row(result, "99203")
     assert (a.n_assets_park, a.n_assets_river, b.n_assets_river, c.n_assets_sewer) == (2, 0, 1, 1)
-    sk = result.attrs["skipped"]
+    sk = pd.DataFrame(result.attrs["skipped"])
     assert sorted(zip(sk["layer"], sk["feature_id"])) == [
         ("bridges", "b6"), ("other_assets", "a4"), ("staff", "88888")]
 
