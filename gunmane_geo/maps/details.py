@@ -23,6 +23,7 @@ from matplotlib.patches import Patch
 
 from ..errors import GunmaneError, report_progress
 from ..settings import Settings
+from .labels import place_labels
 from .layout import Page, _fmt_distance, map_style, wrap_text
 from .styles import DARK, LIGHT_GREY, text_halo
 
@@ -34,7 +35,7 @@ CROSSED_CLASSES = ("remove", "remove_upgrade_detour", "consolidated")
 DETOUR_STYLE = {"color": "#000000", "linewidth": 2.6, "linestyle": (0, (3.0, 1.6))}
 DETOUR_CASING = {"color": "white", "linewidth": 5.2}
 RIVER_COLOR = "#8CC4E8"
-MIN_PANEL_SPAN_M = 400.0        # a close-up shows at least this much ground
+MIN_PANEL_SPAN_M = 250.0        # a close-up shows at least this much ground
 MAX_PANELS_PER_PAGE = 6
 
 
@@ -165,7 +166,7 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
     """Close-up panels of every removed, downsized or consolidated bridge of a plan.
 
     Each panel is zoomed to the bridge and its detour route (at least
-    ``MIN_PANEL_SPAN_M`` = 400 m of ground) and shows roads, rivers,
+    ``MIN_PANEL_SPAN_M`` = 250 m of ground) and shows roads, rivers,
     municipal boundaries, the other bridges in view, the bridge crossed out
     (×) when removed or as a triangle when downsized, and the detour as a bold
     black dashed line on a white casing.  Its title gives the panel number
@@ -229,8 +230,9 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
     with map_style(settings):
         for p0 in range(0, len(ids), per_page):
             chunk = ids[p0:p0 + per_page]
-            rows_, cols_ = _grid(len(chunk))
             n_pages = math.ceil(len(ids) / per_page)
+            # every page of a series has the same panel size (the last one too)
+            rows_, cols_ = _grid(len(chunk) if n_pages == 1 else per_page)
             suffix = f"（{p0 // per_page + 1}/{n_pages}）" if n_pages > 1 else ""
             page = Page("集約・撤去計画（案）詳細図" + suffix,
                         "Close-ups: each bridge that loses vehicle traffic and its detour"
@@ -311,9 +313,6 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
                     _, _, col, mk, _ = PLAN_CLASSES[c]
                     ax.scatter([x], [y], s=(msize * 1.35) ** 2, marker=mk, c=[col],
                                edgecolors=DARK, linewidths=1.2, zorder=10, gid=f"bridge:{bid}")
-                ax.annotate(str(numbers[bid]), (x, y), xytext=(msize * 0.95, msize * 0.95),
-                            textcoords="offset points", fontsize=page.fs * 1.05,
-                            fontweight="bold", color=DARK, zorder=12, path_effects=text_halo(3))
                 # title: number, name (id); option | detour
                 d_m = det_m.get(bid)
                 if d_m is None and "detour_in_plan_m" in plan.columns:
@@ -327,8 +326,16 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
                 head, sub = _panel_title(row, c, d_m, d_min, hub,
                                          int(panel_pt / (page.fs * 0.9 * 0.5)) - 1)
                 _panel_heading(page, ax, f"{numbers[bid]}  {head}", sub)
+                before = {id(a) for a in ax.get_children()}
                 page.scale_bar(ax, compact=True)
                 page.north_arrow(ax, compact=True)
+                deco = [a for a in ax.get_children() if id(a) not in before]
+                # the panel's number, boxed as on the plan map, clear of the detour, the
+                # other bridges, the scale bar and the north arrow
+                others = [(pts.iloc[j].x, pts.iloc[j].y) for j in inview if j != i]
+                place_labels(page, ax, [(x, y)], [str(numbers[bid])], avoid=others,
+                             avoid_artists=deco, avoid_lines=[route] if has_route else None,
+                             size=1.05, marker_pt=msize * 1.35, zorder=12)
             # legend: only what the pages show
             handles, labels = [], []
             for code in ("remove", "remove_upgrade_detour", "consolidated"):

@@ -22,6 +22,7 @@ from matplotlib.patches import Patch
 
 from ..errors import GunmaneError
 from ..settings import Settings
+from .labels import place_area_labels, place_labels
 from .layout import Page, map_style, wrap_text
 from .styles import (DARK, GREY, LIGHT_GREY, OKABE_ITO, SEQUENTIAL_HATCHES, qualitative,
                      sequential, text_halo)
@@ -170,16 +171,29 @@ def _background(page, ax, munis, roads, *, fill=LIGHT_GREY, labels=False):
     return handles, names
 
 
-def _label_municipalities(page, ax, munis, extra=None, size=1.0, boxed=False):
-    for i, r in enumerate(munis.itertuples()):
+def _label_municipalities(page, ax, munis, extra=None, size=1.0, boxed=False, avoid_points=None,
+                          point_weights=None, avoid_lines=None, avoid_artists=(), marker_pt=6.0):
+    """Municipality names (and ``extra`` lines): at the representative point, or, when
+    ``avoid_points``/``avoid_lines`` are given, at the spot inside each municipality that
+    covers the fewest markers and lines (:func:`place_area_labels`).  Drawn on top
+    (zorder 40) so that no marker or number hides a name.  Returns the texts."""
+    texts = [r.municipality_name if extra is None else f"{r.municipality_name}\n{extra[i]}"
+             for i, r in enumerate(munis.itertuples())]
+    if avoid_points is not None or avoid_lines is not None:
+        return place_area_labels(page, ax, munis, texts, avoid_points=avoid_points,
+                                 point_weights=point_weights, avoid_lines=avoid_lines,
+                                 avoid_artists=avoid_artists, marker_pt=marker_pt, size=size,
+                                 boxed=boxed)
+    out = []
+    for text, r in zip(texts, munis.itertuples()):
         if r.geometry is None or r.geometry.is_empty:
             continue
         p = r.geometry.representative_point()
-        text = r.municipality_name if extra is None else f"{r.municipality_name}\n{extra[i]}"
         kw = ({"bbox": {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none",
                         "alpha": 0.85}} if boxed else {"path_effects": text_halo()})
-        ax.text(p.x, p.y, text, ha="center", va="center", fontsize=page.fs * size, zorder=30,
-                color=DARK, linespacing=1.2, **kw)
+        out.append(ax.text(p.x, p.y, text, ha="center", va="center", fontsize=page.fs * size,
+                           zorder=40, color=DARK, linespacing=1.2, **kw))
+    return out
 
 
 def _points(ax, gdf, color, marker, size, zorder):
@@ -194,13 +208,14 @@ def _point_handle(color, marker, size_pt):
 
 
 def _class_map(page, gdf, cls: pd.Series, classes: dict, title: str, zorder0: int = 10,
-               legend: bool = True):
+               legend: bool = True, n_total: int | None = None):
     """Draw points by class (lowest first), legend of the classes present with counts.
 
     Marker size shrinks with the number of points of the class, counted as at
     least a quarter of all points (full size up to 100, 45 % from 500 on), so
     that a thousand bridges do not hide the map while a rare class keeps a
-    readable symbol.
+    readable symbol.  ``n_total`` is the number of all bridges of the map when
+    ``gdf`` is a part of them (the changes drawn over the kept bridges).
     """
     ax = page.ax
     handles, labels = [], []
@@ -208,7 +223,7 @@ def _class_map(page, gdf, cls: pd.Series, classes: dict, title: str, zorder0: in
         sel = gdf[cls.to_numpy() == code]
         if not len(sel):
             continue
-        n_eff = max(len(sel), 0.25 * len(gdf))
+        n_eff = max(len(sel), 0.25 * (len(gdf) if n_total is None else n_total))
         shrink = float(np.clip(math.sqrt(100.0 / n_eff), 0.45, 1.0))
         base = (page.fs * 1.25 * shrink) ** 2
         _points(ax, sel, color, marker, base * k, zorder=zorder0 + list(classes).index(code))
@@ -239,6 +254,20 @@ def drop_slivers(geom, max_mean_width_m: float = 10.0):
     if geom.geom_type == "MultiPolygon":
         return MultiPolygon([fix(p) for p in geom.geoms])
     return shapely.make_valid(geom)
+
+
+def _marker_pt(handles, default: float = 9.0) -> float:
+    """Largest marker size (points) among legend handles of :func:`_class_map`."""
+    sizes = [h.get_markersize() for h in handles if hasattr(h, "get_markersize")]
+    return float(max(sizes)) if sizes else default
+
+
+def _decorate(page):
+    """``page.decorate()`` (scale bar, north arrow); returns the artists it added to the map,
+    so that labels keep clear of them."""
+    before = {id(a) for ax in page.axes for a in ax.get_children()}
+    page.decorate()
+    return [a for ax in page.axes for a in ax.get_children() if id(a) not in before]
 
 
 def _sources_note(page, text):
@@ -360,14 +389,20 @@ def map_bridges(bridges: gpd.GeoDataFrame, *, by: str = "criticality",
             h1, l1 = _class_map(page, bridges[keep], cls[keep], {"keep": classes["keep"]}, "",
                                 legend=False)
             h2, l2 = _class_map(page, bridges[~keep], cls[~keep], classes, "", zorder0=13,
-                                legend=False)
+                                legend=False, n_total=len(bridges))
             page.add_legend(h1 + h2, l1 + l2, title=legend_title)
         else:
-            _class_map(page, bridges, cls, classes, legend_title)
-        if munis is not None:
-            _label_municipalities(page, page.ax, munis, size=1.05, boxed=True)
+            h2, _ = _class_map(page, bridges, cls, classes, legend_title)
+            keep = np.zeros(len(bridges), dtype=bool)
         page.set_extent(_bounds(munis if munis is not None else bridges))
-        page.decorate()
+        deco = _decorate(page)
+        if munis is not None:   # names clear of the markers (the changed ones above all)
+            pts = bridges.geometry.representative_point()
+            _label_municipalities(page, page.ax, munis, size=1.05, boxed=True,
+                                  avoid_points=np.column_stack([pts.x, pts.y]),
+                                  point_weights=np.where(keep, 0.2, 1.0 if by == "criticality"
+                                                         else 10.0),
+                                  avoid_artists=deco, marker_pt=_marker_pt(h2))
         page.add_legend(bh, bl, title="背景 / background")
         _sources_note(page, note)
     return page
@@ -455,19 +490,29 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
         h1, l1 = _class_map(page, plan[keep.to_numpy()], cls[keep], {"keep": PLAN_CLASSES["keep"]},
                             "", zorder0=10, legend=False)
         h2, l2 = _class_map(page, plan[~keep.to_numpy()], cls[~keep], PLAN_CLASSES, "",
-                            zorder0=13, legend=False)
+                            zorder0=13, legend=False, n_total=len(plan))
         page.add_legend(h1 + h2, l1 + l2, title="計画 / plan")
-        if munis is not None:
-            _label_municipalities(page, ax, munis, size=1.05, boxed=True)
         page.set_extent(_bounds(munis if munis is not None else plan))
+        deco = _decorate(page)
+        pts = plan.geometry.representative_point()
+        changed = ~keep.to_numpy()
+        names = []
+        if munis is not None:   # names first, clear of the changes and detours, on top
+            names = _label_municipalities(
+                page, ax, munis, size=1.05, boxed=True,
+                avoid_points=np.column_stack([pts.x, pts.y]),
+                point_weights=np.where(changed, 10.0, 0.2),
+                avoid_lines=None if detours is None else detours.geometry,
+                avoid_artists=deco, marker_pt=_marker_pt(h2))
         numbers = detail_numbers(plan) if number_bridges else pd.Series(dtype=int)
-        if len(numbers):
-            ids = plan["bridge_id"].astype(str)
-            pts = plan.geometry.representative_point()
-            xy = [(pts[ids == b].iloc[0].x, pts[ids == b].iloc[0].y) for b in numbers.index]
+        if len(numbers):        # then the numbers, clear of the names and of each other
+            first = pd.Series(np.arange(len(plan)), index=plan["bridge_id"].astype(str).to_numpy())
+            first = first[~first.index.duplicated()]
+            at = first.loc[numbers.index.astype(str)].to_numpy()
+            xy = np.column_stack([pts.x.to_numpy()[at], pts.y.to_numpy()[at]])
             place_labels(page, ax, xy, [str(n) for n in numbers],
-                         avoid=[(p.x, p.y) for p in pts[~keep.to_numpy()]])
-        page.decorate()
+                         avoid=np.column_stack([pts.x, pts.y])[changed],
+                         avoid_artists=list(names) + list(deco), marker_pt=_marker_pt(h2))
         page.add_legend(route_handles, route_labels, title="迂回路 / detour routes")
         page.add_legend(bh, bl, title="背景 / background")
         _sources_note(page, note)
@@ -475,56 +520,6 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
             page.add_note("四角囲みの数字は詳細図（拡大図）の番号。/ Boxed numbers refer to the "
                           "close-up panels.")
     return page
-
-
-def place_labels(page, ax, xy, texts, *, avoid=(), size: float = 0.95, marker_pt: float = 9.0):
-    """Put short labels next to points without overlapping each other or the ``avoid`` points.
-
-    Tries eight positions around each point (right, upper right, up, ...,
-    then twice as far) and takes the first whose box overlaps no label placed
-    before and no marker; a label with no free position takes the first
-    one.  Boxes are measured on the page in points.  Returns the texts.
-    """
-    import matplotlib.transforms as mtrans
-    fs = page.fs * size
-    dpi = page.fig.dpi
-    to_px = ax.transData.transform
-    placed, out = [], []
-    avoid_px = [to_px(p) for p in avoid]
-    r_mark = marker_pt * 0.5 * dpi / 72
-    dirs = [(1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1)]
-    for (x, y), text in zip(xy, texts):
-        w = (0.62 * fs * len(text) + 4) * dpi / 72
-        h = (fs + 4) * dpi / 72
-        px, py = to_px((x, y))
-        choice = None
-        for dist in (1.0, 2.0):
-            for dx, dy in dirs:
-                off = (r_mark + 2) * dist
-                cx = px + dx * (off + w / 2)
-                cy = py + dy * (off + h / 2)
-                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-                hit = any(not (box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3])
-                          for b in placed)
-                hit = hit or any(box[0] - r_mark < ax_ < box[2] + r_mark
-                                 and box[1] - r_mark < ay_ < box[3] + r_mark
-                                 for ax_, ay_ in avoid_px if (ax_, ay_) != (px, py))
-                if not hit:
-                    choice = (cx - px, cy - py, box)
-                    break
-            if choice:
-                break
-        if choice is None:
-            choice = (r_mark + 2 + w / 2, 0.0, (px + r_mark + 2, py - h / 2, px + r_mark + 2 + w,
-                                                 py + h / 2))
-        placed.append(choice[2])
-        offset = mtrans.offset_copy(ax.transData, fig=page.fig, x=choice[0] * 72 / dpi,
-                                    y=choice[1] * 72 / dpi, units="points")
-        out.append(ax.text(x, y, text, transform=offset, ha="center", va="center", fontsize=fs,
-                           fontweight="bold", color=DARK, zorder=31,
-                           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
-                                 "edgecolor": DARK, "linewidth": 0.6}))
-    return out
 
 
 AGEING_BREAKS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0000001]

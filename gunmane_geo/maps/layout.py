@@ -385,8 +385,8 @@ class Page:
             texts.append(ax.text(bx, by - 0.8 * h,
                                  f"縮尺 約1:{n_round:,.0f}（{self.paper}用紙に印刷時）",
                                  ha="left", va="top", fontsize=self.fs * 0.8, zorder=22))
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        renderer = FigureCanvasAgg(self.fig).get_renderer()
+        from .labels import renderer_of
+        renderer = renderer_of(self.fig)
         boxes = [t.get_window_extent(renderer).transformed(ax.transData.inverted()) for t in texts]
         boxes.append(Bbox([[bx, by], [bx + length, by + h]]))
         bb = Bbox.union(boxes)
@@ -453,8 +453,8 @@ class Page:
         """A legend in the right panel, stacked below the previous ones."""
         if not handles:
             return None
-        renderer = self.fig.canvas.get_renderer() if hasattr(self.fig.canvas, "get_renderer") \
-            else None
+        from .labels import renderer_of
+        renderer = renderer_of(self.fig)
         # columns of text beside the handle (2.4 + padding font sizes wide)
         cols = int((self._panel_x1 - self._panel_x0) * self.w_in * 72 / (self.fs * 0.5)) - 9
         labels = [wrap_text(str(t), cols) for t in labels]
@@ -464,9 +464,6 @@ class Page:
                               alignment="left", handlelength=2.4, handleheight=1.4,
                               borderaxespad=0.0, labelspacing=0.55)
         self.legends.append(leg)
-        if renderer is None:
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
-            renderer = FigureCanvasAgg(self.fig).get_renderer()
         bb = leg.get_window_extent(renderer).transformed(self.fig.transFigure.inverted())
         self._panel_y = bb.y0 - 0.025
         return leg
@@ -479,9 +476,8 @@ class Page:
         wrapped = wrap_text(text, width)
         t = self.fig.text(self._panel_x0, self._panel_y, wrapped, fontsize=self.fs * 0.85,
                           va="top", ha="left", color="#333333", linespacing=1.45)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        renderer = FigureCanvasAgg(self.fig).get_renderer() if not hasattr(
-            self.fig.canvas, "get_renderer") else self.fig.canvas.get_renderer()
+        from .labels import renderer_of
+        renderer = renderer_of(self.fig)
         bb = t.get_window_extent(renderer).transformed(self.fig.transFigure.inverted())
         self._panel_y = bb.y0 - 0.02
         return t

@@ -45,7 +45,7 @@ def sample(sample_dir):
         plan.loc[sel, ["plan_option", "status", "set_id"]] = [opt, st, sid]
         plan.loc[sel, "step"] = step
     det = maps.detour_routes(plan, net)
-    return {"s": s, "r": r, "plan": plan, "det": det, "ids": ids, "spec": spec}
+    return {"s": s, "r": r, "net": net, "plan": plan, "det": det, "ids": ids, "spec": spec}
 
 
 def test_detail_numbers_follow_the_plan_steps():
@@ -141,7 +141,11 @@ def test_panels(sample, tmp_path):
 def test_pages_of_four_keep_numbers_and_leave_no_empty_panel(sample):
     pages = maps.map_plan_details(sample["plan"], detours=sample["det"], settings=sample["s"],
                                   paper="A3", per_page=4)
-    assert [len(p.axes) for p in pages] == [4, 2]               # 2 x 2, then 1 x 2
+    assert [len(p.axes) for p in pages] == [4, 2]               # 2 x 2, then 2 of a 2 x 2
+    # the last page keeps the panel size of the series (no stretched panels)
+    size = {(round(a.get_position().width, 6), round(a.get_position().height, 6))
+            for p in pages for a in p.axes}
+    assert len(size) == 1
     assert [p.title for p in pages] == ["集約・撤去計画（案）詳細図（1/2）",
                                         "集約・撤去計画（案）詳細図（2/2）"]
     heads = [t.get_text() for p in pages for ax in p.axes for t in ax.texts
@@ -179,3 +183,109 @@ def test_place_labels_spreads_a_cluster(sample):
     canvas.draw()
     ext = [t.get_bbox_patch().get_window_extent(canvas.get_renderer()) for t in texts]
     assert not any(ext[i].overlaps(ext[j]) for i in range(5) for j in range(i + 1, 5))
+
+
+# --------------------------------------------------------------------------- crowded labels
+@pytest.fixture(scope="module")
+def crowded(sample):
+    """A plan that removes the 12 bridges nearest to the label spot of each of three towns
+    (where the overview map names them), so names and numbers compete for the same room."""
+    r, plan = sample["r"], sample["plan"].copy()
+    plan["plan_option"], plan["status"], plan["set_id"] = "keep", "keep", None
+    pts = plan.geometry.representative_point()
+    munis = r.municipalities.dissolve("municipality_code", as_index=False)
+    chosen = []
+    for name in ("美杉町", "川上町", "湊川市"):
+        c = munis[munis["municipality_name"] == name].geometry.iloc[0].representative_point()
+        chosen += list(pts.distance(c).sort_values().index[:12])
+    plan.loc[chosen, ["plan_option", "status"]] = ["remove", "planned"]
+    plan["step"] = pd.array([pd.NA] * len(plan), dtype="Int64")
+    plan.loc[chosen, "step"] = range(1, len(chosen) + 1)
+    det = maps.detour_routes(plan, sample["net"])
+    return plan, det
+
+
+def _boxes(page, canvas):
+    """Display boxes of the municipality names, the numbers (by text), the leaders, the frame
+    and the scale bar's white box, read back from the drawn page."""
+    rend = canvas.get_renderer()
+    ax = page.ax
+    names = {t.get_text(): t.get_bbox_patch().get_window_extent(rend) for t in ax.texts
+             if t.get_zorder() >= 40 and t.get_bbox_patch() is not None}
+    numbers = {t.get_text(): t.get_bbox_patch().get_window_extent(rend) for t in ax.texts
+               if (t.get_gid() or "").startswith("label:")}
+    leaders = {ln.get_gid().split(":", 1)[1]: ax.transData.transform(np.column_stack(ln.get_data()))
+               for ln in ax.lines if (ln.get_gid() or "").startswith("leader:")}
+    scale = [p.get_window_extent(rend) for p in ax.patches
+             if p.get_zorder() == 20 and p.get_facecolor()[:3] == (1.0, 1.0, 1.0)]
+    return names, numbers, leaders, ax.get_window_extent(rend), scale
+
+
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+def test_crowded_plan_map_keeps_names_readable(sample, crowded, paper):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    plan, det = crowded
+    page = maps.map_plan(plan, detours=det, municipalities=sample["r"].municipalities,
+                         roads=sample["r"].roads, settings=sample["s"], paper=paper)
+    canvas = FigureCanvasAgg(page.fig)
+    canvas.draw()
+    names, numbers, leaders, frame, scale = _boxes(page, canvas)
+    n = detail_numbers(plan)
+    assert set(names) == set(sample["r"].municipalities["municipality_name"])
+    assert sorted(int(k) for k in numbers) == list(range(1, 37))
+    # names on top of every marker, route and number
+    top = max(a.get_zorder() for a in page.ax.collections + page.ax.lines + [
+        t for t in page.ax.texts if (t.get_gid() or "").startswith("label:")])
+    assert all(t.get_zorder() > top for t in page.ax.texts if t.get_text() in names)
+    # no removed bridge under a name: the 36 markers sit where the names used to be
+    removed = plan[plan["plan_option"] == "remove"].geometry.representative_point()
+    xy = page.ax.transData.transform(np.column_stack([removed.x, removed.y]))
+    for name, bb in names.items():
+        inside = (xy[:, 0] > bb.x0) & (xy[:, 0] < bb.x1) & (xy[:, 1] > bb.y0) & (xy[:, 1] < bb.y1)
+        assert not inside.any(), name
+    # numbers: clear of names, of each other, of the scale bar, inside the frame
+    boxes = list(numbers.items())
+    for i, (a, ba) in enumerate(boxes):
+        assert not any(ba.overlaps(bn) for bn in names.values()), a
+        assert not any(ba.overlaps(bb) for _, bb in boxes[i + 1:]), a
+        assert not any(ba.overlaps(s) for s in scale), a
+        assert frame.x0 <= ba.x0 and ba.x1 <= frame.x1 and frame.y0 <= ba.y0 and ba.y1 <= frame.y1
+    # each number reads as its bridge: its marker is the nearest one to the box, or a leader
+    # runs from the marker to the box
+    ids = plan["bridge_id"].astype(str).to_numpy()
+    pos = {b: xy[i] for i, b in enumerate(ids[plan["plan_option"].to_numpy() == "remove"])}
+    for label, bb in numbers.items():
+        own = pos[n.index[n == int(label)][0]]
+        def dist(p):
+            return math.hypot(max(bb.x0 - p[0], 0, p[0] - bb.x1), max(bb.y0 - p[1], 0, p[1] - bb.y1))
+        if label in leaders:
+            (sx, sy), (ex, ey) = leaders[label]
+            assert math.hypot(sx - own[0], sy - own[1]) < 15 * page.fig.dpi / 72   # at the marker
+            assert dist((ex, ey)) < 1.0                                            # at the box
+        else:
+            d_own = dist(own)
+            assert all(dist(p) > d_own for b, p in pos.items() if not np.allclose(p, own)), label
+    return page
+
+
+def test_close_up_numbers_keep_off_the_detour_and_scale_bar(sample):
+    import shapely
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    pages = maps.map_plan_details(sample["plan"], detours=sample["det"], settings=sample["s"],
+                                  paper="A4")
+    det = sample["det"].set_index("bridge_id")
+    page = pages[0]
+    canvas = FigureCanvasAgg(page.fig)
+    canvas.draw()
+    rend = canvas.get_renderer()
+    for ax, bid in zip(page.axes, page.detail_ids):
+        labels = [t for t in ax.texts if (t.get_gid() or "").startswith("label:")]
+        assert len(labels) == 1
+        bb = labels[0].get_bbox_patch().get_window_extent(rend)
+        (x0, y0), (x1, y1) = ax.transData.inverted().transform([(bb.x0, bb.y0), (bb.x1, bb.y1)])
+        route = det.loc[bid, "geometry"] if bid in det.index else None
+        if route is not None and not route.is_empty:
+            assert not shapely.box(x0, y0, x1, y1).intersects(route), bid
+        scale = [p.get_window_extent(rend) for p in ax.patches
+                 if p.get_zorder() == 20 and p.get_facecolor()[:3] == (1.0, 1.0, 1.0)]
+        assert scale and not any(bb.overlaps(s) for s in scale)
