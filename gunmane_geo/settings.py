@@ -268,6 +268,7 @@ class Settings:
                 elif (isinstance(current, str) or ann.startswith("str")) \
                         and not isinstance(value, str):
                     raise ValueError(f"{where} must be text in quotes, e.g. {key} = \"...\"")
+                _check_range(where, section_name, key, value)
                 setattr(section, key, value)
         return settings
 
@@ -287,6 +288,28 @@ class Settings:
 
 #: tables of a run file (run.toml) that are not settings sections
 RUN_FILE_TABLES = ("inputs", "run", "output", "outputs", "meta", "project")
+
+
+#: number settings whose name ends in a unit are amounts: 0 or more
+UNIT_SUFFIXES = ("_m", "_m2", "_yen", "_kmh", "_min", "_s", "_years", "_hours", "_pct")
+#: settings that take one of a few words
+CHOICES = {("criticality", "weight"): ("length_m", "time_min")}
+
+
+def _check_range(where: str, section: str, key: str, value) -> None:
+    """Refuse values no run can use (ValueError naming file, section, key and the fix)."""
+    choices = CHOICES.get((section, key))
+    if choices is not None and value not in choices:
+        raise ValueError(f"{where} = {value!r}: use one of " + ", ".join(f'"{c}"' for c in choices))
+    if (section, key) == ("costs", "discount_rate") and not value > -1:
+        raise ValueError(f"{where} = {value}: must be more than -1, e.g. 0.04 for 4 % a year")
+    if key.endswith(UNIT_SUFFIXES):
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for k, v in items:
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and not v >= 0:
+                name = where if k is None else f"{where}.{k}"
+                raise ValueError(f"{name} = {v}: must be 0 or more (an amount in the unit "
+                                 "its name ends with)")
 
 
 def _toml_example(value) -> str:

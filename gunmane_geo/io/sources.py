@@ -94,6 +94,14 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
     """
     import pyogrio
     path = check_exists(path)
+    if path.suffix.lower() == ".shp":
+        missing = [s for s in (".shx", ".dbf") if not any(
+            path.with_suffix(v).exists() for v in (s, s.upper()))]
+        if missing:
+            raise InputError(f"the Shapefile is incomplete: its {' and '.join(missing)} file "
+                             "is missing next to it; fix: copy all files of the Shapefile "
+                             "together (.shp .shx .dbf .prj .cpg), or export it as GeoPackage",
+                             source=path)
     layer_name = choose_layer(path, kind, layer)
     kwargs = {"layer": layer_name} if layer_name is not None else {}
     note = None
@@ -197,7 +205,9 @@ def read_csv_table(path):
         df = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, sep=delim,
                          skipinitialspace=True)
     except pd.errors.EmptyDataError:
-        raise InputError("the CSV file is empty (no header line)", source=path) from None
+        raise InputError("the CSV file is empty (no header line); fix: check that it is the "
+                         "right file and export the table again with its header row",
+                         source=path) from None
     except pd.errors.ParserError as exc:
         raise InputError(f"cannot parse the CSV ({exc}); check quoting and the number of "
                          "columns on that line", source=path) from None

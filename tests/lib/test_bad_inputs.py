@@ -475,3 +475,90 @@ def test_require_some_matched():
         require_some_matched(table, source="b.gpkg")
     table.loc[1, "matched"] = True
     require_some_matched(table, source="b.gpkg")          # one matched is enough
+
+
+# --------------------------------------------------------------------------- more file kinds
+def _broken_bridge_files(tiny: Path, d: Path) -> dict:
+    """name -> path of a broken bridge file (formats other than GeoPackage)."""
+    b = gpd.read_file(tiny / "bridges.gpkg")[["bridge_id", "geometry"]]
+    for stem, drop in (("no_dbf", ".dbf"), ("no_shx", ".shx")):
+        b.to_file(d / f"{stem}.shp")
+        (d / f"{stem}{drop}").unlink()
+    (d / "cut.geojson").write_text('{"type": "FeatureCollection", "features": [')
+    (d / "empty.csv").write_text("")
+    (d / "header_only.csv").write_text("bridge_id,緯度,経度\n")
+    (d / "no_coords.csv").write_text("bridge_id,name\nB1,一号橋\n")
+    (d / "bridges.xlsx").write_bytes(b"PK\x03\x04")
+    names = ["no_dbf.shp", "no_shx.shp", "cut.geojson", "empty.csv", "header_only.csv",
+             "no_coords.csv", "bridges.xlsx"]
+    return {Path(n).stem: d / n for n in names}
+
+
+BRIDGE_FILE_ERRORS = {
+    "no_dbf": ["no_dbf.shp", "Shapefile is incomplete", ".dbf", "copy all files"],
+    "no_shx": ["no_shx.shp", "Shapefile is incomplete", ".shx", "copy all files"],
+    "cut": ["cut.geojson", "cannot be opened as a vector file", "Unterminated", "fix:"],
+    "empty": ["empty.csv", "the CSV file is empty", "header row"],
+    "header_only": ["header_only.csv", "has no features"],
+    "no_coords": ["no_coords.csv", "needs coordinates", "緯度/経度"],
+    "bridges": ["bridges.xlsx", "unknown file type '.xlsx'", "GeoPackage (.gpkg)"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(BRIDGE_FILE_ERRORS))
+def test_broken_bridge_file_on_the_command_line(case, tiny, tmp_path, capsys):
+    files = _broken_bridge_files(tiny, tmp_path)
+    rc, _, err = run(["criticality", "--roads", tiny / "roads.gpkg", "--bridges", files[case],
+                      "--out", tmp_path / "out" / "c.gpkg", "--quiet"], capsys)
+    assert rc == 1
+    line = error_line(err, "criticality")
+    for word in BRIDGE_FILE_ERRORS[case]:
+        assert word in line, (word, line)
+    assert not (tmp_path / "out").exists()
+
+
+RUN_TOML_ERRORS = {
+    "layer": ('bridges = { path = "bridges.gpkg", layer = "nope" }',
+              ["bridges.gpkg", "layer 'nope' not found", "layers are: bridges"]),
+    "field_map": ('bridges = { path = "bridges.gpkg", field_map = { "name" = "nonsense" } }',
+                  ["bridges.gpkg", "'nonsense', which is not a field of bridges", "fields are"]),
+    "input_key": ('bridges = { path = "bridges.gpkg", colour = "red" }',
+                  ["run.toml", "[inputs.bridges] unknown key(s) colour", "known keys: path"]),
+    "kind": ('bridgez = "bridges.gpkg"', ["run.toml", "unknown layer kind 'bridgez'"]),
+}
+SETTING_ERRORS = {
+    "detour": ("[guards]\nmax_detour_m = -5", "[guards] max_detour_m = -5.0: must be 0 or more"),
+    "geographic_target": ("[io]\ntarget_crs = \"EPSG:4326\"", "not a projected CRS in metres"),
+    "weight": ("[criticality]\nweight = \"speed\"", "use one of \"length_m\", \"time_min\""),
+    "speed": ("[network]\ndefault_speed_kmh = { national = -30 }",
+              "default_speed_kmh.national = -30.0: must be 0 or more"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUN_TOML_ERRORS))
+def test_run_toml_input_errors(case, tiny, tmp_path, capsys):
+    line_, words = RUN_TOML_ERRORS[case]
+    d = _variant(tiny, tmp_path, "v", replace={'bridges = "bridges.gpkg"': line_})
+    rc, _, err = run(config_argv("plan", d, tmp_path / "out"), capsys)
+    assert rc == 1
+    line = error_line(err, "plan")
+    for word in words:
+        assert word in line, (word, line)
+
+
+@pytest.mark.parametrize("case", sorted(SETTING_ERRORS))
+def test_run_toml_setting_errors(case, tiny, tmp_path, capsys):
+    extra, words = SETTING_ERRORS[case]
+    d = _variant(tiny, tmp_path, "v", toml_extra="\n" + extra + "\n")
+    rc, _, err = run(config_argv("plan", d, tmp_path / "out"), capsys)
+    assert rc == 1
+    line = error_line(err, "plan")
+    assert words in line and ("run.toml" in line or "target_crs" in line), line
+
+
+def test_discount_rate_below_minus_one(tiny, tmp_path, capsys):
+    d = _variant(tiny, tmp_path, "v", replace={"base_year = 2026": "base_year = 2026\n"
+                                                                  "discount_rate = -1.5"})
+    rc, _, err = run(config_argv("plan", d, tmp_path / "out"), capsys)
+    assert rc == 1
+    assert "[costs] discount_rate = -1.5: must be more than -1" in error_line(err, "plan")
