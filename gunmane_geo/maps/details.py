@@ -37,6 +37,7 @@ DETOUR_CASING = {"color": "white", "linewidth": 5.2}
 RIVER_COLOR = "#8CC4E8"
 MIN_PANEL_SPAN_M = 250.0        # a close-up shows at least this much ground
 MAX_PANELS_PER_PAGE = 6
+SCALE_STRIP = 0.10              # extra ground below the data (share of the span): scale bar room
 
 
 def detail_numbers(plan: pd.DataFrame) -> pd.Series:
@@ -258,7 +259,8 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
                 span = max(maxx - minx, maxy - miny, MIN_PANEL_SPAN_M)
                 cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
                 half = span / 2
-                bounds = (cx - half, cy - half, cx + half, cy + half)
+                # a strip at the bottom for the scale bar, so it never sits on the bridge
+                bounds = (cx - half, cy - half - SCALE_STRIP * span, cx + half, cy + half)
                 page.set_extent(bounds, margin=0.12, ax=ax)
                 ext = (*ax.get_xlim(), *ax.get_ylim())
                 view = (ext[0], ext[2], ext[1], ext[3])
