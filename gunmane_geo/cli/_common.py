@@ -79,9 +79,9 @@ def warn_skipped(report, command: str, out=None, limit: int = 3) -> int:
         examples.append(f"{where}{fid}: {r.message}")
     more = f"; and {len(df) - limit} more" if len(df) > limit else ""
     table = f" in {out}" if out else ""
-    print(f"gunmane {command}: warning: {len(df)} input feature(s) skipped, so they are in no "
-          f"output: " + "; ".join(examples) + more + f" (all of them: the load_report table"
-          f"{table}; `gunmane validate FILE` shows them before a run)", file=sys.stderr)
+    print(f"gunmane {command}: warning: {len(df)} input feature(s) left out of the analysis: "
+          + "; ".join(examples) + more + f" (all of them, with the reasons: the load_report "
+          f"table{table})", file=sys.stderr)
     return len(df)
 
 

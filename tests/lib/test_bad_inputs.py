@@ -258,7 +258,7 @@ def test_staff_text_row_is_skipped_and_said_on_stderr(command, variants, tmp_pat
     assert [p for p in out.rglob("*") if p.is_file()]
     warn = [ln for ln in err.splitlines() if ln.startswith(f"gunmane {command}: warning: ")]
     assert len(warn) == 1, err
-    assert "1 input feature(s) skipped" in warn[0]
+    assert "1 input feature(s) left out of the analysis" in warn[0]
     assert "staff.csv row 3 (99341)" in warn[0] and "technical_staff" in warn[0]
 
 
