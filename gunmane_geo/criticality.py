@@ -331,8 +331,8 @@ def bridge_criticality(network: Network, settings: Settings | None = None, progr
         the bridge edge itself.  Isolating bridges have ``alt_route_*`` NaN.
         ``criticality_rank``: 1 = most critical, by ``RANK_RULE``.
     """
-    settings = settings or network.settings
     bridges = _require_bridges(network)
+    settings = settings or network.settings
     report_progress(progress, 0.0, "finding bridges that cut the network")
     matched = bridges["matched"].to_numpy(bool)
     eid_all = bridges["edge_id"].to_numpy(np.int64)

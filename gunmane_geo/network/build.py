@@ -251,6 +251,9 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     settings = settings or Settings()
     ns = settings.network
     report = report if report is not None else LoadReport()
+    if not isinstance(roads, gpd.GeoDataFrame) or len(roads) == 0:
+        raise InputError("no road lines: give a GeoDataFrame of road lines with at least one "
+                         "feature (gunmane_geo.io.read_roads reads a file)", source=source)
     check_metric_frame(roads, source, "road lines")
     tol = float(ns.snap_tolerance_m)
     report_progress(progress, 0.0, "reading road lines")

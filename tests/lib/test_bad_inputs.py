@@ -562,3 +562,15 @@ def test_discount_rate_below_minus_one(tiny, tmp_path, capsys):
     rc, _, err = run(config_argv("plan", d, tmp_path / "out"), capsys)
     assert rc == 1
     assert "[costs] discount_rate = -1.5: must be more than -1" in error_line(err, "plan")
+
+
+def test_library_entry_points_refuse_wrong_objects(tiny):
+    from gunmane_geo.criticality import bridge_criticality
+    from gunmane_geo.network import build_network
+    roads = gpd.read_file(tiny / "roads.gpkg")
+    with pytest.raises(InputError, match="^roads: no road lines"):
+        build_network(roads.iloc[:0])
+    with pytest.raises(InputError, match="geographic CRS EPSG:4326"):
+        build_network(roads.to_crs(4326))
+    with pytest.raises(InputError, match="expected a gunmane_geo.network.Network, got GeoDataFrame"):
+        bridge_criticality(roads)
