@@ -212,14 +212,33 @@ def solve_exact(problem: GroupProblem, n_best: int = 3, budget: int = 500_000,
     return out
 
 
-_TABLE_MAX_UNITS = 20      # subset tables (2**n entries) up to this many units
+_TABLE_MAX_UNITS = 16      # subset tables (2**n rows; 8 MB of floats at 16) up to this many units
+
+
+_BIT_TABLES: dict = {}
+
+
+def _bit_tables(n: int):
+    """(masks, member bits (bool and float), member counts) of all 2**n subsets, cached."""
+    if n not in _BIT_TABLES:
+        masks = np.arange(1 << n, dtype=np.int64)
+        bits = ((masks[:, None] >> np.arange(n, dtype=np.int64)[None, :]) & 1).astype(bool)
+        for a in (masks, bits):
+            a.flags.writeable = False
+        bits_f = bits.astype(float)
+        bits_f.flags.writeable = False
+        k = bits.sum(axis=1).astype(float)
+        k.flags.writeable = False
+        _BIT_TABLES[n] = (masks, bits, bits_f, k)
+    return _BIT_TABLES[n]
 
 
 def subset_tables(problem: GroupProblem, units) -> dict:
     """Statistics of every subset of ``units``, as numpy arrays indexed by bitmask.
 
-    Bit ``k`` of a mask is ``units[k]``.  Built once per search with ``n`` vectorised
-    steps (no Python loop over the ``2**n`` subsets):
+    Bit ``k`` of a mask is ``units[k]``.  Built once per search with O(n) vectorised
+    steps (no Python loop over the ``2**n`` subsets; sums by matrix product, diameter and
+    neighbour masks by doubling over the highest member):
 
     * ``size``, ``staff``, ``work``, ``bridges``: sums over the members;
     * ``diam``: the longest office-to-office minutes inside the subset (``inf`` when
@@ -238,40 +257,38 @@ def subset_tables(problem: GroupProblem, units) -> dict:
     if n > _TABLE_MAX_UNITS:
         raise ValueError(f"subset tables need at most {_TABLE_MAX_UNITS} units (got {n})")
     size = 1 << n
-    masks = np.arange(size, dtype=np.int64)
-    shifts = np.arange(n, dtype=np.int64)
-    bits = ((masks[:, None] >> shifts[None, :]) & 1).astype(bool)          # (2**n, n)
+    masks, bits, bits_f, k = _bit_tables(n)
     idx = np.asarray(units, dtype=np.int64)
-    bits_f = bits.astype(float)
-    k = bits.sum(axis=1).astype(float)
     staff = bits_f @ problem.staff[idx]
     work = bits_f @ problem.workload[idx]
     bridges = bits_f @ problem.bridges[idx]
     t = problem.travel_min[np.ix_(idx, idx)]
-    # diam[m] = the largest t[i, j] over members i, j of m
-    if n <= 12:
-        pair = bits[:, :, None] & bits[:, None, :]
-        diam = np.where(pair, t[None, :, :], 0.0).max(axis=(1, 2)) if n else np.zeros(size)
-    else:
-        diam = np.zeros(size)
-        for j in range(n):
-            row = np.where(bits, t[j][None, :], 0.0).max(axis=1)
-            diam = np.where(bits[:, j], np.maximum(diam, row), diam)
-    # connectivity: grow from the lowest member inside the subset until nothing changes
+    # diam, by doubling: the subsets whose highest member is j are {j} + a subset r of
+    # 0..j-1, and diam({j} + r) = max(diam(r), max over i in r of t[j, i])
+    diam = np.zeros(size)
+    for j in range(1, n):
+        half = 1 << j
+        row = np.where(bits[:half, :j], t[j, :j][None, :], 0.0).max(axis=1)
+        diam[half:2 * half] = np.maximum(diam[:half], row)
+    # connectivity: grow from the lowest member inside the subset until nothing changes;
+    # nbr[m] = the members' neighbours (bitmask), also by doubling
     local = {u: q for q, u in enumerate(units)}
-    adj = np.zeros((n, n))
+    nb_mask = np.zeros(n, dtype=np.int64)
     for q, u in enumerate(units):
         for v in problem.neighbours[u]:
             if v in local:
-                adj[q, local[v]] = 1.0
-    reach = bits & (np.cumsum(bits, axis=1) == 1)          # the lowest member
+                nb_mask[q] |= 1 << local[v]
+    nbr = np.zeros(size, dtype=np.int64)
+    for j in range(n):
+        half = 1 << j
+        nbr[half:2 * half] = nbr[:half] | nb_mask[j]
+    reach = masks & -masks
     for _ in range(max(n - 1, 0)):
-        grown = ((reach.astype(float) @ adj) > 0) & bits | reach
+        grown = (reach | nbr[reach]) & masks
         if np.array_equal(grown, reach):
             break
         reach = grown
-    connected = (reach == bits).all(axis=1) & (masks > 0)
-    nb_mask = (adj > 0).astype(np.int64) @ (np.int64(1) << shifts) if n else np.zeros(0, np.int64)
+    connected = (reach == masks) & (masks > 0)
     # the objective of each subset as one group (GroupProblem._terms, vectorised)
     w_share = work / problem.work_total if problem.work_total > 0 else np.zeros(size)
     if problem.staff_total > 0:
@@ -325,21 +342,27 @@ def _exact_on(problem: GroupProblem, units: list, n_best: int, budget: int,
     ok = np.isfinite(cost) & (cost < bound)
     if not ok.any():
         return []
-    # per-unit lower bound share, and its sum over every subset (doubling)
-    per_member = np.where(ok, cost / np.maximum(tab["size"], 1.0), np.inf)
-    h = np.where(bits, per_member[:, None], np.inf).min(axis=0)            # (n,)
-    if not np.isfinite(h).all():
-        return []                      # some unit is in no connected group under the bound
-    lb = bits.astype(float) @ h
+    # lower bound of the rest: every unit u of rest pays at least the least cost per
+    # member of a group holding u; the groups of rest lie above rest's lowest unit L,
+    # so only groups whose lowest member is >= L count (one table per L)
     masks = np.flatnonzero(ok)
-    low = (masks & -masks).astype(np.int64)
-    lowbit = np.log2(low).astype(int)
-    cand = []                # per lowest unit v: its connected groups, cheapest first
-    for v in range(n):
-        sel = masks[lowbit == v]
-        sel = sel[np.argsort(cost[sel], kind="stable")]
-        cand.append((sel.tolist(), cost[sel].tolist()))
-    lb_list = lb.tolist()
+    mcost = cost[masks]
+    lowbit = np.log2(masks & -masks).astype(np.int64)
+    share = np.where(bits[masks], (mcost / tab["size"][masks])[:, None], np.inf)     # (K, n)
+    by_level = np.full((n, n), np.inf)
+    np.minimum.at(by_level, lowbit, share)
+    h = np.minimum.accumulate(by_level[::-1], axis=0)[::-1]       # h[L] = min over levels >= L
+    if not np.isfinite(h[0]).all():
+        return []                      # some unit is in no connected group under the bound
+    finite = np.isfinite(h)
+    lb_all = bits.astype(float) @ np.where(finite, h, 0.0).T                    # (2**n, n)
+    lb_all[(bits.astype(float) @ (~finite).T.astype(float)) > 0] = np.inf
+    lb_tables = lb_all.T.tolist()    # lb_tables[L][rest], L = the lowest unit of rest
+    # per lowest unit v: its connected groups, cheapest first
+    order = np.lexsort((mcost, lowbit))
+    ms_sorted, cs_sorted = masks[order].tolist(), mcost[order].tolist()
+    cuts = np.searchsorted(lowbit[order], np.arange(n + 1)).tolist()
+    cand = [(ms_sorted[cuts[v]:cuts[v + 1]], cs_sorted[cuts[v]:cuts[v + 1]]) for v in range(n)]
     heap: list = []          # max-heap of (-score, partition)
     explored = 0
     bound_f = float(bound)
@@ -372,7 +395,7 @@ def _exact_on(problem: GroupProblem, units: list, n_best: int, budget: int,
                     heapq.heapreplace(heap, item)
                 thr = -heap[0][0] if len(heap) >= n_best else bound_f
                 continue
-            if c + lb_list[rest] >= thr:
+            if c + lb_tables[(rest & -rest).bit_length() - 1][rest] >= thr:
                 continue
             parts.append(m)
             rec(assigned | m, parts, c)
