@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-#: argument name -> whether it names a file (True) or a folder (False, when not .gpkg/.csv)
+#: output arguments checked before any work; a value ending in .gpkg/.csv names a file,
+#: any other value a folder
 OUTPUT_ARGS = ("out", "csv", "report")
 
 
