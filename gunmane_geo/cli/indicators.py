@@ -62,12 +62,12 @@ def run_effect(args) -> int:
     eff = res.layers["effect"]
     write_layers(out / "effect.gpkg", {"effect": eff,
                                        "effect_assumptions": res.layers["effect_assumptions"]},
-                 settings=res.settings)
+                 settings=res.settings, report=res.region.report)
     write_csv(bilingual(eff, labels=EFFECT_LABELS), out / "effect.csv")
     write_csv(res.layers["effect_assumptions"], out / "effect_assumptions.csv")
     chart_effect(eff, settings=res.settings).save(out / "effect_chart")
     from ._common import warn_skipped
-    warn_skipped(res.region.report, "effect")
+    warn_skipped(res.region.report, "effect", out / "effect.gpkg")
     if not args.quiet:
         g = eff[eff["level"] == "group"]
         print(f"groups: total cost {g['total_cost_before_yen'].sum():,.0f} -> "
