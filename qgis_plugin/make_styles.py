@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_HASH_SEED", "0")      # the same XML attribute order on every run
 HERE = Path(__file__).resolve().parent
 STYLES = HERE / "gunmane" / "styles"
 
@@ -34,9 +35,11 @@ def _marker(colour: str, shape: str, factor: float, crossed: bool = False):
         "outline_width": "0.2", "size": f"{BASE_SIZE_MM * factor:.2f}",
         "angle": "45" if shape == "X" else ("180" if shape == "v" else "0")})
     if crossed:
+        # a thin dark X through the marker, its arms beyond it: crossed out, while the
+        # class colour stays visible (a bold black X would hide it)
         cross = QgsSimpleMarkerSymbolLayer.create({
-            "name": "cross2", "color": "0,0,0,255", "outline_color": "0,0,0,255",
-            "outline_width": "0.6", "size": f"{BASE_SIZE_MM * factor * 1.5:.2f}"})
+            "name": "cross2", "color": "35,35,35,255", "outline_color": "35,35,35,255",
+            "outline_width": "0.3", "size": f"{BASE_SIZE_MM * factor * 1.35:.2f}"})
         symbol.appendSymbolLayer(cross)
     return symbol
 
@@ -82,6 +85,32 @@ def _fill(colour: str, alpha: int, outline: str, width: float):
                                        "outline_width": f"{width}"})
 
 
+def _graduated(expression: str, bounds, labels, colours, hatched_last: bool = False):
+    """Graduated polygons: white outlines on dark fills (as the library's choropleths)."""
+    from qgis.core import QgsFillSymbol, QgsGraduatedSymbolRenderer, QgsRendererRange
+    ranges = []
+    for i, ((lo, hi), label, colour) in enumerate(zip(bounds, labels, colours)):
+        dark = i >= 3
+        symbol = QgsFillSymbol.createSimple({
+            "color": colour, "outline_color": "255,255,255,255" if dark else "35,35,35,255",
+            "outline_width": "0.3"})
+        if hatched_last and i == len(bounds) - 1:
+            symbol = QgsFillSymbol.createSimple({"color": "255,255,255,255", "style": "diagonal_x",
+                                                 "outline_color": "120,120,120,255",
+                                                 "outline_width": "0.3"})
+        ranges.append(QgsRendererRange(lo, hi, symbol, label))
+    renderer = QgsGraduatedSymbolRenderer(expression, ranges)
+    renderer.setSourceSymbol(QgsFillSymbol.createSimple({
+        "color": colours[0], "outline_color": "35,35,35,255", "outline_width": "0.3"}))
+    return renderer
+
+
+def _sequential(n: int) -> list[str]:
+    from gunmane_geo.maps.styles import sequential
+    from matplotlib.colors import to_hex
+    return [to_hex(c) for c in sequential(n)]
+
+
 def build(out_dir: Path = STYLES) -> list[Path]:
     from qgis.core import (QgsApplication, QgsSingleSymbolRenderer, QgsVectorLayer)
     from gunmane_geo.maps.kinds import OPTION_CLASSES, PLAN_CLASSES, criticality_classes
@@ -115,6 +144,28 @@ def build(out_dir: Path = STYLES) -> list[Path]:
     save("packages", "MultiPolygon",
          QgsSingleSymbolRenderer(_fill("#56B4E9", 110, "35,35,35,255", 0.4)),
          _labeling('"package_id"', None, size=10.0))
+    # 見える化: share of bridges 50+ years old now, the library's ageing classes (left-closed,
+    # so each upper bound sits just below the next class), then "no data" (NULL -> -1)
+    from gunmane_geo.maps.kinds import AGEING_BREAKS, AGEING_LABELS
+    eps = 1e-9
+    edges = AGEING_BREAKS[:-1] + [1.0]
+    bounds = [(lo if i == 0 else lo - eps, hi - eps if i < len(edges) - 2 else hi)
+              for i, (lo, hi) in enumerate(zip(edges[:-1], edges[1:]))] + [(-1.5, -0.5)]
+    save("indicators", "MultiPolygon",
+         _graduated("if(\"level\" = 'municipality', coalesce(\"share_age50_now\", -1), NULL)",
+                    bounds, list(AGEING_LABELS) + ["データなし / no data"],
+                    _sequential(len(AGEING_LABELS)) + ["#FFFFFF"], hatched_last=True),
+         _labeling("if(\"level\" = 'municipality', \"unit_name\" || '\\n' || "
+                   "coalesce(format_number(\"share_age50_now\" * 100, 0) || '%', '-'), NULL)",
+                   None, size=10.0))
+    # 導入効果試算: total reduction per year; breaks are set from the data when it loads
+    save("effect", "MultiPolygon",
+         _graduated("if(\"level\" = 'municipality', \"total_reduction_yen\", NULL)",
+                    [(0, 1e6), (1e6, 1e7), (1e7, 1e8)], ["< 100万円", "100万〜1,000万円",
+                                                         "1,000万〜1億円"], _sequential(3)),
+         _labeling("if(\"level\" = 'municipality', \"unit_name\" || '\\n▲' || "
+                   "format_number(\"total_reduction_yen\" / 10000, 0) || '万円/年', NULL)",
+                   None, size=10.0))
     if own:
         app.exitQgis()
     return written

@@ -10,6 +10,12 @@ maps use the same colours and markers):
 * ``groups`` and ``packages``: one colour per group/package (Okabe-Ito, then hatched),
   labelled with the group name; built from the data when the layer loads, because the
   group ids are only known then.  Only candidate 1 (the best partition) is drawn.
+* ``indicators``: graduated on the share of bridges 50+ years old now (the library's
+  ageing classes: 20 % wide, cividis, darker = older; a hatched "no data" class),
+  municipality rows only, labelled with name and share;
+* ``effect``: graduated on the total cost reduction per year (yen) of the municipality
+  rows, at most five classes of a round width computed when the layer loads
+  (:func:`round_breaks`), labelled with name and amount.
 
 Category labels follow QGIS's language (Japanese or English, from the library's tables).
 """
@@ -26,10 +32,15 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-from .i18n import installed_locale
+from .i18n import installed_locale, tr
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
-STYLE_NAMES = ("bridge_criticality", "bridge_options", "plan", "groups", "packages")
+STYLE_NAMES = ("bridge_criticality", "bridge_options", "plan", "groups", "packages",
+               "indicators", "effect")
+#: ageing classes of the indicators style: (lower, upper) share, as the library's map_ageing
+#: (left-closed: 0.2 is in 20-40 %); the upper bounds sit just below the next class
+AGEING_EPS = 1e-9
+NO_DATA = -1.0
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
              "#999999"]
 FILL_STYLES = ["solid", "b_diagonal", "f_diagonal", "dense5", "diagonal_x", "horizontal",
@@ -90,6 +101,180 @@ def _dynamic_categories(layer: QgsVectorLayer, id_field: str, name_field: str | 
     layer.setRenderer(QgsCategorizedSymbolRenderer(expression, categories))
 
 
+def style_for_layer(layer) -> str | None:
+    """Which of our styles fits ``layer`` (one of our outputs), from its fields; else None.
+
+    plan -> ``plan_class``; criticality -> ``criticality_class``; options -> ``recommended``
+    and ``option``; groups -> ``group_id`` and ``candidate``; packages -> ``package_id``;
+    indicators -> ``level`` and ``share_age<T>_now``; effect -> ``level`` and
+    ``total_reduction_yen``.
+    """
+    import re
+    if not isinstance(layer, QgsVectorLayer):
+        return None
+    names = set(layer.fields().names())
+    polygon = layer.geometryType() == 2            # QgsWkbTypes.PolygonGeometry
+    if "plan_class" in names:
+        return "plan"
+    if "criticality_class" in names:
+        return "bridge_criticality"
+    if {"recommended", "option"} <= names:
+        return "bridge_options"
+    if polygon and {"group_id", "candidate"} <= names:
+        return "groups"
+    if polygon and "package_id" in names:
+        return "packages"
+    if polygon and "level" in names and any(re.fullmatch(r"share_age\d+_now", n) for n in names):
+        return "indicators"
+    if polygon and {"level", "total_reduction_yen"} <= names:
+        return "effect"
+    return None
+
+
+def prune_categories(layer) -> int:
+    """Drop the categories of a categorized renderer that no feature of ``layer`` falls in
+    (a council legend lists only the classes the map shows); returns how many were dropped.
+    Graduated renderers keep every class: a choropleth's scale stays whole."""
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+    renderer = layer.renderer() if isinstance(layer, QgsVectorLayer) else None
+    if not isinstance(renderer, QgsCategorizedSymbolRenderer):
+        return 0
+    attribute = renderer.classAttribute()
+    if attribute in layer.fields().names():
+        present = {str(v) for v in layer.uniqueValues(layer.fields().indexOf(attribute))}
+    else:
+        expression = QgsExpression(attribute)
+        context = QgsExpressionContext()
+        context.appendScope(QgsExpressionContextUtils.layerScope(layer))
+        present = set()
+        for feature in layer.getFeatures():
+            context.setFeature(feature)
+            present.add(str(expression.evaluate(context)))
+    dropped = 0
+    for i in reversed(range(len(renderer.categories()))):
+        if str(renderer.categories()[i].value()) not in present:
+            renderer.deleteCategory(i)
+            dropped += 1
+    return dropped
+
+
+def style_title(style: str) -> str:
+    """Legend name of an output styled by us (QGIS's language)."""
+    return {"plan": tr("Consolidation and removal plan"),
+            "bridge_criticality": tr("Bridge criticality"),
+            "bridge_options": tr("Recommended option per bridge"),
+            "groups": tr("Municipal groups"),
+            "packages": tr("Asset packages"),
+            "indicators": tr("Share of bridges 50+ years old"),
+            "effect": tr("Total cost reduction per year")}.get(style, style)
+
+
+def ageing_labels() -> list[str]:
+    """Labels of the indicators classes (five 20 % classes, then no data)."""
+    from gunmane_geo.maps.kinds import AGEING_LABELS
+    if installed_locale() == "ja":
+        return list(AGEING_LABELS) + ["データなし（架設年不明）"]
+    return ["under 20 %", "20-40 %", "40-60 %", "60-80 %", "80 % or more",
+            "no data (year built unknown)"]
+
+
+def _share_column(layer) -> str | None:
+    import re
+    cols = sorted(n for n in layer.fields().names() if re.fullmatch(r"share_age\d+_now", n))
+    return cols[0] if cols else None
+
+
+def _style_indicators(layer) -> None:
+    """Point the graduated renderer and the labels at the layer's ``share_age<T>_now``."""
+    from qgis.core import QgsGraduatedSymbolRenderer
+    column = _share_column(layer)
+    renderer = layer.renderer()
+    if column is None or not isinstance(renderer, QgsGraduatedSymbolRenderer):
+        return
+    renderer.setClassAttribute(
+        f'if("level" = \'municipality\', coalesce("{column}", {NO_DATA}), NULL)')
+    labels = ageing_labels()
+    for i, rng in enumerate(renderer.ranges()):     # class k starts at 0.2 k; no data below 0
+        k = len(labels) - 1 if rng.upperValue() < 0 else int(round(rng.lowerValue() / 0.2))
+        renderer.updateRangeLabel(i, labels[min(max(k, 0), len(labels) - 1)])
+    _set_label_expression(layer, f'if("level" = \'municipality\', "unit_name" || \'\\n\' || '
+                                 f'coalesce(format_number("{column}" * 100, 0) || \'%\', \'-\'), NULL)')
+
+
+def _set_label_expression(layer, expression: str) -> None:
+    labeling = layer.labeling()
+    if labeling is None or not hasattr(labeling, "settings"):
+        return
+    settings = labeling.settings()
+    settings.fieldName = expression
+    settings.isExpression = True
+    labeling.setSettings(settings)
+
+
+def yen_label(value: float) -> str:
+    """Yen in QGIS's language: 1.23億円 / 4,560万円 in Japanese, 12.3 M yen in English."""
+    if installed_locale() == "ja":
+        from gunmane_geo.maps.kinds import yen_ja
+        return yen_ja(value)
+    return f"{value / 1e6:,.1f} M yen" if abs(value) >= 1e5 else f"{value:,.0f} yen"
+
+
+def _style_effect(layer) -> None:
+    """Round breaks of the municipalities' total reduction (yen/year), cividis colours."""
+    from qgis.core import QgsGraduatedSymbolRenderer, QgsRendererRange
+    renderer = layer.renderer()
+    if not isinstance(renderer, QgsGraduatedSymbolRenderer) or \
+            "total_reduction_yen" not in layer.fields().names():
+        return
+    values = [float(f["total_reduction_yen"]) for f in layer.getFeatures()
+              if f["level"] == "municipality" and f["total_reduction_yen"] not in (None, "")
+              and str(f["total_reduction_yen"]) != "NULL"]
+    if not values:
+        return
+    pairs = round_breaks(min(values), max(values))
+    base = renderer.sourceSymbol() or (renderer.ranges()[0].symbol() if renderer.ranges() else None)
+    colours = _cividis(len(pairs))
+    for i in reversed(range(len(renderer.ranges()))):
+        renderer.deleteClass(i)
+    for (a, b), colour in zip(pairs, colours):
+        symbol = base.clone()
+        symbol.setColor(QColor(colour))
+        label = f"{yen_label(a)} – {yen_label(b)}" if b > a else yen_label(a)
+        renderer.addClassRange(QgsRendererRange(a, b, symbol, label))
+    if installed_locale() == "ja":
+        amount = 'format_number("total_reduction_yen" / 10000, 0) || \'万円/年\''
+    else:
+        amount = 'format_number("total_reduction_yen" / 1000000, 1) || \' M yen/yr\''
+    _set_label_expression(layer, f'if("level" = \'municipality\', "unit_name" || \'\\n▲\' || '
+                                 f'coalesce({amount}, \'-\'), NULL)')
+
+
+def round_breaks(lo: float, hi: float, max_classes: int = 5) -> list[tuple[float, float]]:
+    """Equal classes of a round width (1, 2, 2.5, 3, 4 or 5 x 10^n) covering [lo, hi]:
+    the narrowest width that needs at most ``max_classes`` classes, starting at a multiple
+    of the width (0 - 300万, 300万 - 600万, ...)."""
+    import math
+    if not hi > lo:
+        return [(lo, hi)]
+    span = hi - lo
+    exp = math.floor(math.log10(span / max_classes))
+    for e in (exp, exp + 1):
+        for m in (1, 2, 2.5, 3, 4, 5):
+            step = m * 10 ** e
+            start, stop = math.floor(lo / step) * step, math.ceil(hi / step) * step
+            n = max(int(round((stop - start) / step)), 1)
+            if n <= max_classes:
+                return [(start + k * step, start + (k + 1) * step) for k in range(n)]
+    return [(lo, hi)]
+
+
+def _cividis(n: int) -> list[str]:
+    """``n`` cividis colours light to dark, as the library's choropleths."""
+    from gunmane_geo.maps.styles import sequential
+    from matplotlib.colors import to_hex
+    return [to_hex(c) for c in sequential(max(n, 1))][:n]
+
+
 def apply_style(layer, style: str, labels: dict | None = None) -> bool:
     """Apply ``styles/<style>.qml`` to ``layer`` and label its categories in QGIS's language.
 
@@ -105,6 +290,10 @@ def apply_style(layer, style: str, labels: dict | None = None) -> bool:
         _dynamic_categories(layer, "group_id", "group_name")
     elif style == "packages":
         _dynamic_categories(layer, "package_id", None)
+    elif style == "indicators":
+        _style_indicators(layer)
+    elif style == "effect":
+        _style_effect(layer)
     else:
         renderer = layer.renderer()
         if isinstance(renderer, QgsCategorizedSymbolRenderer):

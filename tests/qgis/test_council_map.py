@@ -95,3 +95,97 @@ def test_council_map_a4_and_error(qgis_app, tiny_region, tmp_path):
         processing.run("gunmane:council_map", {
             "LAYERS": [f"{tiny_region}|layername=municipalities"], "TITLE": "  ",
             "OUTPUT_PDF": str(tmp_path / "x.pdf")})
+
+
+def _colour_pixels(png_path, rgb, tol=40):
+    """Number of pixels within ``tol`` (sum of channel differences) of colour ``rgb``."""
+    from qgis.PyQt.QtGui import QImage
+    image = QImage(str(png_path))
+    assert not image.isNull(), png_path
+    hit = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - rgb[0]) + abs(c.green() - rgb[1]) + abs(c.blue() - rgb[2]) <= tol:
+                hit += 1
+    return hit
+
+
+def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
+    """One model: gunmane:plan -> gunmane:council_map (the plan output and the towns), the
+    plan drawn with the shipped plan.qml (removals in the library's colour, crossed out)."""
+    import processing
+    from gunmane_geo.maps.kinds import PLAN_CLASSES
+    from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
+                           QgsProcessingModelChildParameterSource as Src,
+                           QgsProcessingModelOutput, QgsProcessingModelParameter,
+                           QgsProcessingParameterFeatureSource,
+                           QgsProcessingParameterVectorLayer, QgsProject)
+    from conftest import layer_uri
+    model = QgsProcessingModelAlgorithm("plan_council_map", "tests")
+    for name in ("bridges", "roads"):
+        model.addModelParameter(QgsProcessingParameterFeatureSource(name, name),
+                                QgsProcessingModelParameter(name))
+    model.addModelParameter(QgsProcessingParameterVectorLayer("towns", "towns"),
+                            QgsProcessingModelParameter("towns"))
+    plan = QgsProcessingModelChildAlgorithm("gunmane:plan")
+    plan.setChildId("plan")
+    plan.addParameterSources("ROADS", [Src.fromModelParameter("roads")])
+    plan.addParameterSources("BRIDGES", [Src.fromModelParameter("bridges")])
+    plan.addParameterSources("TARGET_SAVING_PCT", [Src.fromStaticValue(3.0)])
+    model.addChildAlgorithm(plan)
+    council = QgsProcessingModelChildAlgorithm("gunmane:council_map")
+    council.setChildId("map")
+    council.addParameterSources("LAYERS", [Src.fromChildOutput("plan", "OUTPUT_PLAN"),
+                                           Src.fromModelParameter("towns")])
+    for key, value in (("TITLE", "橋梁の集約・撤去計画（案）"), ("PAPER", 1), ("DPI", 110),
+                       ("DATE", "2026年4月1日"), ("SOURCES", "架空県サンプルデータ"),
+                       ("ADD_TO_PROJECT", False)):
+        council.addParameterSources(key, [Src.fromStaticValue(value)])
+    outputs = {}
+    for name in ("OUTPUT_PDF", "OUTPUT_PNG"):
+        out = QgsProcessingModelOutput(name.lower())
+        out.setChildId("map")
+        out.setChildOutputName(name)
+        outputs[name.lower()] = out
+    council.setModelOutputs(outputs)
+    council.setDependencies([])
+    model.addChildAlgorithm(council)
+    model.updateDestinationParameters()
+    pdf, png = tmp_path / "plan_map.pdf", tmp_path / "plan_map.png"
+    gpkg = sample_clip["gpkg"]
+    from qgis.core import QgsFillSymbol, QgsSingleSymbolRenderer, QgsVectorLayer
+    towns = QgsVectorLayer(layer_uri(gpkg, "clip_municipalities"), "市区町村", "ogr")
+    towns.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({
+        "color": "238,238,238,255", "outline_color": "85,85,85,255", "outline_width": "0.3",
+        "outline_style": "dash dot"})))         # the user's own style: kept as it is
+    QgsProject.instance().addMapLayer(towns)
+    try:
+        result = processing.run(model, {"bridges": layer_uri(gpkg, "bridges"),
+                                        "roads": layer_uri(gpkg, "roads"), "towns": towns.id(),
+                                        "map:output_pdf": str(pdf), "map:output_png": str(png)})
+    finally:
+        QgsProject.instance().removeMapLayer(towns.id())
+    assert result["map:output_pdf"] == str(pdf) and pdf.stat().st_size > 10_000
+    assert png.exists()
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    noto = [line for line in fonts.splitlines() if "NotoSansCJK" in line]
+    assert noto and all(" yes " in line for line in noto), fonts
+    text = _nfkc(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                text=True, check=True).stdout)
+    assert _nfkc("橋梁の集約・撤去計画（案）") in text, text
+    # the plan layer got the plugin's style and legend name: its classes are in the legend
+    assert "Consolidationandremovalplan" in text, text
+    assert "simpleremoval" in text and "keep" in text, text
+    # only the classes on the map are listed (the plan has no downsizing or consolidation here)
+    shown = [en for _, en, *_ in PLAN_CLASSES.values() if _nfkc(en) in text]
+    assert 2 <= len(shown) < len(PLAN_CLASSES), shown
+    # the shipped style draws removals in the library's colour, and the page is not blank
+    out = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), str(out)], check=True)
+    dark, coloured, (w, h) = _non_white_fraction(tmp_path / "page.png")
+    assert abs(w / h - 297 / 210) < 0.02 and dark > 0.01, (w, h, dark)
+    colour = PLAN_CLASSES["remove"][2]
+    rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    assert _colour_pixels(png, rgb) >= 30, "no removal drawn in the plan style's colour"
+    shutil.copy(png, "/tmp/gunmane_plan_council_map.png")   # for a human look

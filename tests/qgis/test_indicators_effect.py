@@ -1,6 +1,8 @@
 """gunmane:indicators and gunmane:effect_estimate, compared with the library and a hand check."""
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from conftest import layer_uri, same_number, val
@@ -103,3 +105,84 @@ def test_effect_bad_input_names_the_row(qgis_app, sample_clip, tmp_path):
             "INPUTS": str(csv), "OUTPUT": "TEMPORARY_OUTPUT"})
     message = str(info.value)
     assert "たくさん" in message and "row 1" in message and "direct_hours_before" in message
+
+
+def _symbols(layer):
+    """``{unit_id: fill colour (hex) or None}`` as the layer's renderer draws each feature."""
+    from qgis.core import QgsRenderContext
+    renderer = layer.renderer().clone()
+    ctx = QgsRenderContext()
+    ctx.expressionContext().setFields(layer.fields())
+    renderer.startRender(ctx, layer.fields())
+    out = {}
+    for f in layer.getFeatures():
+        ctx.expressionContext().setFeature(f)       # as the map renderer does
+        symbol = renderer.symbolForFeature(f, ctx)
+        out[f["unit_id"]] = None if symbol is None else symbol.color().name()
+    renderer.stopRender(ctx)
+    return out
+
+
+def test_indicators_and_effect_graduated_on_load(qgis_app, sample_clip, members_gpkg):
+    """The shipped graduated styles: ageing share in the library's five 20 % classes (cividis,
+    no data hatched), effect in pretty breaks of the yen reduction; municipalities only."""
+    import processing
+    from gunmane_geo.maps.styles import sequential
+    from matplotlib.colors import to_hex
+    from qgis.core import QgsGraduatedSymbolRenderer, QgsProject
+    gpkg = sample_clip["gpkg"]
+    path, _ = members_gpkg
+    inputs = {"MUNICIPALITIES": layer_uri(gpkg, "municipalities"),
+              "BRIDGES": layer_uri(gpkg, "bridges"), "GROUP_MEMBERS": layer_uri(path, "members")}
+    result = processing.runAndLoadResults("gunmane:indicators", {
+        **inputs, "STAFF": layer_uri(gpkg, "staff"), "OUTPUT": "TEMPORARY_OUTPUT"})
+    ind = QgsProject.instance().mapLayer(result["OUTPUT"])
+    result = processing.runAndLoadResults("gunmane:effect_estimate", {
+        **inputs, "OUTPUT": "TEMPORARY_OUTPUT"})
+    eff = QgsProject.instance().mapLayer(result["OUTPUT"])
+    try:
+        # --- indicators: the class of each municipality worked out from its share
+        renderer = ind.renderer()
+        assert isinstance(renderer, QgsGraduatedSymbolRenderer)
+        assert "share_age50_now" in renderer.classAttribute()
+        colours = [to_hex(c) for c in sequential(5)]
+        labels = ["under 20 %", "20-40 %", "40-60 %", "60-80 %", "80 % or more",
+                  "no data (year built unknown)"]
+        assert [r.label() for r in renderer.ranges()] == labels
+        drawn = _symbols(ind)
+        for f in ind.getFeatures():
+            share = val(f["share_age50_now"])
+            if f["level"] != "municipality":
+                assert drawn[f["unit_id"]] is None, f["unit_id"]          # groups not drawn
+            elif share is None:
+                assert drawn[f["unit_id"]] == "#ffffff", f["unit_id"]     # no data: white, hatched
+            else:
+                k = min(int(share // 0.2), 4)
+                assert drawn[f["unit_id"]] == colours[k], (f["unit_id"], share)
+        assert sum(c is not None for c in drawn.values()) == 9
+        assert "share_age50_now" in ind.labeling().settings().fieldName and ind.labelsEnabled()
+        # --- effect: contiguous ranges from the smallest to the largest reduction, darker = more
+        renderer = eff.renderer()
+        assert isinstance(renderer, QgsGraduatedSymbolRenderer)
+        values = sorted(float(f["total_reduction_yen"]) for f in eff.getFeatures()
+                        if f["level"] == "municipality")
+        ranges = renderer.ranges()
+        assert 2 <= len(ranges) <= 5 and values[0] < values[-1]
+        assert ranges[0].lowerValue() <= values[0] < ranges[0].upperValue()
+        assert ranges[-1].lowerValue() < values[-1] <= ranges[-1].upperValue()
+        width = ranges[0].upperValue() - ranges[0].lowerValue()
+        for a, b in zip(ranges[:-1], ranges[1:]):
+            assert a.upperValue() == b.lowerValue()
+            assert b.upperValue() - b.lowerValue() == pytest.approx(width)   # equal classes
+        mantissa = width / 10 ** math.floor(math.log10(width))
+        assert any(mantissa == pytest.approx(m) for m in (1, 2, 2.5, 3, 4, 5))   # round
+        assert ranges[0].lowerValue() / width == pytest.approx(round(ranges[0].lowerValue() / width))
+        lightness = [r.symbol().color().lightness() for r in ranges]
+        assert lightness == sorted(lightness, reverse=True)
+        assert all("M yen" in r.label() for r in ranges)
+        drawn = _symbols(eff)
+        assert all((drawn[f["unit_id"]] is None) == (f["level"] != "municipality")
+                   for f in eff.getFeatures())
+        assert "total_reduction_yen" in eff.labeling().settings().fieldName
+    finally:
+        QgsProject.instance().removeMapLayers([ind.id(), eff.id()])

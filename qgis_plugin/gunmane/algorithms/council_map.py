@@ -28,7 +28,10 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
         "Japanese title, map, legend, scale bar, north arrow, date and data sources, on A3 "
         "or A4 landscape, and exports it to PDF (text kept as text with the Japanese font "
         "embedded) and optionally PNG.\n\n"
-        "Layers are drawn with their current styles, the first layer on top. Run from the "
+        "Layers are drawn with their current styles, the first layer on top. Outputs of "
+        "the gunmane algorithms that are not in the project (for example the plan or "
+        "groups output of the previous step of a model) get the plugin's styles and a "
+        "legend name, unless you turn that off. Run from the "
         "desktop, the layout is also added to the project (Project > Layouts) so you can "
         "edit it in the layout designer.\n\n"
         "Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) "
@@ -43,6 +46,7 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
     DATE = "DATE"
     DPI = "DPI"
     ADD_TO_PROJECT = "ADD_TO_PROJECT"
+    APPLY_STYLES = "APPLY_STYLES"
     OUTPUT_PDF = "OUTPUT_PDF"
     OUTPUT_PNG = "OUTPUT_PNG"
     PAPERS = ["A3", "A4"]
@@ -78,6 +82,9 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
             self.DPI, tr("Resolution (dpi)"), QgsProcessingParameterNumber.Integer,
             defaultValue=200, minValue=50, maxValue=600))
         self.addParameter(QgsProcessingParameterBoolean(
+            self.APPLY_STYLES, tr("Style gunmane outputs that are not in the project"),
+            defaultValue=True))
+        self.addParameter(QgsProcessingParameterBoolean(
             self.ADD_TO_PROJECT, tr("Add the layout to the project"), defaultValue=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_PDF, tr("Council map PDF"), tr("PDF files (*.pdf)")))
@@ -94,6 +101,8 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
         if not title:
             raise QgsProcessingException(tr("Give the map a title."))
         paper = self.PAPERS[self.parameterAsEnum(parameters, self.PAPER, context)]
+        if self.parameterAsBool(parameters, self.APPLY_STYLES, context):
+            self._style_outputs(layers, context, feedback)
         from ..layout import map_crs
         crs = map_crs(layers, context.project())
         extent = None
@@ -127,6 +136,23 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
         if "png" in written:
             results[self.OUTPUT_PNG] = written["png"]
         return results
+
+    @staticmethod
+    def _style_outputs(layers, context, feedback):
+        """Our styles (and a legend name) for gunmane outputs the project does not hold:
+        model intermediates and files.  Layers of the project keep the user's style."""
+        from ..styling import apply_style, prune_categories, style_for_layer, style_title
+        project = context.project()
+        for layer in layers:
+            if project is not None and project.mapLayer(layer.id()) is not None:
+                continue
+            style = style_for_layer(layer)
+            if style is None or not apply_style(layer, style):
+                continue
+            prune_categories(layer)          # the legend lists the classes on the map
+            layer.setName(style_title(style))
+            feedback.pushInfo(tr("Styled '{name}' with the plugin's {style} style.").format(
+                name=layer.name(), style=style))
 
     def postProcessAlgorithm(self, context, feedback):  # noqa: N802
         # Runs in the main thread after processAlgorithm: the place to touch the project.

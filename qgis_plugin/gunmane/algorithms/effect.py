@@ -68,6 +68,7 @@ class EffectEstimateAlgorithm(GunmaneAlgorithm):
                           settings=settings, progress=self.progress(feedback, 40.0, 90.0))
         results = {self.OUTPUT: gdf_to_sink(self, parameters, self.OUTPUT, context, table,
                                             feedback=feedback, default_wkb=QgsWkbTypes.MultiPolygon)}
+        self.style_on_load(context, results[self.OUTPUT], "effect")
         dest = gdf_to_sink(self, parameters, self.OUTPUT_ASSUMPTIONS, context,
                            self.call(effect_assumptions, settings, inputs), feedback=feedback)
         if dest is not None:

@@ -63,6 +63,7 @@ class IndicatorsAlgorithm(GunmaneAlgorithm):
                           settings=settings, progress=self.progress(feedback, 40.0, 90.0))
         results = {self.OUTPUT: gdf_to_sink(self, parameters, self.OUTPUT, context, table,
                                             feedback=feedback, default_wkb=QgsWkbTypes.MultiPolygon)}
+        self.style_on_load(context, results[self.OUTPUT], "indicators")
         skipped = pd.DataFrame(table.attrs.get("skipped", pd.DataFrame()))
         if len(skipped):
             feedback.pushWarning(tr("{n} bridges or assets lie in no municipality: see the "

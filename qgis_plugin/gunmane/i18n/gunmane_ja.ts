@@ -147,107 +147,117 @@
             <location filename="algorithms/council_map.py" line="26" />
             <source>Builds a print layout for council meetings (議会説明資料) from the chosen layers: Japanese title, map, legend, scale bar, north arrow, date and data sources, on A3 or A4 landscape, and exports it to PDF (text kept as text with the Japanese font embedded) and optionally PNG.
 
-Layers are drawn with their current styles, the first layer on top. Run from the desktop, the layout is also added to the project (Project &gt; Layouts) so you can edit it in the layout designer.
+Layers are drawn with their current styles, the first layer on top. Outputs of the gunmane algorithms that are not in the project (for example the plan or groups output of the previous step of a model) get the plugin's styles and a legend name, unless you turn that off. Run from the desktop, the layout is also added to the project (Project &gt; Layouts) so you can edit it in the layout designer.
 
 Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) is registered automatically when installed.</source>
             <translation>選んだレイヤから議会説明資料用の印刷レイアウトを作ります：日本語の表題、地図、凡例、縮尺記号、方位記号、作成日、出典を A3 または A4 横に配置し、PDF（文字は文字のまま、日本語フォントを埋め込み）と、必要なら PNG に書き出します。
 
-レイヤは現在のスタイルで描かれ、最初のレイヤが一番上になります。デスクトップから実行すると、レイアウトはプロジェクトにも追加され（プロジェクト＞レイアウト）、レイアウトデザイナで編集できます。
+レイヤは現在のスタイルで描かれ、最初のレイヤが一番上になります。プロジェクトにない gunmane アルゴリズムの出力（たとえばモデルの前の段階の計画やグループの出力）には、オフにしない限り、プラグインのスタイルと凡例名が付きます。デスクトップから実行すると、レイアウトはプロジェクトにも追加され（プロジェクト＞レイアウト）、レイアウトデザイナで編集できます。
 
-日本語フォントが必要です：Noto Sans CJK JP（Debian/Ubuntu のパッケージ fonts-noto-cjk）が入っていれば自動で登録されます。</translation>
+日本語フォントが必要です：Noto Sans CJK JP（Debian/Ubuntu のパッケージ fonts-noto-cjk）がインストールされていれば自動で登録されます。</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="62" />
+            <location filename="algorithms/council_map.py" line="66" />
             <source>Layers to show (first on top)</source>
             <translation>表示するレイヤ（最初のものが一番上）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="64" />
+            <location filename="algorithms/council_map.py" line="68" />
             <source>Bridge consolidation study</source>
             <translation>橋梁の集約・撤去の検討</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="64" />
+            <location filename="algorithms/council_map.py" line="68" />
             <source>Title</source>
             <translation>表題</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="66" />
+            <location filename="algorithms/council_map.py" line="70" />
             <source>Subtitle</source>
             <translation>副題</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="68" />
+            <location filename="algorithms/council_map.py" line="72" />
             <source>Paper (landscape)</source>
             <translation>用紙（横向き）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="70" />
+            <location filename="algorithms/council_map.py" line="74" />
             <source>Map extent (empty: all layers)</source>
             <translation>地図の範囲（空欄：すべてのレイヤ）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="72" />
+            <location filename="algorithms/council_map.py" line="76" />
             <source>Data sources</source>
             <translation>出典</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="73" />
+            <location filename="algorithms/council_map.py" line="77" />
             <source>National Land Numerical Information (administrative areas), bridge inventory, OpenStreetMap contributors</source>
             <translation>国土数値情報（行政区域）、橋梁台帳、© OpenStreetMap contributors</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="76" />
+            <location filename="algorithms/council_map.py" line="80" />
             <source>Date (empty: today)</source>
             <translation>作成日（空欄：今日）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="78" />
+            <location filename="algorithms/council_map.py" line="82" />
             <source>Resolution (dpi)</source>
             <translation>解像度（dpi）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="81" />
+            <location filename="algorithms/council_map.py" line="85" />
+            <source>Style gunmane outputs that are not in the project</source>
+            <translation>プロジェクトにない gunmane の出力にスタイルを適用する</translation>
+        </message>
+        <message>
+            <location filename="algorithms/council_map.py" line="88" />
             <source>Add the layout to the project</source>
             <translation>レイアウトをプロジェクトに追加する</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="83" />
+            <location filename="algorithms/council_map.py" line="90" />
             <source>Council map PDF</source>
             <translation>議会説明用の地図（PDF）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="83" />
+            <location filename="algorithms/council_map.py" line="90" />
             <source>PDF files (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="85" />
+            <location filename="algorithms/council_map.py" line="92" />
             <source>Council map PNG</source>
             <translation>議会説明用の地図（PNG）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="85" />
+            <location filename="algorithms/council_map.py" line="92" />
             <source>PNG files (*.png)</source>
             <translation>PNG ファイル (*.png)</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="92" />
+            <location filename="algorithms/council_map.py" line="99" />
             <source>Choose at least one layer for the map.</source>
             <translation>地図に表示するレイヤを一つ以上選んでください。</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="95" />
+            <location filename="algorithms/council_map.py" line="102" />
             <source>Give the map a title.</source>
             <translation>地図の表題を入力してください。</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="112" />
+            <location filename="algorithms/council_map.py" line="121" />
             <source>Building the {paper} layout...</source>
             <translation>{paper} のレイアウトを作成しています…</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="140" />
+            <location filename="algorithms/council_map.py" line="153" />
+            <source>Styled '{name}' with the plugin's {style} style.</source>
+            <translation>「{name}」にプラグインの {style} スタイルを適用しました。</translation>
+        </message>
+        <message>
+            <location filename="algorithms/council_map.py" line="165" />
             <source>Layout '{name}' added to the project.</source>
             <translation>レイアウト「{name}」をプロジェクトに追加しました。</translation>
         </message>
@@ -435,7 +445,7 @@ Give group members (for example the Group members output of 'Municipal groups'; 
             <translation>集計から除外した橋梁・施設</translation>
         </message>
         <message>
-            <location filename="algorithms/indicators.py" line="68" />
+            <location filename="algorithms/indicators.py" line="69" />
             <source>{n} bridges or assets lie in no municipality: see the skipped table.</source>
             <translation>{n} 件の橋梁・施設がどの市区町村にも含まれません。除外一覧を確認してください。</translation>
         </message>
@@ -854,22 +864,22 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="layout.py" line="280" />
+            <location filename="layout.py" line="281" />
             <source>Sources: {sources}</source>
             <translation>出典：{sources}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="282" />
+            <location filename="layout.py" line="283" />
             <source>Created: {date}</source>
             <translation>作成日：{date}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="324" />
+            <location filename="layout.py" line="325" />
             <source>Could not write the PDF {path} (error {code}): {error}</source>
             <translation>PDF {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="332" />
+            <location filename="layout.py" line="333" />
             <source>Could not write the image {path} (error {code}): {error}</source>
             <translation>画像 {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
@@ -887,6 +897,38 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <location filename="provider.py" line="25" />
             <source>gunmane-geo: regional infrastructure group management (群マネ)</source>
             <translation>gunmane-geo：地域インフラ群再生戦略マネジメント（群マネ）</translation>
+        </message>
+        <message>
+            <location filename="styling.py" line="135" />
+            <source>Consolidation and removal plan</source>
+            <translation>集約・撤去計画（案）</translation>
+        </message>
+        <message>
+            <location filename="styling.py" line="137" />
+            <source>Recommended option per bridge</source>
+            <translation>橋梁ごとの推奨案</translation>
+        </message>
+        <message>
+            <location filename="styling.py" line="140" />
+            <source>Share of bridges 50+ years old</source>
+            <translation>建設後50年以上の橋梁の割合</translation>
+        </message>
+        <message>
+            <location filename="styling.py" line="141" />
+            <source>Total cost reduction per year</source>
+            <translation>トータルコスト削減額（年間）</translation>
+        </message>
+        <message>
+            <source>Builds a print layout for council meetings (議会説明資料) from the chosen layers: Japanese title, map, legend, scale bar, north arrow, date and data sources, on A3 or A4 landscape, and exports it to PDF (text kept as text with the Japanese font embedded) and optionally PNG.
+
+Layers are drawn with their current styles, the first layer on top. Run from the desktop, the layout is also added to the project (Project &gt; Layouts) so you can edit it in the layout designer.
+
+Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) is registered automatically when installed.</source>
+            <translation type="vanished">選んだレイヤから議会説明資料用の印刷レイアウトを作ります：日本語の表題、地図、凡例、縮尺記号、方位記号、作成日、出典を A3 または A4 横に配置し、PDF（文字は文字のまま、日本語フォントを埋め込み）と、必要なら PNG に書き出します。
+
+レイヤは現在のスタイルで描かれ、最初のレイヤが一番上になります。デスクトップから実行すると、レイアウトはプロジェクトにも追加され（プロジェクト＞レイアウト）、レイアウトデザイナで編集できます。
+
+日本語フォントが必要です：Noto Sans CJK JP（Debian/Ubuntu のパッケージ fonts-noto-cjk）が入っていれば自動で登録されます。</translation>
         </message>
         <message>
             <source>Removes each bridge on its own from the road network and measures what happens: the detour between the bridge's two ends (detour_m in metres, detour_min in minutes), whether the removal cuts people off (isolates, isolated_population, isolated_facilities and their names) and the vehicle-km added per day (AADT x detour). criticality_rank 1 is the most critical bridge; criticality_class groups the bridges for the map (detour under 300 m, 300 m to 1 km, 1 km to the limit, over the limit, removal cuts people off, not on the road network).
