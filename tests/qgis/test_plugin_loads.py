@@ -12,7 +12,8 @@ def test_zip_contents(plugin_zip):
                      "gunmane/provider.py", "gunmane/convert.py", "gunmane/icon.svg",
                      "gunmane/i18n/gunmane_ja.qm", "gunmane/LICENSE", "gunmane/styling.py",
                      "gunmane/styles/bridge_criticality.qml", "gunmane/styles/plan.qml",
-                     "gunmane/styles/groups.qml"):
+                     "gunmane/styles/groups.qml", "gunmane/styles/indicators.qml",
+                     "gunmane/styles/effect.qml"):
         assert required in names, required
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert plugin_zip.name == "gunmane-0.1.0.zip"
