@@ -31,6 +31,11 @@ from ..errors import report_progress
 
 VIOLATION_WEIGHT = 1000.0
 _TRAVEL_EXCESS_CAP = 10.0
+_SMALL_GROUP = 12          # groups up to this size are scored in plain Python
+
+
+class _Abort(Exception):
+    """The exhaustive search went over its budget."""
 
 
 @dataclass
@@ -67,21 +72,39 @@ class GroupProblem:
         self.work_total = float(self.workload.sum())
         if len(self.neighbours) != self.n or self.travel_min.shape != (self.n, self.n):
             raise ValueError("neighbours and travel_min must match the number of units")
+        # plain Python copies: small groups are scored faster without numpy calls
+        self._staff_l = self.staff.tolist()
+        self._work_l = self.workload.tolist()
+        self._bridges_l = self.bridges.tolist()
+        self._t_rows = None            # travel rows as lists, made on first use
+        self._nb_masks = None          # neighbours as bitmasks, made on first use
+        self._mask_cost: dict = {}     # group bitmask -> cost
+        self._subset_lists: dict = {}  # (unit, allowed, max size) -> sorted connected groups
 
     # -- group terms ---------------------------------------------------------
     def diameter(self, members) -> float:
         m = list(members)
         if len(m) < 2:
             return 0.0
+        if len(m) <= _SMALL_GROUP:
+            if self._t_rows is None:
+                self._t_rows = self.travel_min.tolist()
+            rows = self._t_rows
+            return float(max(rows[i][j] for i in m for j in m))
         return float(self.travel_min[np.ix_(m, m)].max())
 
     def terms(self, members) -> tuple[float, float, float]:
         """(balance, travel, violation) terms of one group."""
         m = list(members)
         k = len(m)
-        s = float(self.staff[m].sum())
-        w = float(self.workload[m].sum())
-        b = float(self.bridges[m].sum())
+        if k <= _SMALL_GROUP:
+            s = float(sum(self._staff_l[i] for i in m))
+            w = float(sum(self._work_l[i] for i in m))
+            b = float(sum(self._bridges_l[i] for i in m))
+        else:
+            s = float(self.staff[m].sum())
+            w = float(self.workload[m].sum())
+            b = float(self.bridges[m].sum())
         d = self.diameter(m)
         return self._terms(k, s, w, b, d)
 
@@ -92,7 +115,8 @@ class GroupProblem:
         else:
             s_share = k / self.n if self.work_total > 0 else 0.0
         balance = 0.5 * abs(w_share - s_share)
-        travel = (k / self.n) * (d / self.max_travel_min if np.isfinite(d) else _TRAVEL_EXCESS_CAP + 1)
+        finite = d < math.inf
+        travel = (k / self.n) * (d / self.max_travel_min if finite else _TRAVEL_EXCESS_CAP + 1)
         viol = 0.0
         if self.min_staff > 0:
             viol += max(0.0, self.min_staff - s) / self.min_staff
@@ -101,7 +125,7 @@ class GroupProblem:
         viol += max(0, k - self.max_members)
         if d > self.max_travel_min:
             viol += min(_TRAVEL_EXCESS_CAP, (d - self.max_travel_min) / self.max_travel_min) \
-                if np.isfinite(d) else _TRAVEL_EXCESS_CAP
+                if finite else _TRAVEL_EXCESS_CAP
         return balance, travel, viol
 
     def cost(self, members) -> float:
@@ -112,6 +136,28 @@ class GroupProblem:
             c = bal + self.travel_weight * tr + VIOLATION_WEIGHT * vi
             if len(self._cache) < 2_000_000:
                 self._cache[key] = c
+        return c
+
+    def neighbour_masks(self) -> list:
+        """Each unit's neighbours as a Python-int bitmask (cached)."""
+        if self._nb_masks is None:
+            out = []
+            for nb in self.neighbours:
+                m = 0
+                for j in nb:
+                    m |= 1 << j
+                out.append(m)
+            self._nb_masks = out
+        return self._nb_masks
+
+    def mask_cost(self, mask: int) -> float:
+        """``cost`` of the group given as a bitmask over the units (cached)."""
+        c = self._mask_cost.get(mask)
+        if c is None:
+            bal, tr, vi = self.terms(_mask_members(mask))
+            c = bal + self.travel_weight * tr + VIOLATION_WEIGHT * vi
+            if len(self._mask_cost) < 2_000_000:
+                self._mask_cost[mask] = c
         return c
 
     def is_connected(self, members) -> bool:
@@ -367,9 +413,6 @@ def _exact_on(problem: GroupProblem, units: list, n_best: int, budget: int,
     explored = 0
     bound_f = float(bound)
 
-    class _Abort(Exception):
-        pass
-
     def rec(assigned, parts, score):
         nonlocal explored
         explored += 1
@@ -422,41 +465,34 @@ def _exact_on(problem: GroupProblem, units: list, n_best: int, budget: int,
 
 def _exact_on_sets(problem: GroupProblem, units: list, n_best: int, budget: int,
                    bound: float = math.inf):
-    """The same search without subset tables (more than ``_TABLE_MAX_UNITS`` units)."""
+    """The same search on bitmasks over all units (no tables): the heuristic's exact
+    re-partitions and problems over ``_TABLE_MAX_UNITS`` units.
+
+    Groups are Python-int bitmasks over the problem's units; their costs and the sorted
+    lists of connected groups per (lowest unit, units allowed) are kept on the problem,
+    so the many small re-partitions of the heuristic share them.
+    """
     n = len(units)
     # a group of size s > max_members costs at least VIOLATION_WEIGHT * (s - max_members)
     max_size = n if not math.isfinite(bound) else \
         min(n, problem.max_members + int(bound // VIOLATION_WEIGHT))
-    local = {u: k for k, u in enumerate(units)}
-    nb_mask = [0] * n
-    for u, k in local.items():
-        for v in problem.neighbours[u]:
-            if v in local:
-                nb_mask[k] |= 1 << local[v]
-    full = (1 << n) - 1
-    subsets_cache: dict[tuple, list] = {}
+    nb_mask = problem.neighbour_masks()
+    full = 0
+    for u in units:
+        full |= 1 << u
+    lists = problem._subset_lists
     heap: list = []          # max-heap of (-score, partition)
     explored = 0
 
-    def members(mask):
-        out = []
-        while mask:
-            low = mask & -mask
-            out.append(units[low.bit_length() - 1])
-            mask ^= low
-        return frozenset(out)
-
     def subsets(v, allowed):
-        key = (v, allowed)
-        if key not in subsets_cache:
+        key = (v, allowed, max_size)
+        items = lists.get(key)
+        if items is None:
             masks = _connected_subsets(nb_mask, v, allowed, max_size)
-            items = [(problem.cost(members(m)), m) for m in masks]
-            items.sort()
-            subsets_cache[key] = items
-        return subsets_cache[key]
-
-    class _Abort(Exception):
-        pass
+            items = sorted((problem.mask_cost(m), m) for m in masks)
+            if len(lists) < 200_000:
+                lists[key] = items
+        return items
 
     def rec(assigned, parts, score):
         nonlocal explored
@@ -481,8 +517,18 @@ def _exact_on_sets(problem: GroupProblem, units: list, n_best: int, budget: int,
         rec(0, [], 0.0)
     except _Abort:
         return None
-    out = [(-s, canonical(members(m) for m in parts)) for s, parts in heap]
+    out = [(-s, canonical(frozenset(_mask_members(m)) for m in parts)) for s, parts in heap]
     out.sort()
+    return out
+
+
+def _mask_members(mask: int) -> list:
+    """The unit indices of a bitmask, ascending."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
     return out
 
 
