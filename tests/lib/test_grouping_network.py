@@ -132,3 +132,51 @@ def test_network_ferry_edges_are_not_driven():
     best = groups[groups["candidate"] == 1]
     assert best["members"].tolist() == [2]
     assert best["max_travel_min"].iloc[0] == pytest.approx(180.0, abs=1e-6)
+
+
+def test_travel_minutes_by_hand_loop_same_edge_unreachable_and_limit():
+    # road A: 10 km municipal (30 km/h) = 20 min; a closed ring of 12 km starting and ending at
+    # A's east end (24 min round); a road far away with no link (another component)
+    roads = gpd.GeoDataFrame({"road_class": ["municipal"] * 3}, geometry=[
+        LineString([(0, 0), (10_000, 0)]),
+        LineString([(10_000, 0), (10_000, 3_000), (13_000, 3_000), (13_000, 0), (10_000, 0)]),
+        LineString([(50_000, 0), (60_000, 0)])], crs=CRS)
+    pts = np.array([[0.0, 0.0],            # Q: A's west end
+                    [13_000.0, 1_500.0],   # P: on the ring, 7.5 km along it, 4.5 km back
+                    [2_000.0, 100.0],      # S: 100 m off A
+                    [7_000.0, -100.0],     # T: 100 m off A
+                    [55_000.0, 0.0]])      # R: the far road
+    s = Settings()
+    g = road_graph(roads, s)
+    t = travel_matrix(pts, g, s)
+    access = 100 / (40_000 / 60)           # 100 m at the 40 km/h access speed = 0.15 min
+    assert t[0, 1] == pytest.approx(20 + 9)                      # 10 km + 4.5 km at 30 km/h
+    assert t[2, 3] == pytest.approx(10 + 2 * access)             # 5 km along A, both access legs
+    assert t[0, 2] == pytest.approx(4 + access)
+    assert t[1, 3] == pytest.approx(9 + 6 + access)              # ring back, then 3 km of A
+    assert np.isinf(t[0, 4]) and np.isinf(t[4, 1])
+    np.testing.assert_allclose(t, t.T, atol=1e-9)
+    limited = travel_matrix(pts, g, s, limit_min=25)
+    assert np.isinf(limited[0, 1]) and limited[2, 3] == pytest.approx(t[2, 3])
+    # to other targets: the same minutes (the per-end-node search is used there)
+    many = np.repeat(pts[[0]], 3, axis=0)
+    np.testing.assert_allclose(travel_matrix(many, g, s, targets_xy=pts)[0], t[0], atol=1e-9)
+
+
+def test_network_graph_and_office_matrix_are_cached(sample):
+    from gunmane_geo.grouping.travel import office_travel
+    region, net, settings = sample
+    g = graph_from_network(net)
+    assert graph_from_network(net) is g
+    xy = np.array([[p.x, p.y] for p in region.facilities.geometry[:4]])
+    before = len(g.cache)              # the first test of this module may have filled one
+    first = office_travel(xy, g, settings, limit_min=660.0)
+    assert len(g.cache) == before + 1
+    first[0, 1] = -1.0                                           # callers get their own copy
+    again = office_travel(xy, g, settings, limit_min=660.0)
+    assert again[0, 1] > 0 and len(g.cache) == before + 1
+    np.testing.assert_allclose(again, np.minimum(travel_matrix(xy, g, settings, 660.0),
+                                                 travel_matrix(xy, g, settings, 660.0).T)
+                               - np.diag(np.diag(travel_matrix(xy, g, settings, 660.0))))
+    # a changed network (Network.replace) is adapted afresh
+    assert graph_from_network(net.replace(edges=net.edges.copy())) is not g
