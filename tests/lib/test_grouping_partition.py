@@ -149,7 +149,7 @@ def test_heuristic_is_fast_and_contiguous_on_a_larger_grid():
         assert all(len(g) <= 5 for g in part)
 
 
-@pytest.mark.parametrize("n", [8, 13])      # 13: above the 12-unit pairwise-diameter path
+@pytest.mark.parametrize("n", [8, 13])
 def test_subset_tables_equal_the_hand_formula_for_every_subset(n):
     p, nbrs, staff, work, bridges, t = _random_problem(7 + n, n=n)
     units = list(range(n))[::-1]             # bit k of a mask is units[k]
