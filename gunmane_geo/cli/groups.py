@@ -6,17 +6,17 @@ with the load/grouping report and the [grouping] settings as tables.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
 from ..errors import InputError
-from ..io.load_report import LoadReport
 from ..settings import Settings
+from ._common import inputs_and_settings, require_gpkg, warn_skipped
 
 
 def add_parser(subparsers) -> None:
@@ -25,7 +25,7 @@ def add_parser(subparsers) -> None:
         description="Group neighbouring municipalities under a floor (staff, bridges) and a ceiling "
                     "(members, travel minutes between offices); writes groups, group_members, "
                     "adjacency and grouping_report layers.")
-    p.add_argument("--municipalities", required=True, help="municipality polygons (N03 or code+name)")
+    p.add_argument("--municipalities", help="municipality polygons (N03 or code+name)")
     p.add_argument("--bridges", help="bridge inventory (points or CSV with 緯度/経度)")
     p.add_argument("--staff", help="technical staff table (municipality_code, technical_staff)")
     p.add_argument("--roads", help="road lines (adjacency across boundaries, travel times)")
@@ -55,62 +55,47 @@ def add_parser(subparsers) -> None:
         "road-pairs", help="prefectural/municipal road pairs serving the same function (垂直連携)",
         description="List municipal road stretches running parallel to a prefectural road and "
                     "joining the same places, for joint review.")
-    r.add_argument("--roads", required=True, help="road lines with road_class")
+    r.add_argument("--roads", help="road lines with road_class")
     r.add_argument("--bridges", help="bridge inventory (counts bridges on the municipal stretch)")
     _common(r)
     r.set_defaults(func=run_road_pairs)
 
 
 def _common(p):
-    p.add_argument("--settings", help="settings TOML (e.g. a [grouping] table)")
+    p.add_argument("--config", help="run.toml or settings TOML ([grouping], [io], ...); "
+                                    "layers on the command line win over its [inputs]")
+    p.add_argument("--settings", dest="config", help=argparse.SUPPRESS)  # the older name
     p.add_argument("--crs", help="target metric CRS, e.g. EPSG:6673 (default: chosen from the data)")
     p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
     p.add_argument("--quiet", action="store_true")
 
 
 # ---------------------------------------------------------------------------
-def _settings(args) -> Settings:
-    return Settings.from_toml(args.settings) if getattr(args, "settings", None) else Settings()
-
-
-def _load(args, inputs: dict, settings: Settings, report: LoadReport):
-    """Read the named layers with ``gunmane_geo.io.load_region`` (canonical columns, one
-    metric CRS: ``--crs``, else ``[io] target_crs``, else chosen from the data)."""
+def _load(args, kinds: tuple, required: tuple = ()):
+    """Inputs from ``--config`` and the layer flags, read with ``gunmane_geo.io.load_region``
+    (canonical columns, one metric CRS: ``--crs``, else ``[io] target_crs``, else chosen
+    from the data).  Returns ``(region, settings)``."""
     from ..io import load_region
+    from ..io.sources import check_exists
+    require_gpkg(args.out)
+    inputs, settings = inputs_and_settings(args, kinds=kinds, required=required)
+    inputs = {k: v for k, v in inputs.items() if k in kinds and v}
     if getattr(args, "crs", None):
         from ..crs import check_target_crs
         settings.io.target_crs = check_target_crs(args.crs, source="--crs")
-    inputs = {k: v for k, v in inputs.items() if v}
-    for kind, path in inputs.items():
-        if not Path(path).exists():
-            raise FileNotFoundError(f"{kind} file not found: {path}")
-    return load_region(inputs, settings=settings, report=report)
+    for path in inputs.values():
+        if isinstance(path, (str, Path)):
+            check_exists(path)
+    return load_region(inputs, settings=settings), settings
 
 
-def _write(out_path, layers: dict, report: LoadReport, settings: Settings, quiet: bool) -> None:
-    import pyogrio
-    out_path = Path(out_path)
-    if out_path.suffix.lower() != ".gpkg":
-        raise InputError("--out must be a GeoPackage path ending in .gpkg", source=str(out_path))
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    if out_path.exists():
-        out_path.unlink()
-    for name, frame in layers.items():
-        if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
-            frame = frame.copy()
-            frame.attrs = {}
-            frame.to_file(out_path, layer=name, driver="GPKG")
-        else:
-            pyogrio.write_dataframe(pd.DataFrame(frame), out_path, layer=name, driver="GPKG")
-    rep = report.to_frame()
-    rep["row"] = rep["row"].astype("float")
-    pyogrio.write_dataframe(rep.astype({c: "object" for c in rep.columns if c != "row"}),
-                            out_path, layer="grouping_report", driver="GPKG")
-    settings_rows = pd.DataFrame(
-        [{"key": k, "value": str(v)} for k, v in settings.to_dict()["grouping"].items()])
-    pyogrio.write_dataframe(settings_rows, out_path, layer="grouping_settings", driver="GPKG")
-    if not quiet:
-        print(f"wrote {out_path}: layers {', '.join(list(layers) + ['grouping_report', 'grouping_settings'])}")
+def _write(args, layers: dict, region, settings: Settings) -> None:
+    """The layers plus ``load_report`` (loading and grouping notes) and ``run_settings``."""
+    from ..io import write_layers
+    write_layers(args.out, layers, settings=settings, report=region.report)
+    warn_skipped(region.report, args.command, args.out)
+    if not args.quiet:
+        print(f"wrote {args.out}: layers {', '.join(list(layers) + ['load_report', 'run_settings'])}")
 
 
 def _adjacency_lines(adjacency: pd.DataFrame, members: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -124,15 +109,13 @@ def _adjacency_lines(adjacency: pd.DataFrame, members: gpd.GeoDataFrame) -> gpd.
 # ---------------------------------------------------------------------------
 def run_groups(args) -> int:
     from ..grouping import municipal_adjacency, municipal_groups
-    settings = _settings(args)
+    if args.candidates is not None and args.candidates < 1:
+        raise InputError("--candidates must be >= 1", source="--candidates")
+    region, settings = _load(args, ("municipalities", "bridges", "staff", "roads", "facilities"),
+                             required=("municipalities",))
     if args.candidates is not None:
-        if args.candidates < 1:
-            raise InputError("--candidates must be >= 1", source="--candidates")
         settings.grouping.n_candidates = args.candidates
-    report = LoadReport()
-    region = _load(args, {"municipalities": args.municipalities, "bridges": args.bridges,
-                          "staff": args.staff, "roads": args.roads, "facilities": args.facilities},
-                   settings, report)
+    report = region.report
     adjacency = municipal_adjacency(region.municipalities, roads=region.roads,
                                     settings=settings, report=report)
     groups, members = municipal_groups(
@@ -141,9 +124,9 @@ def run_groups(args) -> int:
         adjacency=adjacency, vertical=args.vertical, method=args.method, report=report,
         progress=None if args.quiet else _progress)
     candidates = pd.DataFrame(groups.attrs["candidates"])
-    _write(args.out, {"groups": groups, "group_members": members,
-                      "adjacency": _adjacency_lines(adjacency, members),
-                      "candidates": candidates}, report, settings, args.quiet)
+    _write(args, {"groups": groups, "group_members": members,
+                  "adjacency": _adjacency_lines(adjacency, members),
+                  "candidates": candidates}, region, settings)
     if not args.quiet:
         print(candidates.to_string(index=False))
     return 0
@@ -151,12 +134,11 @@ def run_groups(args) -> int:
 
 def run_packages(args) -> int:
     from ..grouping import asset_packages, combine_assets, multi_sector_areas
-    settings = _settings(args)
-    report = LoadReport()
-    if not args.bridges and not args.other_assets:
-        raise InputError("give --bridges and/or --other-assets", source="gunmane packages")
-    region = _load(args, {"bridges": args.bridges, "other_assets": args.other_assets,
-                          "roads": args.roads}, settings, report)
+    region, settings = _load(args, ("bridges", "other_assets", "roads"))
+    if region.bridges is None and region.other_assets is None:
+        raise InputError("no assets given: add --bridges and/or --other-assets (or [inputs] in "
+                         "the --config file)", source="command line")
+    report = region.report
     assets = combine_assets(region.bridges, region.other_assets, settings, report)
     if args.multi_sector:
         out, areas = multi_sector_areas(assets, municipality_code=args.municipality, n_areas=args.n_areas,
@@ -169,7 +151,7 @@ def run_packages(args) -> int:
                                        progress=None if args.quiet else _progress)
         layers = {"asset_packages": packages, "package_assets": out}
         table = packages.drop(columns="geometry")
-    _write(args.out, layers, report, settings, args.quiet)
+    _write(args, layers, region, settings)
     if not args.quiet:
         print(table.to_string(index=False))
     return 0
@@ -177,11 +159,9 @@ def run_packages(args) -> int:
 
 def run_road_pairs(args) -> int:
     from ..grouping import road_pairs
-    settings = _settings(args)
-    report = LoadReport()
-    region = _load(args, {"roads": args.roads, "bridges": args.bridges}, settings, report)
-    pairs = road_pairs(region.roads, bridges=region.bridges, settings=settings, report=report)
-    _write(args.out, {"road_pairs": pairs}, report, settings, args.quiet)
+    region, settings = _load(args, ("roads", "bridges"), required=("roads",))
+    pairs = road_pairs(region.roads, bridges=region.bridges, settings=settings, report=region.report)
+    _write(args, {"road_pairs": pairs}, region, settings)
     if not args.quiet:
         print(f"{len(pairs)} road pairs")
         if len(pairs):

@@ -42,8 +42,8 @@ def test_groups_command_writes_layers(files, capsys):
                "--candidates", "2", "--out", str(out), "--quiet"])
     assert rc == 0
     layers = {name for name, _ in pyogrio.list_layers(out)}
-    assert {"groups", "group_members", "adjacency", "candidates", "grouping_report",
-            "grouping_settings"} <= layers
+    assert {"groups", "group_members", "adjacency", "candidates", "load_report",
+            "run_settings"} <= layers
     members = gpd.read_file(out, layer="group_members")
     assert len(members) == 4 * 2
     assert sorted(members[members["candidate"] == 1]["municipality_code"]) == ["07201", "07202", "07203", "07204"]
@@ -66,4 +66,5 @@ def test_packages_and_road_pairs_commands(files):
 def test_missing_file_is_a_clear_error(files, capsys):
     rc = main(["groups", "--municipalities", str(files / "nope.gpkg"), "--out", str(files / "x.gpkg")])
     assert rc == 1
-    assert "municipalities file not found" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nope.gpkg" in err and "file not found; check the path" in err
