@@ -874,7 +874,9 @@ def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
             wrapped = [wrap_text(p_, cols) for p_ in paras]
             need = 2.2 * line_h + sum((w.count("\n") + 1) * line_h + 0.4 * line_h for w in wrapped)
             if table is not None and len(table):
-                need += _table_height(table.head(30), fs * 0.85, probe.h_in, cols)
+                # the estimate misses some wrapped cells: keep a quarter in reserve so a
+                # table never runs into the footer
+                need += 1.25 * _table_height(table.head(30), fs * 0.85, probe.h_in, cols)
             if text_page is None or y - need < 0.09:
                 flush(text_page)
                 text_page, y = new_text_page()
