@@ -240,7 +240,7 @@ def test_population_points_and_polygons():
 
 
 def test_population_raster(tmp_path):
-    rasterio = pytest.importorskip("rasterio")
+    import rasterio
     from rasterio.transform import from_origin
     net = _two_roads()
     # 2 x 2 cells of 500 m from (0, 500): centres (250,250) (750,250) (250,-250) (750,-250)
