@@ -196,7 +196,7 @@ def run_analysis(config, out_dir=None, *, progress=None, stages=None,
 
     def plan():
         make_plan = _need("gunmane_geo.options", "make_plan")
-        from .maps.kinds import detour_routes
+        from .options.routes import detour_routes
         target = settings.plan.target_saving_pct
         p, curve = make_plan(L["bridge_options"], L["consolidation_sets"], res.network, settings,
                              budget_yen=settings.plan.budget_yen,

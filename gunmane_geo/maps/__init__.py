@@ -9,8 +9,9 @@ missing glyph as a box.  See ``docs/maps.md``.
 from .details import detail_numbers, map_plan_details
 from .fonts import figure_missing_glyphs, japanese_font, missing_chars
 from .kinds import (CRITICALITY_CLASSES, OPTION_CLASSES, PLAN_CLASSES, chart_effect,
-                    criticality_class, criticality_classes, detour_routes, drop_slivers, map_ageing, map_bridges, map_groups,
+                    criticality_class, criticality_classes, drop_slivers, map_ageing, map_bridges, map_groups,
                     map_plan, place_labels, plan_class)
+from ..options.routes import detour_routes  # moved to options (analysis); kept here for compatibility
 from .layout import PAPERS_MM, Page, crs_label, map_style, nice_length, true_north_angle
 
 __all__ = [

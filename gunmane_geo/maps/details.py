@@ -25,38 +25,15 @@ from ..errors import GunmaneError, report_progress
 from ..settings import Settings
 from .labels import place_labels
 from .layout import Page, _fmt_distance, map_style, wrap_text
+from .common import (BOUNDARY_DASH, CROSSED_CLASSES, DETAIL_CLASSES, DETOUR_CASING,  # noqa: F401
+                     DETOUR_STYLE, PLAN_CLASSES, _check_projected, _dissolved, _point_handle,
+                     _region, detail_numbers, detour_handle, plan_class)
 from .styles import DARK, LIGHT_GREY, text_halo
 
-#: plan classes that get a close-up (vehicles lose the link)
-DETAIL_CLASSES = ("remove", "remove_upgrade_detour", "consolidated", "downsize")
-#: classes drawn crossed out (the bridge is gone)
-CROSSED_CLASSES = ("remove", "remove_upgrade_detour", "consolidated")
-#: the detour route style: bold black dashes on a white casing (reads in black and white)
-DETOUR_STYLE = {"color": "#000000", "linewidth": 2.6, "linestyle": (0, (3.0, 1.6))}
-DETOUR_CASING = {"color": "white", "linewidth": 5.2}
 RIVER_COLOR = "#8CC4E8"
 MIN_PANEL_SPAN_M = 250.0        # a close-up shows at least this much ground
 MAX_PANELS_PER_PAGE = 6
 SCALE_STRIP = 0.10              # extra ground below the data (share of the span): scale bar room
-
-
-def detail_numbers(plan: pd.DataFrame) -> pd.Series:
-    """Panel number (1, 2, ...) of every bridge that gets a close-up, indexed by ``bridge_id``.
-
-    Bridges are numbered in plan order (``step``, then ``bridge_id``), the
-    order in which :func:`map_plan_details` draws them and :func:`map_plan`
-    labels them.
-    """
-    from .kinds import plan_class
-    cls = plan_class(plan)
-    sel = pd.DataFrame({"bridge_id": plan["bridge_id"].astype(str).to_numpy(),
-                        "step": (pd.to_numeric(plan["step"], errors="coerce").to_numpy()
-                                 if "step" in plan.columns else np.nan),
-                        "cls": cls.to_numpy()})
-    sel = sel[sel["cls"].isin(DETAIL_CLASSES)].drop_duplicates("bridge_id")
-    sel = sel.sort_values(["step", "bridge_id"], na_position="last", kind="mergesort")
-    return pd.Series(np.arange(1, len(sel) + 1), index=pd.Index(sel["bridge_id"], name="bridge_id"),
-                     name="detail_no")
 
 
 def _grid(n: int) -> tuple[int, int]:
@@ -75,7 +52,6 @@ def _fmt_m(v: float) -> str:
 def _panel_title(r, cls: str, detour_m: float, detour_min: float, hub_name: str | None,
                  cols: int) -> tuple[str, str]:
     """(bold first line, second line) of a panel title."""
-    from .kinds import PLAN_CLASSES
     name = "" if r.get("name") is None or pd.isna(r.get("name")) else str(r.get("name"))
     head = f"{name}（{r['bridge_id']}）" if name else str(r["bridge_id"])
     label = {"consolidated": "集約により撤去", "downsize": "ダウンサイジング（歩行者・自転車橋）"}\
@@ -152,11 +128,6 @@ def cross_handle(color, size_pt):
                    markeredgewidth=size_pt * 0.22))
 
 
-def detour_handle():
-    """Legend handle of a detour route (white casing under bold black dashes)."""
-    return (Line2D([], [], **DETOUR_CASING), Line2D([], [], **DETOUR_STYLE))
-
-
 def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
                      municipalities: gpd.GeoDataFrame | None = None,
                      roads: gpd.GeoDataFrame | None = None,
@@ -196,8 +167,6 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
         One page per ``per_page`` bridges, in :func:`detail_numbers` order;
         empty when the plan changes no bridge.
     """
-    from .kinds import BOUNDARY_DASH, PLAN_CLASSES, _check_projected, _dissolved, \
-        _point_handle, _region, plan_class
     settings = settings or Settings()
     _check_projected(plan, municipalities, roads, rivers, detours)
     if plan is None or not len(plan):

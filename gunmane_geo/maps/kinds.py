@@ -22,22 +22,15 @@ from matplotlib.patches import Patch
 
 from ..errors import GunmaneError
 from ..settings import Settings
+from .common import (BOUNDARY_DASH, DETOUR_CASING, DETOUR_STYLE, PLAN_CLASSES,  # noqa: F401
+                     _check_projected, _dissolved, _point_handle, _region, detail_numbers,
+                     detour_handle, plan_class)
 from .labels import place_area_labels, place_labels
 from .layout import Page, map_style, wrap_text
 from .styles import (DARK, GREY, LIGHT_GREY, OKABE_ITO, SEQUENTIAL_HATCHES, qualitative,
                      sequential, text_halo)
 
 # --------------------------------------------------------------------------- classes
-#: plan / option classes: code -> (Japanese label, English, colour, marker, size factor)
-PLAN_CLASSES = {
-    "keep": ("維持（修繕・更新）", "keep", "#A6D3F0", "o", 0.3),
-    "kept_hub": ("集約で残す橋", "kept as consolidation hub", "#0072B2", "s", 1.1),
-    "consolidated": ("集約により撤去", "removed in a consolidation", "#CC79A7", "P", 1.3),
-    "remove": ("単純撤去", "simple removal", "#D55E00", "X", 1.3),
-    "remove_upgrade_detour": ("撤去＋迂回路整備", "removal + detour upgrade", "#E69F00", "D", 1.1),
-    "downsize": ("ダウンサイジング（歩行者・自転車橋）", "downsize (pedestrian/bicycle)", "#009E73",
-                 "^", 1.2),
-}
 OPTION_CLASSES = {k: v for k, v in PLAN_CLASSES.items() if k not in ("kept_hub", "consolidated")}
 OPTION_CLASSES["consolidate"] = PLAN_CLASSES["consolidated"]
 
@@ -103,31 +96,7 @@ def criticality_class(crit: pd.DataFrame, settings: Settings | None = None) -> p
     return cls
 
 
-def plan_class(plan: pd.DataFrame) -> pd.Series:
-    """Class code of each plan row: keep, kept_hub, consolidated, remove, ... (see PLAN_CLASSES)."""
-    opt = plan["plan_option"].astype(str)
-    cls = opt.where(opt.isin(list(PLAN_CLASSES)), "keep").copy()
-    if "status" in plan.columns:
-        cls[plan["status"].astype(str) == "kept_hub"] = "kept_hub"
-    if "set_id" in plan.columns:
-        in_set = plan["set_id"].notna() & (plan["set_id"].astype(str) != "")
-        cls[in_set & opt.isin(["remove", "remove_upgrade_detour"])] = "consolidated"
-    return cls
-
-
 # --------------------------------------------------------------------------- helpers
-#: municipal boundaries: dash-dot, so that they never read as a road
-BOUNDARY_DASH = (0, (6, 2, 1, 2))
-
-def _check_projected(*frames):
-    for f in frames:
-        if f is None or getattr(f, "crs", None) is None:
-            continue
-        if not f.crs.is_projected:
-            raise GunmaneError(f"map data are in {f.crs.to_string()} (degrees): reproject to the "
-                               "Region's metric CRS (a JGD2011 plane rectangular zone) first")
-
-
 def _lighten(color, amount: float = 0.45):
     r, g, b = to_rgb(color)
     return (1 - (1 - r) * amount, 1 - (1 - g) * amount, 1 - (1 - b) * amount)
@@ -139,13 +108,6 @@ def _bounds(*frames):
         raise GunmaneError("nothing to map: every layer is empty")
     b = np.array(bs)
     return (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
-
-
-def _dissolved(municipalities):
-    if municipalities is None or not len(municipalities):
-        return None
-    from ..indicators import dissolve_municipalities
-    return dissolve_municipalities(municipalities)
 
 
 def _background(page, ax, munis, roads, *, fill=LIGHT_GREY, labels=False):
@@ -200,11 +162,6 @@ def _points(ax, gdf, color, marker, size, zorder):
     pts = gdf.geometry.representative_point() if len(gdf) else gdf.geometry
     ax.scatter(pts.x, pts.y, s=size, c=[color], marker=marker, edgecolors=DARK, linewidths=0.7,
                zorder=zorder)
-
-
-def _point_handle(color, marker, size_pt):
-    return Line2D([], [], linestyle="none", marker=marker, markersize=size_pt,
-                  markerfacecolor=color, markeredgecolor=DARK, markeredgewidth=0.7)
 
 
 def _class_map(page, gdf, cls: pd.Series, classes: dict, title: str, zorder0: int = 10,
@@ -408,44 +365,6 @@ def map_bridges(bridges: gpd.GeoDataFrame, *, by: str = "criticality",
     return page
 
 
-def detour_routes(plan: gpd.GeoDataFrame, network) -> gpd.GeoDataFrame:
-    """The detour each planned removal forces, with all planned removals applied at once.
-
-    Parameters
-    ----------
-    plan : GeoDataFrame
-        ``make_plan`` output (``bridge_id``, ``plan_option``, ``status``).
-    network : gunmane_geo.network.Network
-        The network the plan was made on.
-
-    Returns
-    -------
-    GeoDataFrame
-        ``bridge_id``, ``plan_option``, ``detour_m`` (route minus the bridge,
-        metres; ``inf`` where none) and the route as a (multi)line, in the
-        network's CRS.  Bridges without a route have empty geometry.
-    """
-    import shapely
-    from ..options.scenario import RoadGraph
-    lost = plan[(plan["plan_option"].isin(["remove", "remove_upgrade_detour", "downsize"]))
-                & (plan.get("status", "planned") == "planned")]
-    cols = ["bridge_id", "plan_option", "detour_m"]
-    if not len(lost):
-        return gpd.GeoDataFrame(columns=cols, geometry=[], crs=network.edges.crs)
-    graph = RoadGraph.from_network(network)
-    eff = graph.evaluate(set(lost["bridge_id"].astype(str)), isolation=False)
-    rows, geoms = [], []
-    for r in lost.itertuples():
-        bid = str(r.bridge_id)
-        path = np.asarray(eff.path_edges.get(bid, []), dtype=np.int64)   # edge ids = row positions
-        geom = shapely.line_merge(shapely.union_all(network.edges.geometry.iloc[path].to_numpy())) \
-            if len(path) else shapely.LineString()
-        rows.append({"bridge_id": bid, "plan_option": r.plan_option,
-                     "detour_m": float(eff.detour_m.get(bid, float("inf")))})
-        geoms.append(geom)
-    return gpd.GeoDataFrame(rows, columns=cols, geometry=geoms, crs=network.edges.crs)
-
-
 def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
              municipalities: gpd.GeoDataFrame | None = None,
              roads: gpd.GeoDataFrame | None = None, settings: Settings | None = None,
@@ -476,7 +395,6 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
         ax = page.ax
         bh, bl = _background(page, ax, munis, roads)
         route_handles, route_labels = [], []
-        from .details import DETOUR_CASING, DETOUR_STYLE, detail_numbers, detour_handle
         if detours is not None and len(detours):
             d = detours[~(detours.geometry.isna() | detours.geometry.is_empty)]
             if len(d):
@@ -603,10 +521,6 @@ def map_ageing(indicators: gpd.GeoDataFrame, *, columns: list[str] | None = None
                       "\nShare of municipal bridges with a known year built; future "
                       "shares assume today's bridges remain.")
     return page
-
-
-def _region(settings) -> str:
-    return f" — {settings.maps.region_name}" if settings.maps.region_name else ""
 
 
 def _yen_unit(max_value: float) -> tuple[float, str, str]:

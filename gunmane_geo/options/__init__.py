@@ -7,6 +7,7 @@ Public API::
     find_consolidation_sets(network, criticality, bridges, settings=None) -> GeoDataFrame
     make_plan(bridge_options, consolidation_sets, network, settings=None, budget_yen=None,
               target_saving_share=None, progress=None) -> (plan GeoDataFrame, cost_curve DataFrame)
+    detour_routes(plan, network) -> GeoDataFrame  (route of each planned removal's detour)
 
 Money is in integer yen (present value), distances in metres, times in minutes;
 all defaults are ILLUSTRATIVE (docs/options.md).
@@ -17,10 +18,11 @@ from .costs import (ILLUSTRATIVE_NOTE, OPTIONS, annuity_factor, life_cycle_costs
 from .generate import generate_options
 from .output import run_settings_table, write_outputs
 from .plan import make_plan
+from .routes import detour_routes
 from .scenario import RoadGraph, SetEffect, SetEvaluator
 
 __all__ = [
-    "life_cycle_costs", "generate_options", "find_consolidation_sets", "make_plan",
+    "life_cycle_costs", "generate_options", "find_consolidation_sets", "make_plan", "detour_routes",
     "option_costs", "user_cost", "annuity_factor", "run_settings_table", "write_outputs",
     "SetEvaluator", "RoadGraph", "SetEffect", "OPTIONS", "ILLUSTRATIVE_NOTE",
 ]
