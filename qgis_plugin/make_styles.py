@@ -4,7 +4,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python qgis_plugin/make_styles.py
 
 Colours, markers and sizes come from ``gunmane_geo.maps.kinds`` (CRITICALITY_CLASSES,
-OPTION_CLASSES, PLAN_CLASSES), so the QGIS outputs and the library's PDF maps agree.
+OPTION_CLASSES, PLAN_CLASSES) and the detour line from ``gunmane_geo.maps.common``, so the QGIS outputs and the library's PDF maps agree.
 The QML files are committed; run this again when the library's classes change
 (``tests/qgis/test_styles.py`` fails when they drift apart).
 """
@@ -78,6 +78,25 @@ def _labeling(field_expression: str, show_expression: str | None = None, size=10
     return QgsVectorLayerSimpleLabeling(settings)
 
 
+def _detour_line():
+    """The detour route as on the library's maps (``maps.common.DETOUR_STYLE``/``DETOUR_CASING``):
+    bold black dashes on a white casing twice as wide, legible in black and white."""
+    from gunmane_geo.maps.common import DETOUR_CASING, DETOUR_STYLE
+    from qgis.core import QgsLineSymbol, QgsSimpleLineSymbolLayer
+    pt_mm = 25.4 / 72
+    width = DETOUR_STYLE["linewidth"] * pt_mm                 # 2.6 pt = 0.92 mm
+    dash, gap = (d * width for d in DETOUR_STYLE["linestyle"][1])   # matplotlib: x line width
+    symbol = QgsLineSymbol.createSimple({
+        "line_color": "255,255,255,255", "line_width": f"{DETOUR_CASING['linewidth'] * pt_mm:.2f}",
+        "line_width_unit": "MM", "capstyle": "round", "joinstyle": "round"})
+    dashes = QgsSimpleLineSymbolLayer.create({
+        "line_color": "0,0,0,255", "line_width": f"{width:.2f}", "line_width_unit": "MM",
+        "use_custom_dash": "1", "customdash": f"{dash:.2f};{gap:.2f}",
+        "customdash_unit": "MM", "capstyle": "flat", "joinstyle": "round"})
+    symbol.appendSymbolLayer(dashes)
+    return symbol
+
+
 def _fill(colour: str, alpha: int, outline: str, width: float):
     from qgis.core import QgsFillSymbol
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -138,6 +157,7 @@ def build(out_dir: Path = STYLES) -> list[Path]:
     save("bridge_options", "Point",
          _categorized('if("recommended", "option", NULL)', OPTION_CLASSES))
     save("plan", "Point", _categorized('plan_class', PLAN_CLASSES, crossed=CROSSED_OUT))
+    save("detours", "MultiLineString", QgsSingleSymbolRenderer(_detour_line()))
     save("groups", "MultiPolygon",
          QgsSingleSymbolRenderer(_fill("#E69F00", 170, "35,35,35,255", 0.5)),
          _labeling('"group_name"', '"candidate" = 1', size=11.0))

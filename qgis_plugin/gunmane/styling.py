@@ -7,6 +7,8 @@ maps use the same colours and markers):
 * ``bridge_criticality``: points by ``criticality_class`` (low .. isolating, unknown);
 * ``bridge_options``: the recommended option of each bridge (other rows are not drawn);
 * ``plan``: points by ``plan_class``; removed bridges are crossed out (a black X on top);
+* ``detours``: the plan's detour routes (lines with ``bridge_id``, ``plan_option`` and
+  ``detour_m``): bold black dashes on a white casing, as on the library's plan maps;
 * ``groups`` and ``packages``: one colour per group/package (Okabe-Ito, then hatched),
   labelled with the group name; built from the data when the layer loads, because the
   group ids are only known then.  Only candidate 1 (the best partition) is drawn.
@@ -35,7 +37,7 @@ from qgis.PyQt.QtGui import QColor
 from .i18n import installed_locale, tr
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
-STYLE_NAMES = ("bridge_criticality", "bridge_options", "plan", "groups", "packages",
+STYLE_NAMES = ("bridge_criticality", "bridge_options", "plan", "detours", "groups", "packages",
                "indicators", "effect")
 #: ageing classes of the indicators style: (lower, upper) share, as the library's map_ageing
 #: (left-closed: 0.2 is in 20-40 %); the upper bounds sit just below the next class
@@ -105,7 +107,8 @@ def style_for_layer(layer) -> str | None:
     """Which of our styles fits ``layer`` (one of our outputs), from its fields; else None.
 
     plan -> ``plan_class``; criticality -> ``criticality_class``; options -> ``recommended``
-    and ``option``; groups -> ``group_id`` and ``candidate``; packages -> ``package_id``;
+    and ``option``; detours -> lines with ``bridge_id``, ``plan_option`` and ``detour_m``;
+    groups -> ``group_id`` and ``candidate``; packages -> ``package_id``;
     indicators -> ``level`` and ``share_age<T>_now``; effect -> ``level`` and
     ``total_reduction_yen``.
     """
@@ -120,6 +123,8 @@ def style_for_layer(layer) -> str | None:
         return "bridge_criticality"
     if {"recommended", "option"} <= names:
         return "bridge_options"
+    if layer.geometryType() == 1 and {"bridge_id", "plan_option", "detour_m"} <= names:
+        return "detours"                           # QgsWkbTypes.LineGeometry
     if polygon and {"group_id", "candidate"} <= names:
         return "groups"
     if polygon and "package_id" in names:
@@ -163,6 +168,7 @@ def style_title(style: str) -> str:
     return {"plan": tr("Consolidation and removal plan"),
             "bridge_criticality": tr("Bridge criticality"),
             "bridge_options": tr("Recommended option per bridge"),
+            "detours": tr("Detour routes"),
             "groups": tr("Municipal groups"),
             "packages": tr("Asset packages"),
             "indicators": tr("Share of bridges 50+ years old"),

@@ -112,8 +112,9 @@ def _colour_pixels(png_path, rgb, tol=40):
 
 
 def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
-    """One model: gunmane:plan -> gunmane:council_map (the plan output and the towns), the
-    plan drawn with the shipped plan.qml (removals in the library's colour, crossed out)."""
+    """One model: gunmane:plan -> gunmane:council_map (the plan output, its detour routes and
+    the towns), the plan drawn with the shipped plan.qml (removals in the library's colour,
+    crossed out) and the detours with detours.qml (bold black dashes)."""
     import processing
     from gunmane_geo.maps.kinds import PLAN_CLASSES
     from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
@@ -137,6 +138,7 @@ def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
     council = QgsProcessingModelChildAlgorithm("gunmane:council_map")
     council.setChildId("map")
     council.addParameterSources("LAYERS", [Src.fromChildOutput("plan", "OUTPUT_PLAN"),
+                                           Src.fromChildOutput("plan", "OUTPUT_DETOURS"),
                                            Src.fromModelParameter("towns")])
     for key, value in (("TITLE", "橋梁の集約・撤去計画（案）"), ("PAPER", 1), ("DPI", 110),
                        ("DATE", "2026年4月1日"), ("SOURCES", "架空県サンプルデータ"),
@@ -177,6 +179,8 @@ def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
     # the plan layer got the plugin's style and legend name: its classes are in the legend
     assert "Consolidationandremovalplan" in text, text
     assert "simpleremoval" in text and "keep" in text, text
+    # the detour routes were recognised by their fields and styled, with their legend name
+    assert "Detourroutes" in text, text
     # only the classes on the map are listed (the plan has no downsizing or consolidation here)
     shown = [en for _, en, *_ in PLAN_CLASSES.values() if _nfkc(en) in text]
     assert 2 <= len(shown) < len(PLAN_CLASSES), shown

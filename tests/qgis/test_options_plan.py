@@ -58,7 +58,8 @@ def test_plan_with_target_matches_library(qgis_app, sample_clip):
     import processing
     result = processing.run("gunmane:plan", {
         **_inputs(sample_clip), "TARGET_SAVING_PCT": 3.0, "OUTPUT_PLAN": "TEMPORARY_OUTPUT",
-        "OUTPUT_CURVE": "TEMPORARY_OUTPUT", "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT"})
+        "OUTPUT_CURVE": "TEMPORARY_OUTPUT", "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT",
+        "OUTPUT_DETOURS": "TEMPORARY_OUTPUT"})
     lib = _library(sample_clip, plan=True, target_saving_share=0.03)
     plan = lib["plan"].set_index("bridge_id")
     summary = lib["plan"].attrs["summary"]
@@ -81,6 +82,20 @@ def test_plan_with_target_matches_library(qgis_app, sample_clip):
     # the plan class of the map: removed bridges are 'remove'/'consolidated'/..., others keep
     classes = {f["plan_class"] for f in got.values()}
     assert "keep" in classes and classes - {"keep"}
+    # the detour routes: the library's detour_routes on the same plan and network, one line
+    # per bridge that loses vehicle traffic, same detour and same route length
+    from gunmane_geo.options import detour_routes
+    det = detour_routes(lib["plan"], lib["_network"]).set_index("bridge_id")
+    layer = result["OUTPUT_DETOURS"]
+    assert layer.geometryType() == 1                       # lines
+    routes = {f["bridge_id"]: f for f in layer.getFeatures()}
+    assert sorted(routes) == sorted(det.index) and len(routes) == summary["n_bridges_removed"]
+    for bid, feature in routes.items():
+        assert feature["plan_option"] == det.loc[bid, "plan_option"], bid
+        assert same_number(feature["detour_m"], det.loc[bid, "detour_m"]), bid
+        assert feature.geometry().length() == pytest.approx(det.geometry[bid].length, abs=1e-6), bid
+        # a route runs round the bridge: longer than its detour (the bridge itself is not on it)
+        assert feature.geometry().length() > feature["detour_m"] > 0, bid
 
 
 def test_plan_rejects_bad_target(qgis_app, sample_clip):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import layer_uri, same_number
 
 
@@ -45,9 +47,10 @@ def test_criticality_and_plan_styled_on_load(qgis_app, sample_clip):
 
     result = processing.runAndLoadResults("gunmane:plan", {
         **inputs, "TARGET_SAVING_PCT": 3.0, "OUTPUT_PLAN": "TEMPORARY_OUTPUT",
-        "OUTPUT_CURVE": "TEMPORARY_OUTPUT", "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT"})
+        "OUTPUT_CURVE": "TEMPORARY_OUTPUT", "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT",
+        "OUTPUT_DETOURS": "TEMPORARY_OUTPUT"})
     plan = _loaded(result, "OUTPUT_PLAN")
-    others = [_loaded(result, k) for k in ("OUTPUT_CURVE", "OUTPUT_SUMMARY")]
+    others = [_loaded(result, k) for k in ("OUTPUT_CURVE", "OUTPUT_SUMMARY", "OUTPUT_DETOURS")]
     try:
         renderer = plan.renderer()
         assert isinstance(renderer, QgsCategorizedSymbolRenderer)
@@ -62,6 +65,26 @@ def test_criticality_and_plan_styled_on_load(qgis_app, sample_clip):
             assert crossed == (code in ("remove", "remove_upgrade_detour", "consolidated")), code
         values = {f["plan_class"] for f in plan.getFeatures()}
         assert values <= set(categories) and values - {"keep"}
+        # the detour routes got detours.qml: a white casing under bold black dashes, as the
+        # library's DETOUR_CASING / DETOUR_STYLE (line widths in mm: 1 pt = 25.4/72 mm)
+        from gunmane_geo.maps.common import DETOUR_CASING, DETOUR_STYLE
+        from qgis.core import QgsSingleSymbolRenderer
+        from gunmane.styling import style_for_layer
+        detours = others[-1]
+        assert detours.featureCount() >= 2 and style_for_layer(detours) == "detours"
+        renderer = detours.renderer()
+        assert isinstance(renderer, QgsSingleSymbolRenderer)
+        symbol = renderer.symbol()
+        assert symbol.symbolLayerCount() == 2
+        casing, dashes = symbol.symbolLayer(0), symbol.symbolLayer(1)
+        pt = 25.4 / 72
+        assert casing.color().name() == "#ffffff" and not casing.useCustomDashPattern()
+        assert casing.width() == pytest.approx(DETOUR_CASING["linewidth"] * pt, abs=0.01)
+        assert dashes.color().name() == "#000000" and dashes.useCustomDashPattern()
+        assert dashes.width() == pytest.approx(DETOUR_STYLE["linewidth"] * pt, abs=0.01)
+        dash, gap = DETOUR_STYLE["linestyle"][1]
+        assert dashes.customDashVector() == pytest.approx(
+            [dash * dashes.width(), gap * dashes.width()], abs=0.02)
     finally:
         _cleanup(plan, *others)
 

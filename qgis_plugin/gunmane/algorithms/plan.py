@@ -31,7 +31,9 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
         "benefit.\n\n"
         "Outputs: the plan (one point per bridge: the chosen option, the step, its detour "
         "with the whole plan, the reason; removed bridges are crossed out on the map), the "
-        "cost curve (one row per step) and a one-row summary. Costs are ILLUSTRATIVE "
+        "cost curve (one row per step), a one-row summary and the detour routes (one line "
+        "per bridge that loses vehicle traffic: the way round it with all removals of the "
+        "plan made, drawn as a bold black dashed line). Costs are ILLUSTRATIVE "
         "defaults unless your settings file sets [costs].")
 
     BUDGET_YEN = "BUDGET_YEN"
@@ -39,6 +41,7 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
     OUTPUT_PLAN = "OUTPUT_PLAN"
     OUTPUT_CURVE = "OUTPUT_CURVE"
     OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
+    OUTPUT_DETOURS = "OUTPUT_DETOURS"
     COST_AVOIDED_YEN = "COST_AVOIDED_YEN"
     N_REMOVED = "N_REMOVED"
 
@@ -59,6 +62,9 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT_SUMMARY, tr("Plan summary"), QgsProcessing.TypeVector))
         self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT_DETOURS, tr("Detour routes"), QgsProcessing.TypeVectorLine,
+            optional=True, createByDefault=True))
+        self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT_OPTIONS, tr("Bridge options"), QgsProcessing.TypeVectorPoint,
             optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -73,6 +79,7 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
         self.require_library()
         import pandas as pd
         from gunmane_geo.maps.kinds import plan_class
+        from gunmane_geo.options import detour_routes
 
         budget = None
         if parameters.get(self.BUDGET_YEN) not in (None, ""):
@@ -99,6 +106,12 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
                                                  pd.DataFrame(layers["cost_curve"]), feedback=feedback)
         results[self.OUTPUT_SUMMARY] = gdf_to_sink(self, parameters, self.OUTPUT_SUMMARY, context,
                                                    pd.DataFrame([summary]), feedback=feedback)
+        detours = self.call(detour_routes, layers["plan"], layers["_network"])
+        dest = gdf_to_sink(self, parameters, self.OUTPUT_DETOURS, context, detours,
+                           feedback=feedback, default_wkb=QgsWkbTypes.MultiLineString)
+        if dest is not None:
+            results[self.OUTPUT_DETOURS] = dest
+            self.style_on_load(context, dest, "detours")
         if parameters.get(self.OUTPUT_OPTIONS) not in (None, "") or \
                 parameters.get(self.OUTPUT_SETS) not in (None, ""):
             self.write_options(parameters, context, feedback, layers, results)

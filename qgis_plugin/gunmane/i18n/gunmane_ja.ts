@@ -252,12 +252,12 @@ Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) i
             <translation>{paper} のレイアウトを作成しています…</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="153" />
+            <location filename="algorithms/council_map.py" line="154" />
             <source>Styled '{name}' with the plugin's {style} style.</source>
             <translation>「{name}」にプラグインの {style} スタイルを適用しました。</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="165" />
+            <location filename="algorithms/council_map.py" line="166" />
             <source>Layout '{name}' added to the project.</source>
             <translation>レイアウト「{name}」をプロジェクトに追加しました。</translation>
         </message>
@@ -634,60 +634,65 @@ Outputs: the packages (or areas) as polygons (the buffered hull of their assets)
 
 Give a budget (life-cycle cost in yen, present value, that the bridge stock may use over the horizon) and/or a saving target in percent of the baseline (everything kept). With neither, the plan takes every step with a positive net benefit.
 
-Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step) and a one-row summary. Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
+Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step), a one-row summary and the detour routes (one line per bridge that loses vehicle traffic: the way round it with all removals of the plan made, drawn as a bold black dashed line). Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
             <translation>全橋梁の対策を、正味便益（回避できる費用−利用者費用）の大きい順に1段階ずつ選びます。各段階で計画に含まれるすべての撤去について道路網上で迂回を測り直し、制約条件（孤立の発生、迂回の上限超過）に反する段階は採用しません。
 
 予算（対象期間に橋梁全体で使えるライフサイクルコスト、円、現在価値）または削減目標（すべて維持する場合に対する％）を指定してください。どちらも指定しない場合は、正味便益が正の段階をすべて採用します。
 
-出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
+出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要、迂回路（車が通れなくなる橋梁ごとに1本の線：計画のすべての撤去を行った後の迂回経路、太い黒の破線で表示）。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="48" />
+            <location filename="algorithms/plan.py" line="51" />
             <source>Budget: life-cycle cost over the horizon (yen, present value)</source>
             <translation>予算：対象期間のライフサイクルコスト（円、現在価値）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="51" />
+            <location filename="algorithms/plan.py" line="54" />
             <source>Saving target (% of the baseline life-cycle cost)</source>
             <translation>削減目標（現状維持のライフサイクルコストに対する％）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="56" />
+            <location filename="algorithms/plan.py" line="59" />
             <source>Plan</source>
             <translation>集約・撤去計画</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="58" />
+            <location filename="algorithms/plan.py" line="61" />
             <source>Cost curve</source>
             <translation>費用曲線</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="60" />
+            <location filename="algorithms/plan.py" line="63" />
             <source>Plan summary</source>
             <translation>計画の概要</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="68" />
+            <location filename="algorithms/plan.py" line="65" />
+            <source>Detour routes</source>
+            <translation>迂回路</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="74" />
             <source>Cost avoided (yen)</source>
             <translation>回避できる費用（円）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="70" />
+            <location filename="algorithms/plan.py" line="76" />
             <source>Bridges that lose vehicle traffic</source>
             <translation>車両通行がなくなる橋梁数</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="85" />
+            <location filename="algorithms/plan.py" line="92" />
             <source>The saving target must be between 0 and 100 %, e.g. 20.</source>
             <translation>削減目標は 0〜100 ％の間で指定してください（例：20）。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="108" />
+            <location filename="algorithms/plan.py" line="121" />
             <source>Plan: {n} bridges lose vehicle traffic; life-cycle cost {before} -&gt; {after} yen ({share} saved); target reached: {reached}.</source>
             <translation>計画：車両通行がなくなる橋梁 {n} 橋、ライフサイクルコスト {before} 円 → {after} 円（{share} 削減）、目標達成：{reached}。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="114" />
+            <location filename="algorithms/plan.py" line="127" />
             <source>The budget or saving target cannot be reached within the guards: the plan takes every step that is allowed.</source>
             <translation>制約条件の範囲では予算・削減目標に届きません。計画には許されるすべての対策を含めました。</translation>
         </message>
@@ -864,22 +869,22 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="layout.py" line="281" />
+            <location filename="layout.py" line="280" />
             <source>Sources: {sources}</source>
             <translation>出典：{sources}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="283" />
+            <location filename="layout.py" line="282" />
             <source>Created: {date}</source>
             <translation>作成日：{date}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="325" />
+            <location filename="layout.py" line="324" />
             <source>Could not write the PDF {path} (error {code}): {error}</source>
             <translation>PDF {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="333" />
+            <location filename="layout.py" line="332" />
             <source>Could not write the image {path} (error {code}): {error}</source>
             <translation>画像 {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
@@ -899,22 +904,22 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>gunmane-geo：地域インフラ群再生戦略マネジメント（群マネ）</translation>
         </message>
         <message>
-            <location filename="styling.py" line="135" />
+            <location filename="styling.py" line="168" />
             <source>Consolidation and removal plan</source>
             <translation>集約・撤去計画（案）</translation>
         </message>
         <message>
-            <location filename="styling.py" line="137" />
+            <location filename="styling.py" line="170" />
             <source>Recommended option per bridge</source>
             <translation>橋梁ごとの推奨案</translation>
         </message>
         <message>
-            <location filename="styling.py" line="140" />
+            <location filename="styling.py" line="174" />
             <source>Share of bridges 50+ years old</source>
             <translation>建設後50年以上の橋梁の割合</translation>
         </message>
         <message>
-            <location filename="styling.py" line="141" />
+            <location filename="styling.py" line="175" />
             <source>Total cost reduction per year</source>
             <translation>トータルコスト削減額（年間）</translation>
         </message>
@@ -929,6 +934,22 @@ Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) i
 レイヤは現在のスタイルで描かれ、最初のレイヤが一番上になります。デスクトップから実行すると、レイアウトはプロジェクトにも追加され（プロジェクト＞レイアウト）、レイアウトデザイナで編集できます。
 
 日本語フォントが必要です：Noto Sans CJK JP（Debian/Ubuntu のパッケージ fonts-noto-cjk）が入っていれば自動で登録されます。</translation>
+        </message>
+        <message>
+            <source>Chooses options across all bridges, one step at a time, best net benefit first (cost avoided minus the road users' cost), re-measuring the detours of ALL removals of the plan on the network at each step and refusing steps that break a guard (people cut off, detour over the limit).
+
+Give a budget (life-cycle cost in yen, present value, that the bridge stock may use over the horizon) and/or a saving target in percent of the baseline (everything kept). With neither, the plan takes every step with a positive net benefit.
+
+Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step) and a one-row summary. Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
+            <translation type="vanished">全橋梁の対策を、正味便益（回避できる費用−利用者費用）の大きい順に1段階ずつ選びます。各段階で計画に含まれるすべての撤去について道路網上で迂回を測り直し、制約条件（孤立の発生、迂回の上限超過）に反する段階は採用しません。
+
+予算（対象期間に橋梁全体で使えるライフサイクルコスト、円、現在価値）または削減目標（すべて維持する場合に対する％）を指定してください。どちらも指定しない場合は、正味便益が正の段階をすべて採用します。
+
+出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
+        </message>
+        <message>
+            <source>Detour routes (all removals of the plan made)</source>
+            <translation type="vanished">迂回路（計画のすべての撤去を行った後）</translation>
         </message>
         <message>
             <source>Removes each bridge on its own from the road network and measures what happens: the detour between the bridge's two ends (detour_m in metres, detour_min in minutes), whether the removal cuts people off (isolates, isolated_population, isolated_facilities and their names) and the vehicle-km added per day (AADT x detour). criticality_rank 1 is the most critical bridge; criticality_class groups the bridges for the map (detour under 300 m, 300 m to 1 km, 1 km to the limit, over the limit, removal cuts people off, not on the road network).
