@@ -571,6 +571,58 @@ def _summary_lines(res: RunResult, lang: str) -> list[str]:
     return lines
 
 
+def _grouping_lines(res: RunResult, lang: str) -> list[str]:
+    """One sentence each on the asset packages, the multi-sector areas and the road pairs,
+    with the numbers taken from those layers (absent layers: no sentence)."""
+    L, ja = res.layers, lang == "ja"
+    lines = []
+    pk = L.get("asset_packages")
+    if pk is not None and len(pk):
+        n_assets = pd.to_numeric(pk["assets"], errors="coerce")
+        hours = pd.to_numeric(pk["inspection_hours"], errors="coerce")
+        lo, hi = float(hours.min()), float(hours.max())
+        ratio = f"{hi / lo:.2f}" if lo > 0 else "-"
+        if ja:
+            lines.append(f"点検・修繕をまとめて発注するパッケージ案は{len(pk)}件で、1件あたり"
+                         f"{int(n_assets.min())}〜{int(n_assets.max())}施設、点検時間は"
+                         f"{lo:,.0f}〜{hi:,.0f}時間（最大÷最小 {ratio}倍）である"
+                         "（tables/asset_packages.csv）。")
+        else:
+            lines.append(f"{len(pk)} asset packages for joint inspection and repair contracts: "
+                         f"{int(n_assets.min())} to {int(n_assets.max())} assets each, "
+                         f"{lo:,.0f} to {hi:,.0f} inspection hours (largest / smallest "
+                         f"{ratio}) (tables/asset_packages.csv).")
+    ar = L.get("multi_sector_areas")
+    if ar is not None and len(ar):
+        sector_cols = [c for c in ar.columns if c.startswith("n_") and c != "n_municipalities"]
+        n_multi = int((ar[sector_cols].gt(0).sum(axis=1) >= 2).sum()) if sector_cols else 0
+        n_muni = ar["municipality_code"].nunique()
+        a = pd.to_numeric(ar["assets"], errors="coerce")
+        if ja:
+            lines.append(f"市区町村ごとの多分野連携の地区案は{n_muni}市区町村で計{len(ar)}地区、"
+                         f"1地区あたり{int(a.min())}〜{int(a.max())}施設で、うち{n_multi}地区は"
+                         "2分野以上の施設を含む（tables/multi_sector_areas.csv）。")
+        else:
+            lines.append(f"{len(ar)} multi-sector areas in {n_muni} municipalities, "
+                         f"{int(a.min())} to {int(a.max())} assets each; {n_multi} of them hold "
+                         "assets of two or more sectors (tables/multi_sector_areas.csv).")
+    rp = L.get("road_pairs")
+    if rp is not None:
+        km = float(pd.to_numeric(rp["muni_length_m"], errors="coerce").sum()) / 1000 \
+            if len(rp) else 0.0
+        nb = int(pd.to_numeric(rp["bridges_on_muni"], errors="coerce").fillna(0).sum()) \
+            if len(rp) else 0
+        if ja:
+            lines.append(f"並行して同じ地点を結ぶ県道と市町村道の組は{len(rp)}組あり、合同での管理"
+                         f"見直しの候補である（市町村道 計{km:,.1f} km、橋梁{nb}橋；"
+                         "tables/road_pairs.csv）。")
+        else:
+            lines.append(f"{len(rp)} pairs of a prefectural and a municipal road run parallel "
+                         f"between the same places: candidates for joint review (municipal "
+                         f"roads {km:,.1f} km in all, {nb} bridges; tables/road_pairs.csv).")
+    return lines
+
+
 def _indicator_table(res: RunResult, lang: str) -> pd.DataFrame | None:
     ind = res.layers.get("indicators")
     if ind is None:
@@ -708,6 +760,10 @@ def _sections(res: RunResult, lang: str):
                     [("全指標は tables/indicators.csv（日本語・英語の見出し付き）。" if ja else
                       "All indicators: tables/indicators.csv (Japanese and English headers).")],
                     t, None))
+    g = _grouping_lines(res, lang)
+    if g:
+        out.append((("発注パッケージ・多分野連携・道路ペア" if ja else
+                     "Asset packages, multi-sector areas and road pairs"), g, None, None))
     for i, key in enumerate(keys, start=1):
         _, cja, cen = res.pages[key]
         head = _fig_title(key, res.pages)[0 if ja else 1]

@@ -83,3 +83,53 @@ def test_money_in_japanese_units(full):
     assert expected in ja
     # and the effect table of the report is in 万円
     assert "トータルコスト・現状（万円/年）" in ja
+
+
+def _flat(text: str) -> str:
+    import unicodedata
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _expected_grouping_sentences(out):
+    """The three sentences, worked out from the layers of results.gpkg (not from the report
+    code's frames): packages from ``assets``/``inspection_hours``, areas from the
+    ``sectors`` text (``sector:count;...``), road pairs from length and bridge counts."""
+    gpkg = out / "results.gpkg"
+    pk = pyogrio.read_dataframe(gpkg, layer="asset_packages")
+    ar = pyogrio.read_dataframe(gpkg, layer="multi_sector_areas")
+    rp = pyogrio.read_dataframe(gpkg, layer="road_pairs")
+    assert len(pk) >= 2 and len(ar) >= 2 and len(rp) >= 1      # a real test on the sample
+    hours = sorted(float(h) for h in pk["inspection_hours"])
+    a_pk = [int(x) for x in pk["assets"]]
+    multi = sum(1 for text in ar["sectors"]
+                if len([p for p in str(text).split(";") if p.strip()]) >= 2)
+    a_ar = [int(x) for x in ar["assets"]]
+    km = sum(float(x) for x in rp["muni_length_m"]) / 1000
+    nb = sum(int(x) for x in rp["bridges_on_muni"])
+    ratio = f"{hours[-1] / hours[0]:.2f}"
+    ja = [f"パッケージ案は{len(pk)}件で、1件あたり{min(a_pk)}〜{max(a_pk)}施設、点検時間は"
+          f"{hours[0]:,.0f}〜{hours[-1]:,.0f}時間（最大÷最小 {ratio}倍）",
+          f"地区案は{ar['municipality_code'].nunique()}市区町村で計{len(ar)}地区、1地区あたり"
+          f"{min(a_ar)}〜{max(a_ar)}施設で、うち{multi}地区は2分野以上",
+          f"県道と市町村道の組は{len(rp)}組あり、合同での管理見直しの候補である（市町村道 計"
+          f"{km:,.1f} km、橋梁{nb}橋"]
+    en = [f"{len(pk)} asset packages for joint inspection and repair contracts: {min(a_pk)} to "
+          f"{max(a_pk)} assets each, {hours[0]:,.0f} to {hours[-1]:,.0f} inspection hours "
+          f"(largest / smallest {ratio})",
+          f"{len(ar)} multi-sector areas in {ar['municipality_code'].nunique()} municipalities, "
+          f"{min(a_ar)} to {max(a_ar)} assets each; {multi} of them hold assets of two or more",
+          f"{len(rp)} pairs of a prefectural and a municipal road run parallel between the same "
+          f"places: candidates for joint review (municipal roads {km:,.1f} km in all, {nb} bridges"]
+    return ja, en
+
+
+def test_report_explains_packages_areas_and_road_pairs(full):
+    _, out = full
+    ja, en = _expected_grouping_sentences(out)
+    for lang, sentences in (("ja", ja), ("en", en)):
+        html = _flat((out / f"report_{lang}.html").read_text(encoding="utf-8"))
+        pdf = _flat(subprocess.run(["pdftotext", str(out / f"report_{lang}.pdf"), "-"],
+                                   capture_output=True, text=True, check=True).stdout)
+        for sentence in sentences:
+            assert _flat(sentence) in html, (lang, sentence)
+            assert _flat(sentence) in pdf, (lang, sentence)
