@@ -265,7 +265,6 @@ def test_crowded_plan_map_keeps_names_readable(sample, crowded, paper):
         else:
             d_own = dist(own)
             assert all(dist(p) > d_own for b, p in pos.items() if not np.allclose(p, own)), label
-    return page
 
 
 def test_close_up_numbers_keep_off_the_detour_and_scale_bar(sample):
