@@ -37,7 +37,7 @@ _LAZY = {
     "alternative_routes": "criticality",
     # options and plans
     "life_cycle_costs": "options", "generate_options": "options",
-    "find_consolidation_sets": "options", "make_plan": "options",
+    "find_consolidation_sets": "options", "make_plan": "options", "detour_routes": "options",
     # grouping
     "municipal_adjacency": "grouping", "municipal_groups": "grouping",
     "asset_packages": "grouping", "multi_sector_areas": "grouping", "road_pairs": "grouping",
