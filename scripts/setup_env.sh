@@ -33,3 +33,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     "$VENV/bin/python" -m pip install -q -c scripts/constraints.txt -e ".[test,osm,bench]"
     echo "$want" > "$stamp"
 fi
+
+# Debian's python3-matplotlib (pulled in by QGIS) registers mpl_toolkits at start-up
+# (matplotlib-3.6.3-nspkg.pth), so its old mplot3d shadows pip's and every pyplot import
+# warns "Unable to import Axes3D".  Make the venv's mpl_toolkits a regular package and
+# import it from a .pth of the venv, which runs before Debian's: Debian's path is then only
+# appended to its __path__.
+site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+if [ -d "$site/mpl_toolkits" ]; then
+    [ -f "$site/mpl_toolkits/__init__.py" ] || : > "$site/mpl_toolkits/__init__.py"
+    echo "import mpl_toolkits" > "$site/00-gunmane-mpl-toolkits.pth"
+fi
