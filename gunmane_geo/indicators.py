@@ -12,7 +12,6 @@ Every input bridge and asset is either counted or listed in
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 
 import geopandas as gpd
@@ -56,8 +55,8 @@ SECTOR_JA = {"road": "道路", "river": "河川", "park": "公園", "sewer": "�
 
 
 def _year(settings: Settings) -> int:
-    y = settings.effect.reference_year
-    return int(y) if y else _dt.date.today().year
+    """``[effect] reference_year``, else the run's (``Settings.reference_year``)."""
+    return settings.reference_year()
 
 
 def age_columns(settings: Settings) -> list[str]:

@@ -207,6 +207,20 @@ class Settings:
     maps: MapSettings = field(default_factory=MapSettings)
 
     # ------------------------------------------------------------------
+    def reference_year(self) -> int:
+        """The year every analysis counts as "now" (ageing, overdue inspections, t = 0).
+
+        The first of ``[effect] reference_year``, ``[grouping] reference_year`` and
+        ``[costs] base_year`` that is set, else the current calendar year; so setting one
+        of them sets it for the whole run (a section's own key still wins for that section).
+        """
+        import datetime
+        for year in (self.effect.reference_year, self.grouping.reference_year,
+                     self.costs.base_year):
+            if year:
+                return int(year)
+        return datetime.date.today().year
+
     def to_dict(self) -> dict[str, Any]:
         """All parameters as plain nested dicts (for recording in outputs)."""
         return dataclasses.asdict(self)

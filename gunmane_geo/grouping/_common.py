@@ -1,7 +1,6 @@
 """Small shared helpers of the grouping package (input checks, codes, years)."""
 from __future__ import annotations
 
-import datetime
 
 import geopandas as gpd
 import numpy as np
@@ -21,8 +20,9 @@ def report_or_new(report: LoadReport | None) -> LoadReport:
 
 
 def reference_year(settings: Settings) -> int:
+    """``[grouping] reference_year``, else the run's (``Settings.reference_year``)."""
     year = int(settings.grouping.reference_year or 0)
-    return year if year > 0 else datetime.date.today().year
+    return year if year > 0 else settings.reference_year()
 
 
 def require_gdf(frame, name: str, columns=()) -> gpd.GeoDataFrame:

@@ -49,9 +49,14 @@ COMPONENTS = ("repair_yen", "renewal_yen", "removal_yen", "new_deck_yen", "detou
 
 
 def base_year(settings: Settings | CostSettings | None = None) -> int:
-    """The year counted as ``t = 0``: ``costs.base_year`` or the current calendar year."""
+    """The year counted as ``t = 0``: ``costs.base_year``, else the run's reference year
+    (``Settings.reference_year``), else the current calendar year."""
     costs = _costs(settings)
-    return int(costs.base_year) if costs.base_year is not None else datetime.date.today().year
+    if costs.base_year is not None:
+        return int(costs.base_year)
+    if isinstance(settings, Settings):
+        return settings.reference_year()
+    return datetime.date.today().year
 
 
 def _costs(settings) -> CostSettings:

@@ -18,3 +18,16 @@ def test_every_setting_is_documented():
             if f"| `{key.name}` |" not in body:
                 missing.append(f"[{section.name}] {key.name}")
     assert not missing, f"add these to docs/settings.md: {missing}"
+
+
+def test_one_reference_year_serves_the_whole_run():
+    """Setting "now" once ([effect] reference_year) moves ageing, grouping and t = 0 together;
+    a section's own key still wins for that section."""
+    from gunmane_geo.grouping._common import reference_year as grouping_year
+    from gunmane_geo.indicators import _year as indicator_year
+    from gunmane_geo.options.costs import base_year
+
+    s = Settings.from_dict({"effect": {"reference_year": 2030}})
+    assert (s.reference_year(), indicator_year(s), grouping_year(s), base_year(s)) == (2030,) * 4
+    s = Settings.from_dict({"effect": {"reference_year": 2030}, "costs": {"base_year": 2028}})
+    assert (indicator_year(s), grouping_year(s), base_year(s)) == (2030, 2030, 2028)
