@@ -101,8 +101,9 @@ def _runs(refs, coords):
 def read_osm_roads(path, report, *, progress=None):
     """Road segments of an OSM PBF file as a GeoDataFrame in EPSG:4326.
 
-    Returns (segments GeoDataFrame, number of highway ways read).  Each excluded or
-    unusable way is reported; see the module docstring for columns and rules.
+    Returns (segments GeoDataFrame, number of highway ways read, number of them used:
+    read minus the excluded and unusable ways).  Each excluded or unusable way is
+    reported; see the module docstring for columns and rules.
     """
     import geopandas as gpd
     import shapely
