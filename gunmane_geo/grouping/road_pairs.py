@@ -21,7 +21,6 @@ import pandas as pd
 import shapely
 from shapely.strtree import STRtree
 
-from ..errors import InputError
 from ..io.load_report import LoadReport
 from ..settings import Settings
 from ._common import report_or_new, require_gdf, settings_or_default

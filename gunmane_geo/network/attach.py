@@ -17,7 +17,7 @@ from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
 from ..schema import FACILITY_TYPES, parse_facility_type
 from ..settings import Settings
-from .build import _isna, _text_column, check_metric_frame
+from .build import _isna, _text_column
 from .graph import Network, finish_nodes
 
 MATCH_COLUMNS = ["bridge_id", "matched", "edge_id", "u", "v", "snap_distance_m", "match_rule",
@@ -211,7 +211,7 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
     m = np.flatnonzero(chosen >= 0)
     is_struct = edges["is_bridge"].to_numpy(bool)
     new_edges, bridge_edge = _split_for_bridges(network, chosen, m, pts, span, bid, is_struct,
-                                                float(ns.snap_tolerance_m), report, source)
+                                                float(ns.snap_tolerance_m))
     # shared structure edges are reported
     eb = pd.Series(bridge_edge[m], index=bid[m])
     for e, grp in eb.groupby(eb):
@@ -262,8 +262,7 @@ def require_some_matched(matches, settings: Settings | None = None,
         source=source, field="geometry")
 
 
-def _split_for_bridges(network, chosen, matched, pts, span, bid, is_struct, min_piece,
-                       report, source):
+def _split_for_bridges(network, chosen, matched, pts, span, bid, is_struct, min_piece):
     """Split matched ordinary edges; returns (new edges frame, bridge edge id per bridge)."""
     edges = network.edges.copy()
     edges["bridge_id"] = edges["bridge_id"].astype(object)

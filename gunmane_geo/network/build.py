@@ -18,7 +18,6 @@ Noding rule (see docs/criticality.md):
 """
 from __future__ import annotations
 
-import math
 
 import geopandas as gpd
 import numpy as np
