@@ -99,7 +99,7 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
     require_columns(frame, kind, ctx)
     frame = convert_values(frame, kind, ctx)
     if fmt == "csv" and kind not in NON_SPATIAL_KINDS:
-        frame = _csv_geometry(frame, kind, ctx, source_crs, settings)
+        frame = _csv_geometry(frame, kind, ctx, source_crs)
     frame = _check_kind(frame, kind, ctx, settings)
     if kind not in NON_SPATIAL_KINDS:
         if "geometry" not in frame.columns or not hasattr(frame, "crs"):
@@ -140,7 +140,7 @@ def _order_columns(frame, kind):
     return frame[canon + first + rest + geo]
 
 
-def _csv_geometry(frame, kind, ctx, source_crs, settings):
+def _csv_geometry(frame, kind, ctx, source_crs):
     coords = coordinate_columns([c for c in frame.columns if c != "source_row"])
     if coords is None and kind == "population":
         mesh_col = find_column(frame.columns, MESH_CODE_ALIASES)
@@ -151,8 +151,7 @@ def _csv_geometry(frame, kind, ctx, source_crs, settings):
             f"a {kind} CSV needs coordinates: columns 緯度/経度 (lat/lon, degrees) or x/y with "
             "source_crs, or a WKT column; none found in: "
             f"{', '.join(c for c in frame.columns if c != 'source_row')}")
-    return points_from_table(frame, coords, ctx, kind, source_crs,
-                             check_japan=getattr(settings.io, "check_japan_bounds", True))
+    return points_from_table(frame, coords, ctx, kind, source_crs)
 
 
 # --- per-kind rules -----------------------------------------------------------------
@@ -164,7 +163,8 @@ def _check_kind(frame, kind, ctx, settings):
         frame = _fill_deck_area(frame, ctx)
         frame = _fill_manager(frame, ctx)
     elif kind == "roads":
-        frame = check_ids(frame, kind, ctx, generate_prefix="r", unique=False)
+        frame = check_ids(frame, kind, ctx, generate_prefix=GENERATED_ID_PREFIX[kind],
+                          unique=False)
         frame = _dedupe_ids(frame, kind, ctx)
         frame = check_ranges(frame, kind, ctx, io)
         for col in ("is_bridge", "is_tunnel", "oneway"):
@@ -216,7 +216,6 @@ def _check_kind(frame, kind, ctx, settings):
                           field="technical_staff")
         frame = check_ids(frame, kind, ctx)
     elif kind == "population":
-        blank = frame["population"].isna().to_numpy()
         frame = check_ranges(frame, kind, ctx, io)
         blank = frame["population"].isna().to_numpy()
         frame = skip_rows(frame, blank, kind, ctx,
@@ -245,12 +244,10 @@ def _dedupe_ids(frame, kind, ctx):
 
 
 def _fill_deck_area(frame, ctx):
-    if "length_m" not in frame.columns or "width_m" not in frame.columns:
-        if "deck_area_m2" not in frame.columns:
-            frame["deck_area_m2"] = np.nan
-        return frame
     if "deck_area_m2" not in frame.columns:
         frame["deck_area_m2"] = np.nan
+    if "length_m" not in frame.columns or "width_m" not in frame.columns:
+        return frame
     fill = (frame["deck_area_m2"].isna() & frame["length_m"].notna()
             & frame["width_m"].notna()).to_numpy()
     if fill.any():
