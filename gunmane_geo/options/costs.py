@@ -185,11 +185,11 @@ def _inspection_years(costs: CostSettings, by: int, last_inspection_year: int | 
 
 
 def _structure_costs(costs: CostSettings, area_m2: float, rebuild_cost_per_m2: float,
-                     first_renewal_year: int, built_t: int) -> tuple[float, float]:
+                     first_renewal_year: int) -> tuple[float, float]:
     """PV of renewals within the horizon, and the residual value credit (<= 0).
 
-    ``built_t`` is the (possibly negative) year the standing structure was built;
-    the structure is renewed at ``first_renewal_year`` and then every design life.
+    The structure is renewed at ``first_renewal_year`` (year index from the base
+    year) and then every design life.
     """
     H, r, L = int(costs.horizon_years), float(costs.discount_rate), int(costs.design_life_years)
     renewal = 0.0
@@ -244,7 +244,7 @@ def option_costs(facts: BridgeFacts, option: str, settings=None, *,
         built_t = facts.built_year - by
         first = max(built_t + int(costs.design_life_years), int(costs.min_remaining_life_years))
         c["renewal_yen"], c["residual_value_yen"] = _structure_costs(
-            costs, area, costs.renewal_cost_per_m2, first, built_t)
+            costs, area, costs.renewal_cost_per_m2, first)
         renewal_year = first if first < H else -1
         c["inspection_yen"] = costs.inspection_cost_per_bridge * inspections
         c["upkeep_yen"] = (costs.upkeep_cost_per_bridge_per_year
@@ -260,7 +260,7 @@ def option_costs(facts: BridgeFacts, option: str, settings=None, *,
         c["removal_yen"] = costs.removal_cost_per_m2 * area
         c["new_deck_yen"] = costs.downsizing_cost_per_m2 * new_area
         c["renewal_yen"], c["residual_value_yen"] = _structure_costs(
-            costs, new_area, costs.downsizing_cost_per_m2, int(costs.design_life_years), 0)
+            costs, new_area, costs.downsizing_cost_per_m2, int(costs.design_life_years))
         renewal_year = int(costs.design_life_years) if costs.design_life_years < H else -1
         c["inspection_yen"] = costs.inspection_cost_per_bridge * inspections
         c["upkeep_yen"] = (costs.upkeep_cost_per_bridge_per_year

@@ -131,12 +131,6 @@ def detour_upgrades(network, bridge_ids, settings=None) -> dict[str, dict]:
     return out
 
 
-def detour_upgrade(network, bridge_id: str, settings=None) -> dict:
-    """``detour_upgrades`` for one bridge (empty sections when it is not on the network)."""
-    return detour_upgrades(network, [bridge_id], settings).get(
-        str(bridge_id), {"edges": [], "upgrade_length_m": 0.0, "time_saved_min": 0.0})
-
-
 def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None = None,
                      network=None, settings: Settings | None = None,
                      progress=None) -> gpd.GeoDataFrame:
