@@ -10,7 +10,7 @@ import pandas as pd
 from .. import schema
 from ..crs import check_target_crs, choose_metric_crs
 from ..errors import InputError, report_progress
-from ..settings import Settings
+from ..settings import RUN_FILE_TABLES, Settings
 from .load_report import LoadReport
 from .readers import read_layer, read_population, read_roads
 
@@ -19,8 +19,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-#: top-level tables of run.toml that are not settings sections
-NON_SETTINGS_TABLES = ("inputs", "run", "output", "outputs", "meta", "project")
+#: top-level tables of run.toml that are not settings sections (one list, in settings.py)
+NON_SETTINGS_TABLES = RUN_FILE_TABLES
 INPUT_KEYS = ("path", "layer", "field_map", "source_crs")
 
 

@@ -8,7 +8,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import numpy as np
 import geopandas as gpd
 import pandas as pd
 
@@ -160,7 +159,7 @@ def dbf_encoding(shp_path) -> str | None:
     if len(data) < 32 or data[29] != 0:
         return None
     header_len = int.from_bytes(data[8:10], "little")
-    parts = [data[header_len:]]
+    records = data[header_len:]
     descriptors = data[32:header_len]
     for i in range(0, len(descriptors) - 31, 32):
         name = descriptors[i:i + 11].split(b"\x00")[0]
@@ -169,10 +168,10 @@ def dbf_encoding(shp_path) -> str | None:
         except UnicodeDecodeError as exc:
             if exc.start < len(name) - 3:
                 return "cp932"
-    if all(p.isascii() for p in parts):
+    if records.isascii():
         return "utf-8"
     try:
-        b"".join(parts).decode("utf-8")
+        records.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         return "cp932"
@@ -280,7 +279,6 @@ def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
     ``repaired``); outside Japan otherwise -> skipped (when ``check_japan``).
     x/y rows need ``source_crs``.  WKT rows are parsed with shapely.
     """
-    import geopandas as gpd
     import shapely
     from .canonical import _fid
     keep, geoms = [], []
@@ -389,7 +387,6 @@ def mesh_polygon(code) -> "shapely.Polygon":
 
 def mesh_table_to_polygons(df, column, ctx, kind):
     """GeoDataFrame of mesh polygons (EPSG:6668) from a mesh-code column; bad codes skipped."""
-    import geopandas as gpd
     from .canonical import _fid
     keep, geoms = [], []
     for idx in df.index:
@@ -445,11 +442,6 @@ def guess_kind(path, columns=None) -> str | None:
                 best, best_score = kind, score
         return best
     return None
-
-
-def blank_array(values) -> np.ndarray:
-    return np.array([v is None or (isinstance(v, float) and math.isnan(v)) or
-                     (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
 
 
 __all__ = ["file_format", "read_vector", "read_csv_table", "points_from_table", "mesh_polygon",
