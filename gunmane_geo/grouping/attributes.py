@@ -95,11 +95,14 @@ def staff_by_municipality(staff, munis, report: LoadReport) -> pd.Series:
     return out
 
 
-def bridge_hours(bridges: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """Expected inspection hours per bridge: base hours + hours per m2 of deck."""
+def bridge_hours(deck_area_m2, settings: Settings) -> np.ndarray:
+    """Expected inspection hours per bridge (h): base hours + hours per m2 of deck.
+
+    ``deck_area_m2`` is an array of deck areas (m2); a missing area (NaN) counts as 0.
+    """
     g = settings.grouping
-    area = numeric(bridges.get("deck_area_m2"), len(bridges))
-    return g.inspection_hours_per_bridge + g.inspection_hours_per_m2 * np.nan_to_num(area)
+    area = np.nan_to_num(np.asarray(deck_area_m2, dtype=float))
+    return g.inspection_hours_per_bridge + g.inspection_hours_per_m2 * area
 
 
 def municipality_attributes(munis: gpd.GeoDataFrame, bridges=None, staff=None,
@@ -152,7 +155,7 @@ def municipality_attributes(munis: gpd.GeoDataFrame, bridges=None, staff=None,
         b["o0"] = (year <= age_limit).astype(float)
         b["o10"] = (year <= age_limit + 10).astype(float)
         b["o20"] = (year <= age_limit + 20).astype(float)
-        b["hours"] = g.inspection_hours_per_bridge + g.inspection_hours_per_m2 * b["area"]
+        b["hours"] = bridge_hours(b["area"].to_numpy(), settings)
         b = b[b["code"].notna()]
         muni_mask = ~b["manager"].isin(["prefecture", "national"])
         mb = b[muni_mask].groupby("code")

@@ -34,6 +34,7 @@ import shapely
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
 from ..settings import Settings
+from .attributes import bridge_hours
 from ._common import normalise_code, numeric, report_or_new, require_gdf, settings_or_default
 from .travel import graph_from_network, road_graph, travel_matrix
 
@@ -73,7 +74,7 @@ def combine_assets(bridges=None, other_assets=None, settings: Settings | None = 
         area = numeric(frame.get("deck_area_m2"), n, 0.0)
         if layer == "bridges":
             sector = np.full(n, "bridge", dtype=object)
-            hours = g.inspection_hours_per_bridge + g.inspection_hours_per_m2 * np.nan_to_num(area)
+            hours = bridge_hours(area, settings)
         else:
             sector = frame["sector"].astype("string").fillna("other").to_numpy(dtype=object) \
                 if "sector" in frame.columns else np.full(n, "other", dtype=object)
@@ -352,11 +353,9 @@ def _ensure_assets(assets, settings, report):
     if "sector" not in a.columns:
         a["sector"] = "bridge" if "bridge_id" in a.columns else "other"
     if "inspection_hours" not in a.columns:
-        g = settings.grouping
-        area = np.nan_to_num(numeric(a.get("deck_area_m2"), len(a), 0.0))
-        a["inspection_hours"] = np.where(a["sector"] == "bridge",
-                                         g.inspection_hours_per_bridge + g.inspection_hours_per_m2 * area,
-                                         g.other_asset_hours)
+        area = numeric(a.get("deck_area_m2"), len(a), 0.0)
+        a["inspection_hours"] = np.where(a["sector"] == "bridge", bridge_hours(area, settings),
+                                         settings.grouping.other_asset_hours)
     h = pd.to_numeric(a["inspection_hours"], errors="coerce")
     bad = h.isna() | (h < 0)
     if bad.any():
