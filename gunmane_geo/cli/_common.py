@@ -46,7 +46,7 @@ def inputs_and_settings(args, kinds=tuple(LAYER_HELP), required=("roads",)):
             from ..io.loader import load_run_config
             inputs, settings = load_run_config(path)
         else:
-            settings = Settings.from_toml(path)
+            settings = Settings.from_dict(data, source=str(path))   # already read above
     for kind in kinds:
         if getattr(args, kind, None):
             inputs[kind] = getattr(args, kind)
