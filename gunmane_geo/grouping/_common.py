@@ -43,6 +43,13 @@ def require_gdf(frame, name: str, columns=()) -> gpd.GeoDataFrame:
     return frame
 
 
+def require_same_crs(frame, name: str, reference, reference_name: str) -> None:
+    """Raise ``InputError`` (source ``name``) when ``frame``'s CRS differs from ``reference``."""
+    if frame.crs != reference:
+        raise InputError(f"{name} CRS {frame.crs} differs from {reference_name} CRS {reference}; "
+                         "reproject one of them (to_crs)", source=name)
+
+
 def normalise_code(value) -> str | None:
     """A municipality code as a 5-digit string; ``None`` for missing.
 

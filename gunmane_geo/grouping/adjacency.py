@@ -24,7 +24,7 @@ from shapely.strtree import STRtree
 from ..errors import InputError
 from ..io.load_report import LoadReport
 from ..settings import Settings
-from ._common import normalise_code, report_or_new, require_gdf, settings_or_default
+from ._common import normalise_code, report_or_new, require_gdf, require_same_crs, settings_or_default
 from .travel import _ferry_mask
 
 ADJACENCY_COLUMNS = ["code_a", "code_b", "reason", "reasons", "distance_m", "link_m"]
@@ -153,9 +153,7 @@ def municipal_adjacency(municipalities, roads=None, tolerance_m: float | None = 
 
     if roads is not None and settings.grouping.adjacency_use_roads and len(roads):
         require_gdf(roads, "roads")
-        if roads.crs != munis.crs:
-            raise InputError(f"roads CRS {roads.crs} differs from municipalities CRS {munis.crs}; "
-                             "reproject one of them", source="roads")
+        require_same_crs(roads, "roads", munis.crs, "municipalities")
         for i, j, reason, link in _road_links(munis, roads, settings):
             add(i, j, reason, link=link)
 

@@ -8,7 +8,8 @@ import pandas as pd
 from ..errors import InputError
 from ..io.load_report import LoadReport
 from ..settings import Settings
-from ._common import normalise_code, numeric, reference_year, report_or_new, require_gdf
+from ._common import (normalise_code, numeric, reference_year, report_or_new, require_gdf,
+                      require_same_crs)
 
 ATTRIBUTE_COLUMNS = [
     "technical_staff", "bridges", "deck_area_m2", "rating_3_4", "over_50_now", "over_50_10y",
@@ -133,9 +134,7 @@ def municipality_attributes(munis: gpd.GeoDataFrame, bridges=None, staff=None,
     df["technical_staff"] = staff_by_municipality(staff, munis, report)
     if bridges is not None and len(bridges):
         require_gdf(bridges, "bridges")
-        if bridges.crs != munis.crs:
-            raise InputError(f"bridges CRS {bridges.crs} differs from municipalities CRS {munis.crs}; "
-                             "reproject one of them", source="bridges")
+        require_same_crs(bridges, "bridges", munis.crs, "municipalities")
         codes = assign_to_municipality(bridges, munis, g.adjacency_tolerance_m, "bridges",
                                        "bridge_id", report)
         b = pd.DataFrame({"code": codes.to_numpy()}, index=bridges.index)

@@ -16,7 +16,7 @@ import shapely
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
 from ..settings import Settings
-from ._common import normalise_code, report_or_new, require_gdf, settings_or_default
+from ._common import normalise_code, report_or_new, require_gdf, require_same_crs, settings_or_default
 from .adjacency import municipal_adjacency, prepare_municipalities
 from .attributes import municipality_attributes
 from .partition import GroupProblem, evaluate, groups_to_labels, solve
@@ -50,9 +50,7 @@ def office_points(munis: gpd.GeoDataFrame, offices=None, report: LoadReport | No
         off = offices
         if "facility_type" in off.columns:
             off = off[off["facility_type"].astype("string").str.lower() == "office"]
-        if off.crs != munis.crs:
-            raise InputError(f"offices CRS {off.crs} differs from municipalities CRS {munis.crs}",
-                             source="offices")
+        require_same_crs(off, "offices", munis.crs, "municipalities")
         codes = [normalise_code(c) for c in off["municipality_code"]] if "municipality_code" in off \
             else [None] * len(off)
         pts = off.geometry.values

@@ -35,7 +35,8 @@ from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
 from ..settings import Settings
 from .attributes import bridge_hours
-from ._common import normalise_code, numeric, report_or_new, require_gdf, settings_or_default
+from ._common import (normalise_code, numeric, report_or_new, require_gdf, require_same_crs,
+                      settings_or_default)
 from .travel import graph_from_network, road_graph, travel_matrix
 
 ASSET_COLUMNS = ["asset_id", "sector", "municipality_code", "deck_area_m2", "inspection_hours"]
@@ -64,8 +65,8 @@ def combine_assets(bridges=None, other_assets=None, settings: Settings | None = 
         if frame is None or not len(frame):
             continue
         require_gdf(frame, layer)
-        if crs is not None and frame.crs != crs:
-            raise InputError(f"CRS {frame.crs} differs from the bridges' {crs}; reproject", source=layer)
+        if crs is not None:
+            require_same_crs(frame, layer, crs, "bridges")
         crs = frame.crs
         n = len(frame)
         idcol = "bridge_id" if layer == "bridges" else "asset_id"
