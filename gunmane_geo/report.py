@@ -26,8 +26,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .errors import GunmaneError, InputError, report_progress

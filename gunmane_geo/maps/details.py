@@ -19,12 +19,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from ..errors import GunmaneError, report_progress
 from ..settings import Settings
 from .labels import place_labels
-from .layout import Page, _fmt_distance, map_style, wrap_text
+from .layout import Page, map_style, wrap_text
 from .common import (BOUNDARY_DASH, CROSSED_CLASSES, DETAIL_CLASSES, DETOUR_CASING,  # noqa: F401
                      DETOUR_STYLE, PLAN_CLASSES, _check_projected, _dissolved, _point_handle,
                      _region, detail_numbers, detour_handle, plan_class)
@@ -119,7 +118,6 @@ def _cross(ax, x, y, color, size_pt, zorder, gid=None):
 
 def cross_handle(color, size_pt):
     """Legend handle of :func:`_cross`."""
-    from matplotlib.legend_handler import HandlerTuple  # noqa: F401  (tuple handles)
     return (Line2D([], [], linestyle="none", marker="x", markersize=size_pt, color="white",
                    markeredgewidth=size_pt * 0.55),
             Line2D([], [], linestyle="none", marker="x", markersize=size_pt, color=DARK,
