@@ -33,7 +33,7 @@ import pandas as pd
 
 from .errors import InputError, report_progress
 from .indicators import _bridge_table, _members_table, _year, assign_municipality, \
-    dissolve_municipalities
+    dissolve_municipalities, skipped_records
 from .settings import EffectSettings, Settings
 
 #: canonical input-table columns and the Japanese/English headers accepted for them
@@ -248,6 +248,9 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
         One row per municipality then per group, columns of ``EFFECT_LABELS``
         (hours per year, yen per year), with the unit's polygon.  Group rows
         are sums of their members (labour cost: hours-weighted mean).
+        ``attrs["skipped"]`` lists, as records ``layer, feature_id, reason``,
+        the bridges and assets (with ``inspection_hours``) placed in no
+        municipality and so not counted.
     """
     settings = settings or Settings()
     e = settings.effect
@@ -258,13 +261,14 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
     munis = dissolve_municipalities(municipalities)
     codes = list(munis["municipality_code"])
     report_progress(progress, 0.05, "effect estimate: counting assets")
-    btab, _ = _bridge_table(bridges, munis, _year(settings), settings)
+    btab, skipped_b = _bridge_table(bridges, munis, _year(settings), settings)
     n_bridges = (btab[btab["is_municipal"]].groupby("municipality_code").size()
                  if len(btab) else pd.Series(dtype=int)).reindex(codes, fill_value=0)
     other_hours = pd.Series(0.0, index=codes)
     n_other = pd.Series(0, index=codes)
+    skipped_a = None
     if other_assets is not None and len(other_assets) and "inspection_hours" in other_assets.columns:
-        a, _ = assign_municipality(other_assets, munis, layer="other_assets", id_column="asset_id")
+        a, skipped_a = assign_municipality(other_assets, munis, layer="other_assets", id_column="asset_id")
         h = pd.to_numeric(a["inspection_hours"], errors="coerce")
         other_hours = h.groupby(a["municipality_code"]).sum().reindex(codes, fill_value=0.0)
         n_other = h.notna().groupby(a["municipality_code"]).sum().reindex(codes, fill_value=0)
@@ -329,9 +333,10 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
             "outsourcing_after_yen", "outsourcing_existing_after_yen", "new_outsourcing_cost_yen"]
     group_rows, geoms = [], list(munis.geometry)
     geom_of = dict(zip(munis["municipality_code"], munis.geometry))
+    mun_by_code = mun.set_index("unit_id")
     for gid, sub in gm.groupby("group_id", sort=True):
         members = sorted(sub["municipality_code"])
-        m = mun.set_index("unit_id").loc[members]
+        m = mun_by_code.loc[members]
         g = {"level": "group", "unit_id": str(gid), "unit_name": sub["group_name"].iloc[0],
              "members": "・".join(name_of[c] for c in members)}
         for col in sums:
@@ -359,8 +364,10 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
     out["uses_illustrative_defaults"] = [not all(f.values()) for f in out["_flags"]]
     out["input_source"] = [_describe(f) for f in out["_flags"]]
     out = out.drop(columns="_flags")[list(EFFECT_LABELS)]
+    out = gpd.GeoDataFrame(out, geometry=geoms, crs=munis.crs)
+    out.attrs["skipped"] = skipped_records(skipped_b, skipped_a)
     report_progress(progress, 1.0, "effect estimate done")
-    return gpd.GeoDataFrame(out, geometry=geoms, crs=munis.crs)
+    return out
 
 
 def _describe(flags: dict) -> str:

@@ -209,6 +209,18 @@ def _members_table(group_members: pd.DataFrame | None, groups=None) -> pd.DataFr
     return gm.drop_duplicates(["group_id", "municipality_code"])
 
 
+def skipped_records(*frames: pd.DataFrame) -> list[dict]:
+    """``layer, feature_id, reason`` frames joined as a list of records (all values str).
+
+    Records, not a DataFrame, for ``attrs["skipped"]``: pandas compares attrs when it
+    concatenates or prints slices, and a DataFrame there raises "truth value of a
+    DataFrame is ambiguous".
+    """
+    skipped = pd.concat([d for d in frames if d is not None and len(d)]
+                        or [pd.DataFrame(columns=SKIPPED_COLUMNS)], ignore_index=True)
+    return [{k: str(v) for k, v in r.items()} for r in skipped[SKIPPED_COLUMNS].to_dict("records")]
+
+
 # --------------------------------------------------------------------------
 def _bridge_table(bridges, munis, year, settings):
     """Assign bridges; add per-bridge flags used by the aggregation."""
@@ -382,12 +394,7 @@ def municipality_indicators(municipalities: gpd.GeoDataFrame,
         geoms.append(gpd.GeoSeries([geom_of[c] for c in codes]).union_all() if len(codes) > 1
                      else geom_of[codes[0]])
     out = gpd.GeoDataFrame(rows, geometry=geoms, crs=munis.crs)
-    skipped = pd.concat([d for d in (skipped_b, skipped_s, skipped_a) if len(d)]
-                        or [pd.DataFrame(columns=SKIPPED_COLUMNS)], ignore_index=True)
-    # records, not a DataFrame: pandas compares attrs when it concatenates or prints slices,
-    # and a DataFrame there raises "truth value of a DataFrame is ambiguous"
-    out.attrs["skipped"] = [{k: str(v) for k, v in r.items()}
-                            for r in skipped[SKIPPED_COLUMNS].to_dict("records")]
+    out.attrs["skipped"] = skipped_records(skipped_b, skipped_s, skipped_a)
     report_progress(progress, 1.0, "indicators done")
     return out
 

@@ -117,3 +117,16 @@ def test_bad_tables(layers, tmp_path):
     s.effect.group_hours_reduction = 1.5
     with pytest.raises(InputError, match="group_hours_reduction"):
         effect_estimate(munis, bridges, settings=s)
+
+
+def test_bridge_outside_every_municipality_is_listed_not_dropped():
+    import geopandas as gpd
+    from shapely.geometry import Point, box
+    munis = gpd.GeoDataFrame({"municipality_code": ["1", "2"], "municipality_name": ["A", "B"]},
+                             geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs=6677)
+    bridges = gpd.GeoDataFrame({"bridge_id": ["b1", "b2", "b3"]},
+                               geometry=[Point(5, 5), Point(15, 5), Point(50, 50)], crs=6677)
+    out = effect_estimate(munis, bridges)
+    assert out["n_bridges"].tolist() == [1, 1, 2]          # A, B, group ALL
+    skipped = pd.DataFrame(out.attrs["skipped"])
+    assert skipped[["layer", "feature_id"]].values.tolist() == [["bridges", "b3"]]
