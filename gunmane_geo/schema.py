@@ -592,6 +592,16 @@ def parse_text(value) -> str | None:
     return text or None
 
 
+def parse_metres(value) -> float | None:
+    """Length cell in metres (see ``parse_number``); a value written in kilometres
+    (``"1.5km"``, ``"1.5 ｋｍ"``) is converted, ``"1.5km"`` -> ``1500.0``."""
+    text = _norm_value(value) if isinstance(value, str) else None
+    if text is not None and _re.search(r"km$", text.replace(" ", ""), flags=_re.IGNORECASE):
+        number = parse_number(_re.sub(r"km$", "", text.replace(" ", ""), flags=_re.IGNORECASE))
+        return None if number is None else number * 1000.0
+    return parse_number(value)
+
+
 def parse_int(value) -> int | None:
     """Integer cell (see ``parse_number``); non-integers raise ``ValueError``."""
     number = parse_number(value)
@@ -609,8 +619,8 @@ PARSERS = {
     "school_route": parse_flag, "oneway": parse_flag, "is_bridge": parse_flag,
     "is_tunnel": parse_flag, "road_class": parse_road_class, "manager": parse_manager,
     "facility_type": parse_facility_type, "sector": parse_sector,
-    "municipality_code": parse_municipality_code, "length_m": parse_number,
-    "width_m": parse_number, "deck_area_m2": parse_number, "aadt": parse_number,
+    "municipality_code": parse_municipality_code, "length_m": parse_metres,
+    "width_m": parse_metres, "deck_area_m2": parse_number, "aadt": parse_number,
     "speed_kmh": parse_number, "population": parse_number, "inspection_hours": parse_number,
     "technical_staff": parse_int, "layer": parse_int,
 }

@@ -127,3 +127,12 @@ def test_mesh_codes():
     assert shapely.box(*g.bounds).contains(mesh_polygon("5339454712").buffer(-1e-9))
     with pytest.raises(ValueError):
         mesh_polygon("5339459")
+
+
+def test_lengths_written_in_kilometres_become_metres():
+    from gunmane_geo.schema import PARSERS
+    assert PARSERS["length_m"]("1.5km") == 1500.0
+    assert PARSERS["length_m"]("１．５ｋｍ") == 1500.0          # full-width, as typed in Excel
+    assert PARSERS["length_m"]("35m") == 35.0
+    assert PARSERS["width_m"]("0.012 km") == 12.0
+    assert PARSERS["speed_kmh"]("40km") == 40.0               # a speed stays km/h
