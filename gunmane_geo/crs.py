@@ -160,7 +160,8 @@ def choose_plane_rectangular_zone(lon: float, lat: float, prefecture_code: str |
         ``"EPSG:6669"``..``"EPSG:6687"`` inside Japan, a WGS 84 UTM zone outside.
     """
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise ValueError("cannot choose a CRS: the data has no finite coordinates")
+        raise InputError("cannot choose a metric CRS: the data has no finite coordinates; "
+                         "fix: check the layers' geometry, or name the CRS ([io] target_crs)")
     if not in_japan(lon, lat):
         return utm_crs(lon, lat)
     if prefecture_code is not None and str(prefecture_code)[:2].zfill(2) in PREFECTURES:
@@ -223,7 +224,9 @@ def lonlat_centre(frames) -> tuple[float, float]:
             xs.append(lon)
             ys.append(lat)
     if not xs:
-        raise ValueError("cannot choose a CRS: no layer has located features")
+        raise InputError("cannot choose a metric CRS: no layer has located features (only "
+                         "tables or rasters were given); fix: add a vector layer, or name the "
+                         "CRS ([io] target_crs = \"EPSG:6677\" in run.toml)")
     return (min(xs) + max(xs)) / 2.0, (min(ys) + max(ys)) / 2.0
 
 
