@@ -25,6 +25,19 @@ def _non_white_fraction(png_path):
     return dark / total, coloured / total, (image.width(), image.height())
 
 
+def _style_layers(layers):
+    """Give bridges, roads and municipalities fixed colours; return the bridges' RGB."""
+    from qgis.PyQt.QtGui import QColor
+    colours = {"橋梁": "#1f78b4", "道路": "#d95f02", "市区町村": "#edf8e9"}
+    for layer in layers:
+        symbol = layer.renderer().symbol()
+        symbol.setColor(QColor(colours[layer.name()]))
+        if layer.name() == "橋梁":
+            symbol.setSize(3.0)   # mm
+    colour = colours["橋梁"]
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
 def _nfkc(text):
     import unicodedata
     # poppler maps some CJK glyphs to compatibility code points (⼄ for 乙, ‧ for ・)
@@ -39,6 +52,9 @@ def test_council_map_pdf(qgis_app, tiny_region, tmp_path):
     layers = [QgsVectorLayer(f"{tiny_region}|layername={name}", label, "ogr")
               for name, label in (("bridges", "橋梁"), ("roads", "道路"),
                                   ("municipalities", "市区町村"))]
+    # QGIS gives an unstyled layer a random colour, which may be almost grey: style the
+    # layers so that what the page must show is known (CI once drew near-grey layers)
+    bridge_rgb = _style_layers(layers)
     QgsProject.instance().addMapLayers(layers)
     result = processing.run("gunmane:council_map", {
         "LAYERS": [layer.id() for layer in layers],
@@ -68,6 +84,7 @@ def test_council_map_pdf(qgis_app, tiny_region, tmp_path):
     dark, coloured, (w, h) = _non_white_fraction(rendered)
     assert abs(w / h - 420 / 297) < 0.02, (w, h)
     assert dark > 0.01 and coloured > 0.001, (dark, coloured)
+    assert _colour_pixels(rendered, bridge_rgb, tol=60) >= 20, "no bridge drawn in its colour"
     shutil.copy(rendered, "/tmp/gunmane_council_map.png")   # for a human look
 
     # added to the project for editing, under the title's name
