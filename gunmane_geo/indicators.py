@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, report_progress
+from .schema import deck_area_m2
 from .settings import Settings
 
 SKIPPED_COLUMNS = ["layer", "feature_id", "reason"]
@@ -232,14 +233,7 @@ def _bridge_table(bridges, munis, year, settings):
     b, skipped = assign_municipality(bridges, munis, layer="bridges", id_column="bridge_id")
     manager = b["manager"] if "manager" in b.columns else pd.Series(pd.NA, index=b.index)
     b["is_municipal"] = manager.isna() | (manager.astype("string") == "municipality")
-    if "deck_area_m2" in b.columns:
-        area = pd.to_numeric(b["deck_area_m2"], errors="coerce")
-    else:
-        area = pd.Series(np.nan, index=b.index)
-    if {"length_m", "width_m"} <= set(b.columns):
-        area = area.fillna(pd.to_numeric(b["length_m"], errors="coerce")
-                           * pd.to_numeric(b["width_m"], errors="coerce"))
-    b["_area"] = area.astype(float)
+    b["_area"] = deck_area_m2(b)          # NaN (unknown) is left out of the sums
     built = pd.to_numeric(b["built_year"], errors="coerce") if "built_year" in b.columns \
         else pd.Series(np.nan, index=b.index)
     b["_built"] = built.astype(float)

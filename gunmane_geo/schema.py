@@ -624,3 +624,36 @@ PARSERS = {
     "speed_kmh": parse_number, "population": parse_number, "inspection_hours": parse_number,
     "technical_staff": parse_int, "layer": parse_int,
 }
+
+
+# --- derived values ----------------------------------------------------------
+def deck_area_m2(bridges):
+    """Deck area of each bridge (m²), by the one rule every analysis uses.
+
+    The given ``deck_area_m2`` where it is a finite number; else ``length_m * width_m``
+    (m x m) where both are finite numbers; else NaN.  The loader fills the column by the
+    same rule (and reports it); this function applies it to frames that never went
+    through the loader.  Each caller decides how NaN counts (documented with it).
+
+    Parameters
+    ----------
+    bridges : DataFrame or GeoDataFrame
+        Bridge rows with any of ``deck_area_m2``, ``length_m``, ``width_m`` (numbers or
+        numeric text; anything else counts as missing).
+
+    Returns
+    -------
+    numpy.ndarray
+        float, one value per row in row order, m².
+    """
+    import numpy as np
+    import pandas as pd
+
+    def column(name):
+        if name not in bridges.columns:
+            return np.full(len(bridges), np.nan)
+        values = pd.to_numeric(bridges[name], errors="coerce")
+        return np.asarray(values.to_numpy(dtype=float, na_value=np.nan), dtype=float)
+
+    given = column("deck_area_m2")
+    return np.where(np.isfinite(given), given, column("length_m") * column("width_m"))

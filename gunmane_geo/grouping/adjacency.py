@@ -24,7 +24,7 @@ from shapely.strtree import STRtree
 from ..errors import InputError
 from ..io.load_report import LoadReport
 from ..settings import Settings
-from ._common import normalise_code, report_or_new, require_gdf, require_same_crs, settings_or_default
+from ._common import normalise_code, report_or_new, require_gdf, settings_or_default, to_analysis_crs
 from .travel import _ferry_mask
 
 ADJACENCY_COLUMNS = ["code_a", "code_b", "reason", "reasons", "distance_m", "link_m"]
@@ -152,8 +152,7 @@ def municipal_adjacency(municipalities, roads=None, tolerance_m: float | None = 
         add(i, j, "boundary", distance=float(d))
 
     if roads is not None and settings.grouping.adjacency_use_roads and len(roads):
-        require_gdf(roads, "roads")
-        require_same_crs(roads, "roads", munis.crs, "municipalities")
+        roads = to_analysis_crs(roads, "roads", munis.crs, "municipalities", report)
         for i, j, reason, link in _road_links(munis, roads, settings):
             add(i, j, reason, link=link)
 

@@ -7,9 +7,9 @@ import pandas as pd
 
 from ..errors import InputError
 from ..io.load_report import LoadReport
+from ..schema import deck_area_m2
 from ..settings import Settings
-from ._common import (normalise_code, numeric, reference_year, report_or_new, require_gdf,
-                      require_same_crs)
+from ._common import normalise_code, numeric, reference_year, report_or_new, to_analysis_crs
 
 ATTRIBUTE_COLUMNS = [
     "technical_staff", "bridges", "deck_area_m2", "rating_3_4", "over_50_now", "over_50_10y",
@@ -133,18 +133,14 @@ def municipality_attributes(munis: gpd.GeoDataFrame, bridges=None, staff=None,
     df = pd.DataFrame(0.0, index=munis.index, columns=ATTRIBUTE_COLUMNS)
     df["technical_staff"] = staff_by_municipality(staff, munis, report)
     if bridges is not None and len(bridges):
-        require_gdf(bridges, "bridges")
-        require_same_crs(bridges, "bridges", munis.crs, "municipalities")
+        bridges = to_analysis_crs(bridges, "bridges", munis.crs, "municipalities", report)
         codes = assign_to_municipality(bridges, munis, g.adjacency_tolerance_m, "bridges",
                                        "bridge_id", report)
         b = pd.DataFrame({"code": codes.to_numpy()}, index=bridges.index)
         manager = bridges["manager"].astype("string").str.lower().fillna("municipality") \
             if "manager" in bridges.columns else pd.Series("municipality", index=bridges.index)
         b["manager"] = manager.to_numpy()
-        area = numeric(bridges.get("deck_area_m2"), len(bridges))
-        if "deck_area_m2" not in bridges.columns and {"length_m", "width_m"} <= set(bridges.columns):
-            area = numeric(bridges["length_m"], len(bridges)) * numeric(bridges["width_m"], len(bridges))
-        b["area"] = np.nan_to_num(area)
+        b["area"] = np.nan_to_num(deck_area_m2(bridges))     # unknown area counts 0 m2
         rating = numeric(bridges.get("rating"), len(bridges), np.nan)
         b["r34"] = (rating >= 3).astype(float)
         year = numeric(bridges.get("built_year"), len(bridges), np.nan)

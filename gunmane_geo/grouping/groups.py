@@ -16,7 +16,8 @@ import shapely
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
 from ..settings import Settings
-from ._common import normalise_code, report_or_new, require_gdf, require_same_crs, settings_or_default
+from ._common import (normalise_code, report_or_new, require_network_crs, settings_or_default,
+                      to_analysis_crs)
 from .adjacency import municipal_adjacency, prepare_municipalities
 from .attributes import municipality_attributes
 from .partition import GroupProblem, evaluate, groups_to_labels, solve
@@ -46,11 +47,9 @@ def office_points(munis: gpd.GeoDataFrame, offices=None, report: LoadReport | No
     report = report_or_new(report)
     xy = {}
     if offices is not None and len(offices):
-        require_gdf(offices, "offices")
-        off = offices
+        off = to_analysis_crs(offices, "offices", munis.crs, "municipalities", report)
         if "facility_type" in off.columns:
             off = off[off["facility_type"].astype("string").str.lower() == "office"]
-        require_same_crs(off, "offices", munis.crs, "municipalities")
         codes = [normalise_code(c) for c in off["municipality_code"]] if "municipality_code" in off \
             else [None] * len(off)
         pts = off.geometry.values
@@ -159,13 +158,14 @@ def municipal_groups(municipalities, bridges=None, staff=None, network=None, roa
     munis = prepare_municipalities(municipalities, report)
     attrs = municipality_attributes(munis, bridges, staff, settings, report)
     if roads is not None:
-        require_gdf(roads, "roads")
+        roads = to_analysis_crs(roads, "roads", munis.crs, "municipalities", report)
     if adjacency is None:
         report_progress(progress, 0.05, "adjacency")
         adjacency = municipal_adjacency(munis, roads=roads, settings=settings, report=report)
     graph = None
     travel_source = "straight line x circuity (no roads given)"
     if network is not None:
+        require_network_crs(network, munis.crs, "the municipalities")
         graph = graph_from_network(network)
         travel_source = "road network"
     elif roads is not None and len(roads):

@@ -33,10 +33,11 @@ import shapely
 
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
+from ..schema import deck_area_m2
 from ..settings import Settings
 from .attributes import bridge_hours
-from ._common import (normalise_code, numeric, report_or_new, require_gdf, require_same_crs,
-                      settings_or_default)
+from ._common import (normalise_code, numeric, report_or_new, require_gdf, require_network_crs,
+                      settings_or_default, to_analysis_crs)
 from .travel import graph_from_network, road_graph, travel_matrix
 
 ASSET_COLUMNS = ["asset_id", "sector", "municipality_code", "deck_area_m2", "inspection_hours"]
@@ -64,19 +65,21 @@ def combine_assets(bridges=None, other_assets=None, settings: Settings | None = 
     for layer, frame in (("bridges", bridges), ("other_assets", other_assets)):
         if frame is None or not len(frame):
             continue
-        require_gdf(frame, layer)
-        if crs is not None:
-            require_same_crs(frame, layer, crs, "bridges")
-        crs = frame.crs
+        if crs is None:
+            require_gdf(frame, layer)          # the first layer given sets the analysis CRS
+            crs = frame.crs
+        else:
+            frame = to_analysis_crs(frame, layer, crs, "bridges", report)
         n = len(frame)
         idcol = "bridge_id" if layer == "bridges" else "asset_id"
         ids = frame[idcol].astype(str).to_numpy() if idcol in frame.columns else \
             np.array([f"{layer}:{i + 1}" for i in range(n)])
-        area = numeric(frame.get("deck_area_m2"), n, 0.0)
         if layer == "bridges":
+            area = deck_area_m2(frame)
             sector = np.full(n, "bridge", dtype=object)
             hours = bridge_hours(area, settings)
         else:
+            area = numeric(frame.get("deck_area_m2"), n, 0.0)
             sector = frame["sector"].astype("string").fillna("other").to_numpy(dtype=object) \
                 if "sector" in frame.columns else np.full(n, "other", dtype=object)
             hours = numeric(frame.get("inspection_hours"), n, np.nan)
@@ -274,11 +277,13 @@ def _fill_unreachable(t, xy, seed_xy, settings):
     return t
 
 
-def _graph(network, roads, settings):
+def _graph(network, roads, settings, crs, report):
+    """The road graph and its description; ``roads`` are reprojected to ``crs`` (the assets')."""
     if network is not None:
+        require_network_crs(network, crs, "the assets")
         return graph_from_network(network), "road network"
     if roads is not None and len(roads):
-        require_gdf(roads, "roads")
+        roads = to_analysis_crs(roads, "roads", crs, "assets", report)
         return road_graph(roads, settings), "roads"
     return None, "straight line x circuity (no roads given)"
 
@@ -324,7 +329,7 @@ def asset_packages(assets, network=None, roads=None, settings: Settings | None =
     report = report_or_new(report)
     g = settings.grouping
     assets = _ensure_assets(assets, settings, report)
-    graph, source = _graph(network, roads, settings)
+    graph, source = _graph(network, roads, settings, assets.crs, report)
     k = _package_count(len(assets), g, n_packages)
     rng = np.random.default_rng(g.seed)
     lab, seeds, t = _cluster(assets, k, graph, settings, g.package_min_assets, g.package_max_assets,
@@ -353,9 +358,11 @@ def _ensure_assets(assets, settings, report):
             [f"asset:{i + 1}" for i in range(len(a))]
     if "sector" not in a.columns:
         a["sector"] = "bridge" if "bridge_id" in a.columns else "other"
+    is_bridge = (a["sector"] == "bridge").to_numpy()
+    a["deck_area_m2"] = np.where(is_bridge, deck_area_m2(a),
+                                 numeric(a.get("deck_area_m2"), len(a), np.nan))
     if "inspection_hours" not in a.columns:
-        area = numeric(a.get("deck_area_m2"), len(a), 0.0)
-        a["inspection_hours"] = np.where(a["sector"] == "bridge", bridge_hours(area, settings),
+        a["inspection_hours"] = np.where(is_bridge, bridge_hours(a["deck_area_m2"], settings),
                                          settings.grouping.other_asset_hours)
     h = pd.to_numeric(a["inspection_hours"], errors="coerce")
     bad = h.isna() | (h < 0)
@@ -461,7 +468,7 @@ def multi_sector_areas(assets, municipality_code: str | None = None, n_areas: in
                        "left out of multi-sector areas", feature_id=assets["asset_id"].iloc[pos],
                        severity="warning", action="skipped")
         assets = assets[~missing]
-    graph, source = _graph(network, roads, settings)
+    graph, source = _graph(network, roads, settings, assets.crs, report)
     rng = np.random.default_rng(g.seed)
     outs, areas = [], []
     codes = sorted(assets["municipality_code"].unique())

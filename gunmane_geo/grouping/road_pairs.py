@@ -23,7 +23,7 @@ from shapely.strtree import STRtree
 
 from ..io.load_report import LoadReport
 from ..settings import Settings
-from ._common import report_or_new, require_gdf, settings_or_default
+from ._common import report_or_new, require_gdf, settings_or_default, to_analysis_crs
 
 ROAD_PAIR_COLUMNS = [
     "pair_id", "pref_route", "pref_road_ids", "muni_route", "muni_road_ids", "municipality_code",
@@ -103,8 +103,7 @@ def road_pairs(roads, bridges=None, settings: Settings | None = None,
     mi, pi = tree.query(muni_geoms, predicate="dwithin", distance=g.road_pair_parallel_m)
     bridge_pts = None
     if bridges is not None and len(bridges):
-        require_gdf(bridges, "bridges")
-        bridge_pts = bridges
+        bridge_pts = to_analysis_crs(bridges, "bridges", roads.crs, "roads", report)
     rows, geoms = [], []
     for m, p in zip(mi, pi):
         line, pline = muni_geoms[m], pref_geoms[p]

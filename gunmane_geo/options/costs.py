@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..schema import deck_area_m2
 from ..settings import CostSettings, Settings
 
 ILLUSTRATIVE_NOTE = (
@@ -120,14 +121,13 @@ def bridge_facts(bridges: pd.DataFrame, settings=None) -> dict[str, BridgeFacts]
     by = base_year(costs)
     facts: dict[str, BridgeFacts] = {}
     cols = [c for c in bridges.columns if c != getattr(bridges, "_geometry_column_name", None)]
+    areas = deck_area_m2(bridges)
     for pos, row in enumerate(pd.DataFrame(bridges[cols]).to_dict("records"), start=1):
         bid = str(row["bridge_id"])
         notes = []
         length = _num(row.get("length_m"))
         width = _num(row.get("width_m"))
-        area = _num(row.get("deck_area_m2"))
-        if area is None and length is not None and width is not None:
-            area = length * width
+        area = _num(areas[pos - 1])
         if area is None or area <= 0:
             raise InputError(
                 f"bridge {bid} has no deck area: give deck_area_m2 (橋面積) or length_m (橋長) "
