@@ -103,9 +103,11 @@ def municipal_adjacency(municipalities, roads=None, tolerance_m: float | None = 
     Parameters
     ----------
     municipalities : GeoDataFrame
-        Polygons with ``municipality_code`` (and ``municipality_name``), projected CRS.
+        Polygons with ``municipality_code`` (and ``municipality_name``), projected CRS
+        (the analysis CRS).
     roads : GeoDataFrame, optional
-        Road lines (same CRS); ``is_bridge`` marks bridges.  Used when
+        Road lines, any CRS (reprojected to the municipalities' CRS, with a note in
+        ``report``); ``is_bridge`` marks bridges.  Used when
         ``settings.grouping.adjacency_use_roads``.
     tolerance_m : float, optional
         Boundaries closer than this (metres) touch; default

@@ -110,14 +110,17 @@ def municipal_groups(municipalities, bridges=None, staff=None, network=None, roa
     ----------
     municipalities : GeoDataFrame
         Polygons with ``municipality_code`` and ``municipality_name`` in a projected
-        metric CRS (a JGD2011 plane rectangular zone).
+        metric CRS (a JGD2011 plane rectangular zone): the analysis CRS.  ``bridges``,
+        ``roads`` and ``offices`` in another CRS are reprojected to it (a note in
+        ``report``); a layer without a CRS is an ``InputError``.
     bridges : GeoDataFrame, optional
-        Bridge inventory points (canonical fields: ``deck_area_m2``, ``rating``,
-        ``built_year``, ``manager``, ``municipality_code``).
+        Bridge inventory points (canonical fields: ``deck_area_m2`` (else ``length_m`` x
+        ``width_m``), ``rating``, ``built_year``, ``manager``, ``municipality_code``).
     staff : DataFrame, optional
         ``municipality_code``, ``technical_staff``.
     network : gunmane_geo.network.Network or RoadGraph, optional
-        Road graph for office-to-office travel minutes; else built from ``roads``;
+        Road graph for office-to-office travel minutes, in the municipalities' CRS (else
+        ``InputError``); else built from ``roads``;
         else straight line x ``fallback_circuity`` at ``fallback_speed_kmh``.
     roads : GeoDataFrame, optional
         Road lines: used for adjacency (links across boundaries, island bridges) and,

@@ -54,8 +54,11 @@ def combine_assets(bridges=None, other_assets=None, settings: Settings | None = 
 
     Bridges get ``sector = 'bridge'`` and ``inspection_hours`` = ``inspection_hours_per_bridge``
     + ``inspection_hours_per_m2`` x deck area; other assets keep their ``inspection_hours``
-    or get ``other_asset_hours``.  Lines and polygons are represented by a point on them.
-    Features without geometry are reported as skipped.
+    or get ``other_asset_hours``.  A bridge's deck area (m2) is ``schema.deck_area_m2``
+    (given, else length x width); unknown counts 0.  Lines and polygons are represented
+    by a point on them.  Features without geometry are reported as skipped.  The first
+    layer given sets the CRS (projected metric); ``other_assets`` in another CRS are
+    reprojected to it (a note in ``report``).
     """
     settings = settings_or_default(settings)
     report = report_or_new(report)
@@ -314,6 +317,8 @@ def asset_packages(assets, network=None, roads=None, settings: Settings | None =
         inspection cycle) or it is computed as in ``combine_assets``.
     network, roads : optional
         Road graph for travel minutes (``network`` first, else ``roads``, else straight line).
+        ``roads`` in another CRS are reprojected to the assets' (a note in ``report``);
+        ``network`` must be in the assets' CRS.
     n_packages : int, optional
         Number of packages; default from ``package_min_assets``/``package_max_assets``.
 

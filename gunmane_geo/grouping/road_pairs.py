@@ -76,6 +76,7 @@ def road_pairs(roads, bridges=None, settings: Settings | None = None,
         ``route_name``, ``road_id``, ``municipality_code``; projected metric CRS.
     bridges : GeoDataFrame, optional
         Bridge points; those within 30 m of a paired municipal stretch are counted.
+        Reprojected to the roads' CRS when in another (a note in ``report``).
     settings : Settings, optional
         ``road_pair_parallel_m``, ``road_pair_end_m``, ``road_pair_min_share``,
         ``road_pair_min_length_m`` of ``settings.grouping``.
