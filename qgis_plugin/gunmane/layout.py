@@ -2,26 +2,33 @@
 
 Layouts are built with QGIS's own layout classes so the result can be edited in the
 layout designer; PDF text is written as text with the Japanese font embedded (never as
-boxes, never as outlines).  Must run in the main thread (layout items are QObjects and
+boxes, never as outlines).  When the layers include the plan's detour routes, detail maps
+zoomed to the longest detours sit in the column under the legend (or in a strip under the
+map when the legend leaves too little room), each with a numbered frame on the main map.  Must run in the main thread (layout items are QObjects and
 QGraphicsItems): the algorithm that calls it sets ``FlagNoThreading``.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qgis.core import (
     QgsApplication,
     QgsCoordinateTransform,
+    QgsFillSymbol,
     QgsLayoutExporter,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
+    QgsLayoutItemMapOverview,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutMeasurement,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsLayoutUtils,
     QgsLegendStyle,
     QgsPrintLayout,
     QgsRectangle,
@@ -29,7 +36,7 @@ from qgis.core import (
     QgsTextFormat,
     QgsUnitTypes,
 )
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QPointF, QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase
 
 from .i18n import tr
@@ -45,6 +52,13 @@ FONT_FILES = (
     "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
 )
 _PROBE = "橋梁群マネ議会"
+
+MAX_DETAIL_FRAMES = 6
+DETAIL_COLOUR = "#6A3D9A"   # detail frames and their numbers (purple: no plan class uses it)
+DETAIL_MARGIN = 0.15        # share of a detour's extent added on each side of its detail map
+MIN_DETAIL_SPAN_M = 200.0   # a detail map shows at least this much ground (metres)
+MIN_DETAIL_SIDE_MM = 38.0   # at A3 (x0.707 on A4): smaller frames in the column -> bottom strip
+DETAIL_STRIP_SHARE = 0.34   # the strip's frames take at most this share of the map's height
 _registered: dict[str, list[str]] = {}
 
 
@@ -98,16 +112,20 @@ def _text_format(family: str, size_pt: float, bold: bool = False) -> QgsTextForm
     return fmt
 
 
-def _label(layout, text, family, size_pt, x, y, w, h, bold=False, align=Qt.AlignLeft):
+def _label(layout, text, family, size_pt, x, y, w, h, bold=False, align=Qt.AlignLeft,
+           colour="#000000"):
     item = QgsLayoutItemLabel(layout)
     item.setText(text)
     font = QFont(family)
     font.setPointSizeF(size_pt)
     font.setBold(bold)
     if hasattr(item, "setTextFormat"):        # QGIS >= 3.24
-        item.setTextFormat(_text_format(family, size_pt, bold))
+        fmt = _text_format(family, size_pt, bold)
+        fmt.setColor(QColor(colour))
+        item.setTextFormat(fmt)
     else:
         item.setFont(font)
+        item.setFontColor(QColor(colour))
     item.setHAlign(align)
     item.setVAlign(Qt.AlignVCenter)
     layout.addLayoutItem(item)
@@ -158,10 +176,149 @@ def layers_extent(layers, crs, margin=0.05) -> QgsRectangle:
     return extent
 
 
+@dataclass
+class DetourDetail:
+    """The ground one detail map shows: one detour route, or overlapping ones merged.
+
+    Attributes
+    ----------
+    extent : QgsRectangle
+        The routes' extent in the map CRS, at least ``MIN_DETAIL_SPAN_M`` across and grown
+        by ``DETAIL_MARGIN`` on each side.
+    detours : list of (float, str)
+        ``(detour_m, bridge_id)`` of the routes it shows, the longest detour first
+        (``detour_m``: metres the removal adds to the trip).
+    """
+    extent: QgsRectangle
+    detours: list
+
+    @property
+    def bridge_ids(self) -> list:
+        return [bridge for _, bridge in self.detours]
+
+    @property
+    def detour_m(self) -> float:
+        """The longest detour shown (metres)."""
+        return self.detours[0][0]
+
+
+@dataclass
+class DetourDetails:
+    """What :func:`detour_details` found: the details to draw and what it left out."""
+    shown: list = field(default_factory=list)   # DetourDetail, the longest detour first
+    without_route: int = 0     # routes with no geometry or no finite detour (people cut off)
+    outside_extent: int = 0    # routes outside the map extent the user chose
+    not_shown: int = 0         # detail areas beyond the number of frames asked for
+
+
+def is_detour_layer(layer) -> bool:
+    """True for the plan's detour routes (``gunmane:plan`` ``OUTPUT_DETOURS``), recognised
+    by their fields as the styles are (:func:`styling.style_for_layer`)."""
+    from .styling import style_for_layer
+    return style_for_layer(layer) == "detours"
+
+
+def _finite_or_nan(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):      # NULL (QVariant) or text
+        return math.nan
+
+
+def detour_details(layers, crs, max_frames: int = 4,
+                   within: QgsRectangle | None = None) -> DetourDetails:
+    """Detail map extents for the detour routes among ``layers``, the longest detour first.
+
+    Each route's extent (in ``crs``, at least ``MIN_DETAIL_SPAN_M`` metres across, square,
+    plus ``DETAIL_MARGIN`` on each side) is one detail; details whose extents overlap are
+    merged into one (repeated until none overlap) and ranked by their longest
+    ``detour_m``.  Routes without geometry or without a finite ``detour_m`` (the removal
+    cuts people off) get no detail, nor do routes outside ``within``; the result counts both.
+
+    Parameters
+    ----------
+    layers : list of QgsMapLayer
+        The council map's layers; the detour layers among them are used.
+    crs : QgsCoordinateReferenceSystem
+        The map CRS (projected); extents are returned in its units.
+    max_frames : int
+        How many details to keep (0 to ``MAX_DETAIL_FRAMES``; 0 = none).
+    within : QgsRectangle, optional
+        The main map's extent in ``crs`` when the user chose one: only routes that
+        intersect it get a detail.
+    """
+    from qgis.core import QgsProject
+    if not 0 <= max_frames <= MAX_DETAIL_FRAMES:
+        raise ValueError(f"max_frames must be 0 to {MAX_DETAIL_FRAMES}, not {max_frames}")
+    result = DetourDetails()
+    if max_frames == 0:
+        return result
+    min_span = MIN_DETAIL_SPAN_M * QgsUnitTypes.fromUnitToUnitFactor(
+        QgsUnitTypes.DistanceMeters, crs.mapUnits())
+    areas = []
+    for layer in layers:
+        if not is_detour_layer(layer):
+            continue
+        transform = QgsCoordinateTransform(layer.crs(), crs, QgsProject.instance()) \
+            if layer.crs() != crs else None
+        for feature in layer.getFeatures():
+            geometry = feature.geometry()
+            detour = _finite_or_nan(feature["detour_m"])
+            if geometry is None or geometry.isNull() or geometry.isEmpty() \
+                    or not math.isfinite(detour):
+                result.without_route += 1
+                continue
+            rect = geometry.boundingBox()
+            if transform is not None:
+                rect = transform.transformBoundingBox(rect)
+            if within is not None and not within.isEmpty() and not within.intersects(rect):
+                result.outside_extent += 1
+                continue
+            centre = rect.center()
+            half = max(rect.width(), rect.height(), min_span) * (0.5 + DETAIL_MARGIN)
+            extent = QgsRectangle(centre.x() - half, centre.y() - half,
+                                  centre.x() + half, centre.y() + half)
+            areas.append(DetourDetail(extent, [(detour, str(feature["bridge_id"]))]))
+    while True:                              # merge overlapping areas until none overlap
+        pair = next(((i, j) for i in range(len(areas)) for j in range(i + 1, len(areas))
+                     if areas[i].extent.intersects(areas[j].extent)), None)
+        if pair is None:
+            break
+        first, second = areas[pair[0]], areas.pop(pair[1])
+        extent = QgsRectangle(first.extent)
+        extent.combineExtentWith(second.extent)
+        areas[pair[0]] = DetourDetail(extent, sorted(first.detours + second.detours,
+                                                     key=lambda d: -d[0]))
+    areas.sort(key=lambda area: -area.detour_m)
+    result.shown = areas[:max_frames]
+    result.not_shown = len(areas) - len(result.shown)
+    return result
+
+
+def detail_caption(number: int, detail: DetourDetail) -> tuple[str, str]:
+    """The two caption lines of detail ``number``, in QGIS's language, e.g.
+    ("迂回路 1：橋梁 B0123", "迂回 +350 m") or, merged, ("迂回路 2：橋梁 B0123 ほか2橋",
+    "最長の迂回 +1.2 km")."""
+    distance = format_distance(detail.detour_m)
+    first = detail.bridge_ids[0]
+    if len(detail.detours) == 1:
+        return (tr("Detour {number}: bridge {bridge}").format(number=number, bridge=first),
+                tr("detour +{distance}").format(distance=distance))
+    return (tr("Detour {number}: bridge {bridge} and {others} more").format(
+                number=number, bridge=first, others=len(detail.detours) - 1),
+            tr("longest detour +{distance}").format(distance=distance))
+
+
+def format_distance(metres: float) -> str:
+    """'350 m' under 1 km, else '1.2 km'."""
+    return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:,.1f} km"
+
+
 def build_council_layout(project, layers, *, title: str, paper: str = "A3",
                          sources: str = "", date: _dt.date | None = None,
                          extent: QgsRectangle | None = None, crs=None, subtitle: str = "",
-                         font_family: str | None = None) -> QgsPrintLayout:
+                         font_family: str | None = None,
+                         details: list | None = None) -> QgsPrintLayout:
     """A landscape print layout for a council meeting.
 
     Parameters
@@ -182,9 +339,17 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
         Map extent in ``crs`` (default: all layers plus 5 %).
     crs : QgsCoordinateReferenceSystem, optional
         Map CRS (default: ``map_crs``: a projected CRS, so the scale bar is in metres).
+    details : list of DetourDetail, optional
+        Detail maps to add (:func:`detour_details`, in ``crs``), numbered in this order:
+        in the column under the legend, or in a strip under the main map when the legend
+        leaves too little room (frames under ``MIN_DETAIL_SIDE_MM``), each with a two-line
+        caption and a numbered frame on the main map.  None or empty: no details.
     """
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
+    details = list(details or [])
+    if len(details) > MAX_DETAIL_FRAMES:
+        raise ValueError(f"at most {MAX_DETAIL_FRAMES} detail maps, not {len(details)}")
     family = font_family or register_japanese_font()
     width, height = PAPERS[paper]
     scale = width / 420.0                       # A4 uses the A3 design at 0.707
@@ -218,9 +383,7 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
     map_item.setFrameEnabled(True)
     map_item.setFrameStrokeWidth(QgsLayoutMeasurement(0.3, QgsUnitTypes.LayoutMillimeters))
     target = extent if extent is not None and not extent.isEmpty() else layers_extent(layers, crs)
-    map_item.setExtent(target)      # zoomToExtent needs a valid extent to start from,
-    map_item.attemptResize(QgsLayoutSize(map_w, map_h, QgsUnitTypes.LayoutMillimeters))
-    map_item.zoomToExtent(target)   # but setExtent resizes the item: restore, then fit
+    _fit_map(map_item, target, map_w, map_h)
 
     legend_x = margin + map_w + 5 * scale
     legend = QgsLayoutItemLegend(layout)
@@ -244,6 +407,18 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
     legend.attemptMove(QgsLayoutPoint(legend_x, top, QgsUnitTypes.LayoutMillimeters))
     legend.setResizeToContents(True)
     legend.adjustBoxSize()
+
+    detail_slots = []
+    if details:
+        gap = 4.0 * scale
+        column_top = top + _legend_height_mm(layout, legend) + 2 * gap
+        detail_slots, strip_h = _detail_slots(
+            details, family, scale, gap, column=(legend_x, column_top, legend_w,
+                                                 top + map_h - column_top),
+            strip=(margin, top, map_w, map_h))
+        if strip_h:                              # the strip takes the bottom of the map
+            map_h -= strip_h
+            _fit_map(map_item, target, map_w, map_h)
 
     arrow = QgsLayoutItemPicture(layout)
     arrow.setId("north_arrow")
@@ -274,6 +449,9 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
     bar.attemptMove(QgsLayoutPoint(margin + 4, top + map_h - 16 * scale, QgsUnitTypes.LayoutMillimeters))
     bar.update()
 
+    if details:
+        _add_details(layout, map_item, layers, crs, details, detail_slots, family, scale)
+
     date_text = date if isinstance(date, str) else format_date(date or _dt.date.today())
     footer_y = height - margin - footer_h
     _label(layout, tr("Sources: {sources}").format(sources=sources) if sources else "",
@@ -282,6 +460,183 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
            margin + map_w * 0.75, footer_y, width - 2 * margin - map_w * 0.75, footer_h,
            align=Qt.AlignRight)
     return layout
+
+
+def _fit_map(map_item, target: QgsRectangle, width_mm: float, height_mm: float) -> None:
+    """Size ``map_item`` and zoom it to show all of ``target``."""
+    size = QgsLayoutSize(width_mm, height_mm, QgsUnitTypes.LayoutMillimeters)
+    map_item.attemptResize(size)
+    map_item.setExtent(target)      # zoomToExtent needs a valid extent to start from,
+    map_item.attemptResize(size)
+    map_item.zoomToExtent(target)   # but setExtent resizes the item: restore, then fit
+
+
+def _legend_height_mm(layout, legend) -> float:
+    """The legend's height in mm as it will print.  The item learns its size only when
+    first painted (it needs the DPI), so measure it as its renderer will."""
+    from qgis.core import QgsLegendRenderer
+    context = QgsLayoutUtils.createRenderContextForLayout(layout, None)
+    return QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context).height()
+
+
+def _caption_font_pt(scale: float) -> float:
+    return max(11.0 * scale, 8.0)   # never below 8 pt: read at arm's length on A4
+
+
+def _caption_lines(captions, family: str, scale: float, width_mm: float) -> list:
+    """Per caption (:func:`detail_caption`), how many printed lines each of its two lines
+    takes at ``width_mm`` (the first is bold)."""
+    size = _caption_font_pt(scale)
+    fonts = []
+    for bold in (True, False):
+        font = QFont(family)
+        font.setPointSizeF(size)
+        font.setBold(bold)
+        fonts.append(font)
+    counts = []
+    for caption in captions:
+        counts.append([max(1, math.ceil(QgsLayoutUtils.textWidthMM(font, text) / max(width_mm - 1, 1)))
+                       for font, text in zip(fonts, caption)])
+    return counts
+
+
+def _line_height_mm(scale: float) -> float:
+    return _caption_font_pt(scale) * 25.4 / 72 * 1.4
+
+
+def _detail_slots(details, family, scale, gap, *, column, strip):
+    """Where the detail maps go: ``([(x, y, width, caption height, frame height)], strip
+    height)`` in mm.  The column under the legend (``(x, y, width, height)``) in one or two
+    columns, whichever gives the larger frames, when its frames are at least
+    ``MIN_DETAIL_SIDE_MM`` (x paper scale) on their short side; else one row along the
+    bottom of the map box ``strip`` (whose height the caller then shortens by the strip
+    height) with frames at most ``DETAIL_STRIP_SHARE`` of the map's height."""
+    n = len(details)
+    line_h = _line_height_mm(scale)
+    captions = [detail_caption(number, detail) for number, detail in enumerate(details, 1)]
+
+    def caption_h(width):
+        return max(sum(lines) for lines in _caption_lines(captions, family, scale, width)) * line_h
+
+    def grid(x, y, width, cols, cell_caption, frame_h):
+        cell_w = (width - (cols - 1) * gap) / cols
+        return [(x + (k % cols) * (cell_w + gap), y + (k // cols) * (cell_caption + frame_h + gap),
+                 cell_w, cell_caption, frame_h) for k in range(n)]
+
+    best = None
+    x, y, width, height = column
+    for cols in (1, 2):
+        rows = math.ceil(n / cols)
+        cell_w = (width - (cols - 1) * gap) / cols
+        cell_caption = caption_h(cell_w)
+        frame_h = min((height - (rows - 1) * gap) / rows - cell_caption, cell_w)
+        side = min(cell_w, frame_h)
+        if best is None or side > best[0]:
+            best = (side, grid(x, y, width, cols, cell_caption, frame_h))
+    if best[0] >= MIN_DETAIL_SIDE_MM * scale:
+        return best[1], 0.0
+    x, y, width, height = strip
+    cell_w = (width - (n - 1) * gap) / n
+    cell_caption = caption_h(cell_w)
+    frame_h = min(cell_w, DETAIL_STRIP_SHARE * height)
+    strip_h = gap + cell_caption + frame_h
+    return grid(x, y + height - strip_h + gap, width, n, cell_caption, frame_h), strip_h
+
+
+def _badge(layout, number: int, family: str, scale: float, x: float, y: float):
+    """A white square with the detail's number in the detail colour, at (x, y) mm."""
+    side = _badge_side(scale)
+    item = _label(layout, str(number), family, max(10.0 * scale, 8.0), x, y, side, side,
+                  bold=True, align=Qt.AlignHCenter, colour=DETAIL_COLOUR)
+    item.setId(f"detail_{number}_number")
+    item.setMargin(0.0)
+    item.setBackgroundEnabled(True)
+    item.setBackgroundColor(QColor(255, 255, 255))
+    item.setFrameEnabled(True)
+    item.setFrameStrokeColor(QColor(DETAIL_COLOUR))
+    item.setFrameStrokeWidth(QgsLayoutMeasurement(0.3, QgsUnitTypes.LayoutMillimeters))
+    return item
+
+
+def _badge_side(scale: float) -> float:
+    return max(6.0 * scale, 4.5)
+
+
+def _add_details(layout, map_item, layers, crs, details, slots, family, scale):
+    """Detail maps with captions in ``slots`` and their numbered frames on ``map_item``."""
+    caption_pt = _caption_font_pt(scale)
+    line_h = _line_height_mm(scale)
+    stroke = QgsLayoutMeasurement(0.5, QgsUnitTypes.LayoutMillimeters)
+    frames_on_page = []
+    for number, (detail, (x, y, width, caption_h, frame_h)) in enumerate(zip(details, slots), 1):
+        head, sub = detail_caption(number, detail)
+        head_lines, sub_lines = _caption_lines([(head, sub)], family, scale, width)[0]
+        top_label = _label(layout, head, family, caption_pt, x, y, width, head_lines * line_h,
+                           bold=True)
+        top_label.setId(f"detail_{number}_caption")
+        top_label.setMargin(0.0)
+        sub_label = _label(layout, sub, family, caption_pt, x, y + head_lines * line_h, width,
+                           sub_lines * line_h)
+        sub_label.setId(f"detail_{number}_detour")
+        sub_label.setMargin(0.0)
+
+        detail_map = QgsLayoutItemMap(layout)
+        detail_map.setId(f"detail_{number}")
+        layout.addLayoutItem(detail_map)
+        detail_map.attemptMove(QgsLayoutPoint(x, y + caption_h, QgsUnitTypes.LayoutMillimeters))
+        detail_map.setCrs(crs)
+        detail_map.setLayers(list(layers))
+        detail_map.setKeepLayerSet(True)
+        detail_map.setFrameEnabled(True)
+        detail_map.setFrameStrokeColor(QColor(DETAIL_COLOUR))
+        detail_map.setFrameStrokeWidth(stroke)
+        _fit_map(detail_map, detail.extent, width, frame_h)
+        _badge(layout, number, family, scale, x, y + caption_h)
+
+        overview = QgsLayoutItemMapOverview(tr("Detour {number}").format(number=number), map_item)
+        overview.setLinkedMap(detail_map)
+        overview.setFrameSymbol(QgsFillSymbol.createSimple({
+            "style": "no", "outline_color": DETAIL_COLOUR, "outline_width": "0.6",
+            "outline_width_unit": "MM"}))
+        map_item.overviews().addOverview(overview)
+        frames_on_page.append(_extent_on_page(map_item, detail_map.extent()))
+    map_item.invalidateCache()
+    _place_badges(layout, map_item, frames_on_page, family, scale)
+
+
+def _extent_on_page(map_item, extent: QgsRectangle) -> QRectF:
+    """Where ``extent`` (map CRS) lies on the page, in layout mm (the map is not rotated)."""
+    top_left = map_item.mapToItemCoords(QPointF(extent.xMinimum(), extent.yMaximum()))
+    bottom_right = map_item.mapToItemCoords(QPointF(extent.xMaximum(), extent.yMinimum()))
+    origin = map_item.pos()
+    return QRectF(origin + top_left, origin + bottom_right).normalized()
+
+
+def _place_badges(layout, map_item, frames, family, scale):
+    """A number badge beside each detail frame on the main map: the first of eight places
+    around the frame that lies on the map and covers no other frame or badge."""
+    side = _badge_side(scale)
+    on_map = QRectF(map_item.pos(), map_item.rect().size())
+    placed = []
+    for number, frame in enumerate(frames, 1):
+        left, right = frame.left() - side, frame.right()
+        above, below = frame.top() - side, frame.bottom()
+        middle_x, middle_y = frame.center().x() - side / 2, frame.center().y() - side / 2
+        candidates = [QRectF(cx, cy, side, side) for cx, cy in (
+            (left, above), (right, above), (left, below), (right, below),
+            (middle_x, above), (middle_x, below), (left, middle_y), (right, middle_y))]
+
+        def free(rect):
+            return on_map.contains(rect) and not any(rect.intersects(other) for other in placed) \
+                and not any(rect.intersects(f) for f in frames)
+        spot = next((rect for rect in candidates if free(rect)), None)
+        if spot is None:                         # crowded: beside the frame, kept on the map
+            spot = candidates[0]
+            spot.moveLeft(min(max(spot.left(), on_map.left()), on_map.right() - side))
+            spot.moveTop(min(max(spot.top(), on_map.top()), on_map.bottom() - side))
+        placed.append(spot)
+        badge = _badge(layout, number, family, scale, spot.left(), spot.top())
+        badge.setId(f"map_detail_{number}_number")
 
 
 def format_date(date: _dt.date) -> str:

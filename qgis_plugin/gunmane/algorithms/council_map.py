@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from ..i18n import N_, tr
+from ..layout import MAX_DETAIL_FRAMES
 from .base import GunmaneAlgorithm
 
 
@@ -34,6 +35,13 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
         "legend name, unless you turn that off. Run from the "
         "desktop, the layout is also added to the project (Project > Layouts) so you can "
         "edit it in the layout designer.\n\n"
+        "Detail maps: when the layers include the plan's detour routes (output Detour routes "
+        "of the plan), up to 'Detail maps of detours' small maps (0 to 6; 0 = none) zoom to "
+        "the longest detours, detours whose close-ups would overlap sharing one, longest "
+        "first. They sit under the legend, or in a strip under the map when the legend "
+        "leaves too little room; each is captioned with its bridge and detour and numbered "
+        "on the main map in a purple frame. Removals that cut people off have no route and "
+        "get no detail map (the log says how many).\n\n"
         "Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) "
         "is registered automatically when installed.")
 
@@ -45,6 +53,7 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
     SOURCES = "SOURCES"
     DATE = "DATE"
     DPI = "DPI"
+    DETAIL_FRAMES = "DETAIL_FRAMES"
     ADD_TO_PROJECT = "ADD_TO_PROJECT"
     APPLY_STYLES = "APPLY_STYLES"
     OUTPUT_PDF = "OUTPUT_PDF"
@@ -72,6 +81,10 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
             self.PAPER, tr("Paper (landscape)"), options=self.PAPERS, defaultValue=0))
         self.addParameter(QgsProcessingParameterExtent(
             self.EXTENT, tr("Map extent (empty: all layers)"), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DETAIL_FRAMES, tr("Detail maps of detours (0 = none)"),
+            QgsProcessingParameterNumber.Integer, defaultValue=4, minValue=0,
+            maxValue=MAX_DETAIL_FRAMES))
         self.addParameter(QgsProcessingParameterString(
             self.SOURCES, tr("Data sources"),
             defaultValue=tr("National Land Numerical Information (administrative areas), "
@@ -93,7 +106,7 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
             createByDefault=False))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ..layout import build_council_layout, export_layout
+        from ..layout import build_council_layout, detour_details, export_layout
         layers = self.parameterAsLayerList(parameters, self.LAYERS, context)
         if not layers:
             raise QgsProcessingException(tr("Choose at least one layer for the map."))
@@ -118,13 +131,16 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
             from qgis.core import QgsProject
             project = QgsProject()
             self._own_project = project   # keep it alive while the layout exists
+        found = detour_details(layers, crs, self.parameterAsInt(parameters, self.DETAIL_FRAMES,
+                                                                 context), within=extent)
+        self._report_details(found, feedback)
         feedback.pushInfo(tr("Building the {paper} layout...").format(paper=paper))
         try:
             layout = build_council_layout(
                 project, layers, title=title, paper=paper,
                 subtitle=self.parameterAsString(parameters, self.SUBTITLE, context).strip(),
                 sources=self.parameterAsString(parameters, self.SOURCES, context).strip(),
-                date=date, extent=extent, crs=crs)
+                date=date, extent=extent, crs=crs, details=found.shown)
             feedback.setProgress(30)
             written = export_layout(layout, pdf, png, dpi=dpi)
         except RuntimeError as exc:
@@ -136,6 +152,24 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
         if "png" in written:
             results[self.OUTPUT_PNG] = written["png"]
         return results
+
+    @staticmethod
+    def _report_details(found, feedback):
+        """Say in the log which detours got a detail map and which did not, and why."""
+        if found.shown:
+            feedback.pushInfo(tr("{count} detail maps of detours (the longest first).").format(
+                count=len(found.shown)))
+        if found.without_route:
+            feedback.pushInfo(tr("{count} removals have no detour route (they cut people off "
+                                 "or no route was found): no detail map for them.").format(
+                count=found.without_route))
+        if found.outside_extent:
+            feedback.pushInfo(tr("{count} detour routes lie outside the map extent: no detail "
+                                 "map for them.").format(count=found.outside_extent))
+        if found.not_shown:
+            feedback.pushInfo(tr("{count} more detour areas have no detail map: raise 'Detail "
+                                 "maps of detours' (at most 6) to show more.").format(
+                count=found.not_shown))
 
     @staticmethod
     def _style_outputs(layers, context, feedback):

@@ -134,130 +134,159 @@
             <translation>{algorithm}: {message}</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="23" />
+            <location filename="algorithms/council_map.py" line="24" />
             <source>Council map (PDF layout)</source>
             <translation>議会説明用の地図（PDFレイアウト）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="25" />
+            <location filename="algorithms/council_map.py" line="26" />
             <source>map,layout,print,pdf,council,report</source>
             <translation>地図,レイアウト,印刷,PDF,議会,資料</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="26" />
+            <location filename="algorithms/council_map.py" line="27" />
             <source>Builds a print layout for council meetings (議会説明資料) from the chosen layers: Japanese title, map, legend, scale bar, north arrow, date and data sources, on A3 or A4 landscape, and exports it to PDF (text kept as text with the Japanese font embedded) and optionally PNG.
 
 Layers are drawn with their current styles, the first layer on top. Outputs of the gunmane algorithms that are not in the project (for example the plan or groups output of the previous step of a model) get the plugin's styles and a legend name, unless you turn that off. Run from the desktop, the layout is also added to the project (Project &gt; Layouts) so you can edit it in the layout designer.
+
+Detail maps: when the layers include the plan's detour routes (output Detour routes of the plan), up to 'Detail maps of detours' small maps (0 to 6; 0 = none) zoom to the longest detours, detours whose close-ups would overlap sharing one, longest first. They sit under the legend, or in a strip under the map when the legend leaves too little room; each is captioned with its bridge and detour and numbered on the main map in a purple frame. Removals that cut people off have no route and get no detail map (the log says how many).
 
 Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) is registered automatically when installed.</source>
             <translation>選んだレイヤから議会説明資料用の印刷レイアウトを作ります：日本語の表題、地図、凡例、縮尺記号、方位記号、作成日、出典を A3 または A4 横に配置し、PDF（文字は文字のまま、日本語フォントを埋め込み）と、必要なら PNG に書き出します。
 
 レイヤは現在のスタイルで描かれ、最初のレイヤが一番上になります。プロジェクトにない gunmane アルゴリズムの出力（たとえばモデルの前の段階の計画やグループの出力）には、オフにしない限り、プラグインのスタイルと凡例名が付きます。デスクトップから実行すると、レイアウトはプロジェクトにも追加され（プロジェクト＞レイアウト）、レイアウトデザイナで編集できます。
 
+詳細図：レイヤに計画の迂回路（計画の出力「迂回路」）があると、迂回の長い順に最大「迂回路の詳細図」枚（0～6、0 で作らない）の小さな地図で迂回路を拡大して示します。拡大範囲が重なる迂回路は一つの詳細図にまとめます。詳細図は凡例の下に、凡例の下に十分な余白がなければ地図の下の帯に並び、それぞれに橋梁と迂回距離の見出しが付き、本図には番号付きの紫の枠で範囲を示します。撤去で孤立が生じる橋梁には迂回路がないため詳細図を作りません（件数はログに出ます）。
+
 日本語フォントが必要です：Noto Sans CJK JP（Debian/Ubuntu のパッケージ fonts-noto-cjk）がインストールされていれば自動で登録されます。</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="66" />
+            <location filename="algorithms/council_map.py" line="75" />
             <source>Layers to show (first on top)</source>
             <translation>表示するレイヤ（最初のものが一番上）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="68" />
+            <location filename="algorithms/council_map.py" line="77" />
             <source>Bridge consolidation study</source>
             <translation>橋梁の集約・撤去の検討</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="68" />
+            <location filename="algorithms/council_map.py" line="77" />
             <source>Title</source>
             <translation>表題</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="70" />
+            <location filename="algorithms/council_map.py" line="79" />
             <source>Subtitle</source>
             <translation>副題</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="72" />
+            <location filename="algorithms/council_map.py" line="81" />
             <source>Paper (landscape)</source>
             <translation>用紙（横向き）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="74" />
+            <location filename="algorithms/council_map.py" line="83" />
             <source>Map extent (empty: all layers)</source>
             <translation>地図の範囲（空欄：すべてのレイヤ）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="76" />
+            <location filename="algorithms/council_map.py" line="85" />
+            <source>Detail maps of detours (0 = none)</source>
+            <translation>迂回路の詳細図（0 で作らない）</translation>
+        </message>
+        <message>
+            <location filename="algorithms/council_map.py" line="89" />
             <source>Data sources</source>
             <translation>出典</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="77" />
+            <location filename="algorithms/council_map.py" line="90" />
             <source>National Land Numerical Information (administrative areas), bridge inventory, OpenStreetMap contributors</source>
             <translation>国土数値情報（行政区域）、橋梁台帳、© OpenStreetMap contributors</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="80" />
+            <location filename="algorithms/council_map.py" line="93" />
             <source>Date (empty: today)</source>
             <translation>作成日（空欄：今日）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="82" />
+            <location filename="algorithms/council_map.py" line="95" />
             <source>Resolution (dpi)</source>
             <translation>解像度（dpi）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="85" />
+            <location filename="algorithms/council_map.py" line="98" />
             <source>Style gunmane outputs that are not in the project</source>
             <translation>プロジェクトにない gunmane の出力にスタイルを適用する</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="88" />
+            <location filename="algorithms/council_map.py" line="101" />
             <source>Add the layout to the project</source>
             <translation>レイアウトをプロジェクトに追加する</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="90" />
+            <location filename="algorithms/council_map.py" line="103" />
             <source>Council map PDF</source>
             <translation>議会説明用の地図（PDF）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="90" />
+            <location filename="algorithms/council_map.py" line="103" />
             <source>PDF files (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="92" />
+            <location filename="algorithms/council_map.py" line="105" />
             <source>Council map PNG</source>
             <translation>議会説明用の地図（PNG）</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="92" />
+            <location filename="algorithms/council_map.py" line="105" />
             <source>PNG files (*.png)</source>
             <translation>PNG ファイル (*.png)</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="99" />
+            <location filename="algorithms/council_map.py" line="112" />
             <source>Choose at least one layer for the map.</source>
             <translation>地図に表示するレイヤを一つ以上選んでください。</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="102" />
+            <location filename="algorithms/council_map.py" line="115" />
             <source>Give the map a title.</source>
             <translation>地図の表題を入力してください。</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="121" />
+            <location filename="algorithms/council_map.py" line="137" />
             <source>Building the {paper} layout...</source>
             <translation>{paper} のレイアウトを作成しています…</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="154" />
+            <location filename="algorithms/council_map.py" line="160" />
+            <source>{count} detail maps of detours (the longest first).</source>
+            <translation>迂回路の詳細図 {count} 枚（迂回の長い順）。</translation>
+        </message>
+        <message>
+            <location filename="algorithms/council_map.py" line="163" />
+            <source>{count} removals have no detour route (they cut people off or no route was found): no detail map for them.</source>
+            <translation>迂回路のない撤去が {count} 件あります（孤立が生じるか、経路が見つかりません）：詳細図は作りません。</translation>
+        </message>
+        <message>
+            <location filename="algorithms/council_map.py" line="167" />
+            <source>{count} detour routes lie outside the map extent: no detail map for them.</source>
+            <translation>地図の範囲外の迂回路が {count} 件あります：詳細図は作りません。</translation>
+        </message>
+        <message>
+            <location filename="algorithms/council_map.py" line="170" />
+            <source>{count} more detour areas have no detail map: raise 'Detail maps of detours' (at most 6) to show more.</source>
+            <translation>ほかに詳細図のない迂回路の範囲が {count} か所あります：表示するには「迂回路の詳細図」を増やしてください（最大 6）。</translation>
+        </message>
+        <message>
+            <location filename="algorithms/council_map.py" line="188" />
             <source>Styled '{name}' with the plugin's {style} style.</source>
             <translation>「{name}」にプラグインの {style} スタイルを適用しました。</translation>
         </message>
         <message>
-            <location filename="algorithms/council_map.py" line="166" />
+            <location filename="algorithms/council_map.py" line="200" />
             <source>Layout '{name}' added to the project.</source>
             <translation>レイアウト「{name}」をプロジェクトに追加しました。</translation>
         </message>
@@ -859,32 +888,57 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
         </message>
         <message>
-            <location filename="layout.py" line="85" />
+            <location filename="layout.py" line="98" />
             <source>No Japanese font found for the council map. Install Noto Sans CJK JP (Debian/Ubuntu: sudo apt install fonts-noto-cjk; Windows/macOS: from https://fonts.google.com/noto), then restart QGIS.</source>
             <translation>議会説明用の地図に使う日本語フォントが見つかりません。Noto Sans CJK JP を入れてから（Debian/Ubuntu：sudo apt install fonts-noto-cjk、Windows/macOS：https://fonts.google.com/noto から）QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="229" />
+            <location filename="layout.py" line="305" />
+            <source>Detour {number}: bridge {bridge}</source>
+            <translation>迂回路 {number}：橋梁 {bridge}</translation>
+        </message>
+        <message>
+            <location filename="layout.py" line="306" />
+            <source>detour +{distance}</source>
+            <translation>迂回 +{distance}</translation>
+        </message>
+        <message>
+            <location filename="layout.py" line="307" />
+            <source>Detour {number}: bridge {bridge} and {others} more</source>
+            <translation>迂回路 {number}：橋梁 {bridge} ほか{others}橋</translation>
+        </message>
+        <message>
+            <location filename="layout.py" line="309" />
+            <source>longest detour +{distance}</source>
+            <translation>最長の迂回 +{distance}</translation>
+        </message>
+        <message>
+            <location filename="layout.py" line="391" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="layout.py" line="280" />
+            <location filename="layout.py" line="457" />
             <source>Sources: {sources}</source>
             <translation>出典：{sources}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="282" />
+            <location filename="layout.py" line="459" />
             <source>Created: {date}</source>
             <translation>作成日：{date}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="324" />
+            <location filename="layout.py" line="588" />
+            <source>Detour {number}</source>
+            <translation>迂回路 {number}</translation>
+        </message>
+        <message>
+            <location filename="layout.py" line="670" />
             <source>Could not write the PDF {path} (error {code}): {error}</source>
             <translation>PDF {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="332" />
+            <location filename="layout.py" line="678" />
             <source>Could not write the image {path} (error {code}): {error}</source>
             <translation>画像 {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
@@ -922,6 +976,18 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <location filename="styling.py" line="175" />
             <source>Total cost reduction per year</source>
             <translation>トータルコスト削減額（年間）</translation>
+        </message>
+        <message>
+            <source>Builds a print layout for council meetings (議会説明資料) from the chosen layers: Japanese title, map, legend, scale bar, north arrow, date and data sources, on A3 or A4 landscape, and exports it to PDF (text kept as text with the Japanese font embedded) and optionally PNG.
+
+Layers are drawn with their current styles, the first layer on top. Outputs of the gunmane algorithms that are not in the project (for example the plan or groups output of the previous step of a model) get the plugin's styles and a legend name, unless you turn that off. Run from the desktop, the layout is also added to the project (Project &gt; Layouts) so you can edit it in the layout designer.
+
+Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) is registered automatically when installed.</source>
+            <translation type="vanished">選んだレイヤから議会説明資料用の印刷レイアウトを作ります：日本語の表題、地図、凡例、縮尺記号、方位記号、作成日、出典を A3 または A4 横に配置し、PDF（文字は文字のまま、日本語フォントを埋め込み）と、必要なら PNG に書き出します。
+
+レイヤは現在のスタイルで描かれ、最初のレイヤが一番上になります。プロジェクトにない gunmane アルゴリズムの出力（たとえばモデルの前の段階の計画やグループの出力）には、オフにしない限り、プラグインのスタイルと凡例名が付きます。デスクトップから実行すると、レイアウトはプロジェクトにも追加され（プロジェクト＞レイアウト）、レイアウトデザイナで編集できます。
+
+日本語フォントが必要です：Noto Sans CJK JP（Debian/Ubuntu のパッケージ fonts-noto-cjk）がインストールされていれば自動で登録されます。</translation>
         </message>
         <message>
             <source>Builds a print layout for council meetings (議会説明資料) from the chosen layers: Japanese title, map, legend, scale bar, north arrow, date and data sources, on A3 or A4 landscape, and exports it to PDF (text kept as text with the Japanese font embedded) and optionally PNG.
