@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import GunmaneError, InputError, report_progress
+from .money import yen_en, yen_ja
 from .settings import Settings
 
 STAGES = ["load", "network", "criticality", "options", "plan", "grouping", "packages",
@@ -282,22 +283,6 @@ def _pct(x) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
 
 
-def _man_yen(v) -> str:
-    v = float(v)
-    if abs(v) >= 1e8:
-        return f"{v / 1e8:,.2f}億円"
-    if abs(v) >= 1e4:
-        return f"{v / 1e4:,.0f}万円"
-    return f"{v:,.0f}円"
-
-
-def _m_yen(v) -> str:
-    v = float(v)
-    if abs(v) >= 1e6:
-        return f"¥{v / 1e6:,.1f} million"
-    return f"¥{v:,.0f}"
-
-
 def _sources(res: RunResult) -> str:
     if res.settings.maps.data_sources:
         return res.settings.maps.data_sources
@@ -358,12 +343,13 @@ def build_maps(res: RunResult, progress=None) -> dict:
         avoided = summ.get("cost_avoided_yen")
         hz = int(s.costs.horizon_years)
         ja = (f"計画では{len(plan)}橋のうち{n_lost}橋を撤去・ダウンサイジング・集約の対象とし"
-              + (f"、{hz}年間のライフサイクル費用を{_man_yen(avoided)}（{_pct(saving)}）削減する"
+              + (f"、{hz}年間のライフサイクル費用を{yen_ja(avoided)}（{_pct(saving)}）削減する"
                  "（例示の単価による概算）" if saving is not None and avoided is not None else "")
               + "。太い破線は撤去後の迂回路（すべての撤去を同時に行った場合）、四角囲みの数字は詳細図の番号。")
         en = (f"The plan takes {n_lost} of {len(plan)} bridges out of vehicle use"
-              + (f", saving {_m_yen(avoided)} ({_pct(saving)}) of the {hz}-year life-cycle cost "
-                 "at illustrative unit costs" if saving is not None and avoided is not None else "")
+              + (f", saving {yen_en(avoided, billions=False)} ({_pct(saving)}) of the {hz}-year "
+                 "life-cycle cost at illustrative unit costs"
+                 if saving is not None and avoided is not None else "")
               + "; bold dashed lines are the detours with all planned removals made together, "
                 "boxed numbers refer to the close-ups.")
         pages["plan"] = (maps.map_plan(plan, detours=L.get("detour_routes"), municipalities=munis,
@@ -403,10 +389,10 @@ def build_maps(res: RunResult, progress=None) -> dict:
         tb, ta = g["total_cost_before_yen"].sum(), g["total_cost_after_yen"].sum()
         share = (tb - ta) / tb if tb > 0 else float("nan")
         illus = bool(eff["uses_illustrative_defaults"].any())
-        ja = (f"グループ合計の直営＋委託のトータルコストは年{_man_yen(tb)}から年{_man_yen(ta)}へ"
+        ja = (f"グループ合計の直営＋委託のトータルコストは年{yen_ja(tb)}から年{yen_ja(ta)}へ"
               f"（{_pct(share)}削減）。" + ("例示の既定値を含む概算。" if illus else ""))
-        en = (f"Total of direct staff cost and outsourcing over the groups: {_m_yen(tb)} to "
-              f"{_m_yen(ta)} a year ({_pct(share)} less)"
+        en = (f"Total of direct staff cost and outsourcing over the groups: {yen_en(tb, billions=False)} to "
+              f"{yen_en(ta, billions=False)} a year ({_pct(share)} less)"
               + ("; includes ILLUSTRATIVE defaults." if illus else "."))
         pages["effect"] = (maps.chart_effect(eff, settings=s, sources=src, note=ja), ja, en)
     return pages
@@ -530,6 +516,77 @@ def run_report(config, out_dir, *, progress=None, dpi: int | None = None,
 
 
 # --------------------------------------------------------------------------- report text
+#: The report's sentences and headings as (Japanese, English) templates for
+#: ``str.format``; both languages are filled from the same values (see _text).
+_TEXTS = {
+    "inputs": ("対象: 市区町村 {municipalities}、道路 {roads}本、橋梁 {bridges}橋、"
+               "施設 {facilities}、他分野施設 {other_assets}。",
+               "Inputs: {municipalities} municipalities, {roads} road lines, {bridges} bridges, "
+               "{facilities} facilities, {other_assets} other-sector assets."),
+    "crs_year_date": ("座標系: {crs}。基準年: {year}年。作成日: {date}。",
+                      "CRS: {crs}. Reference year: {year}. Date: {date}."),
+    "skipped": ("読み込み・集計で除外した地物: {n}件（理由は tables/load_report.csv と "
+                "tables/skipped_features.csv）。",
+                "Features skipped while loading or counting: {n} (reasons in "
+                "tables/load_report.csv and tables/skipped_features.csv)."),
+    "illustrative": ("費用・時間の既定値は例示（ILLUSTRATIVE）であり公式の単価ではない。判断に使う前に"
+                     "自団体の値に置き換えること。",
+                     "Cost and hour defaults are ILLUSTRATIVE, not official unit costs: replace "
+                     "them with your own before using results for decisions."),
+    "bad_stages": ("実行できなかった処理: {stages}。これらの結果は本報告に含まれない。",
+                   "Stages that did not run: {stages}. Their results are not in this report."),
+    "bad_stage": ("{label}（{status}: {message}）", "{label} ({status}: {message})"),
+    "list_sep": ("、", "; "),
+    "packages": ("点検・修繕をまとめて発注するパッケージ案は{n}件で、1件あたり"
+                 "{a_min}〜{a_max}施設、点検時間は{lo:,.0f}〜{hi:,.0f}時間（最大÷最小 {ratio}倍）"
+                 "である（tables/asset_packages.csv）。",
+                 "{n} asset packages for joint inspection and repair contracts: "
+                 "{a_min} to {a_max} assets each, {lo:,.0f} to {hi:,.0f} inspection hours "
+                 "(largest / smallest {ratio}) (tables/asset_packages.csv)."),
+    "areas": ("市区町村ごとの多分野連携の地区案は{n_muni}市区町村で計{n}地区、"
+              "1地区あたり{a_min}〜{a_max}施設で、うち{n_multi}地区は"
+              "2分野以上の施設を含む（tables/multi_sector_areas.csv）。",
+              "{n} multi-sector areas in {n_muni} municipalities, {a_min} to {a_max} assets "
+              "each; {n_multi} of them hold assets of two or more sectors "
+              "(tables/multi_sector_areas.csv)."),
+    "road_pairs": ("並行して同じ地点を結ぶ県道と市町村道の組は{n}組あり、合同での管理"
+                   "見直しの候補である（市町村道 計{km:,.1f} km、橋梁{nb}橋；"
+                   "tables/road_pairs.csv）。",
+                   "{n} pairs of a prefectural and a municipal road run parallel between the "
+                   "same places: candidates for joint review (municipal roads {km:,.1f} km in "
+                   "all, {nb} bridges; tables/road_pairs.csv)."),
+    "stage_columns": (("処理", "状態", "備考", "秒"), ("stage", "status", "note", "seconds")),
+    "h_summary": ("概要", "Summary"),
+    "h_figures": ("図の一覧", "Figures"),
+    "figures_note": ("各図の説明（地図のページにも記載）。費用の既定値は例示であり公式の単価ではない。",
+                     "What each figure shows (also printed on its page). Cost defaults are "
+                     "ILLUSTRATIVE, not official unit costs."),
+    "figure_columns": (("図", "題名", "内容"), ("figure", "title", "what it shows")),
+    "h_stages": ("実行した処理", "Stages"),
+    "h_indicators": ("見える化指標（市区町村・グループ別）", "Indicators per municipality and group"),
+    "indicators_note": ("全指標は tables/indicators.csv（日本語・英語の見出し付き）。",
+                        "All indicators: tables/indicators.csv (Japanese and English headers)."),
+    "h_grouping": ("発注パッケージ・多分野連携・道路ペア",
+                   "Asset packages, multi-sector areas and road pairs"),
+    "h_figure": ("図{i} {title}", "Figure {i}. {title}"),
+    "h_effect_numbers": ("導入効果試算の内訳", "Effect estimate in numbers"),
+    "effect_numbers_note": ("金額は万円/年、時間は時間/年。【 】はグループの合計。既定値は例示であり"
+                            "公式の単価ではない。",
+                            "Money in million yen per year, staff hours per year; 【 】 = group "
+                            "total. Defaults are ILLUSTRATIVE."),
+    "h_assumptions": ("試算の前提", "Assumptions"),
+    "assumptions_note": ("「既定値（例示）」は公式の単価ではない。",
+                         "'default (illustrative)' values are not official unit costs."),
+    "title": ("群マネ検討資料", "Gunmane study report"),
+}
+
+
+def _text(key: str, lang: str, **values):
+    """``_TEXTS[key]`` in ``lang`` ("ja" or "en"), formatted with ``values`` when given."""
+    text = _TEXTS[key][0 if lang == "ja" else 1]
+    return text.format(**values) if values else text
+
+
 def _summary_lines(res: RunResult, lang: str) -> list[str]:
     r, L, s = res.region, res.layers, res.settings
     from .indicators import _year
@@ -539,85 +596,49 @@ def _summary_lines(res: RunResult, lang: str) -> list[str]:
     skipped = r.report.skipped()
     n_skip = len(skipped) + (len(L["skipped_features"]) if L.get("skipped_features") is not None
                              else 0)
-    if lang == "ja":
-        lines = [f"対象: 市区町村 {n['municipalities']}、道路 {n['roads']}本、橋梁 {n['bridges']}橋、"
-                 f"施設 {n['facilities']}、他分野施設 {n['other_assets']}。",
-                 f"座標系: {crs_label(r.crs)}。基準年: {_year(s)}年。作成日: {map_date(s).isoformat()}。",
-                 f"読み込み・集計で除外した地物: {n_skip}件（理由は tables/load_report.csv と "
-                 "tables/skipped_features.csv）。",
-                 "費用・時間の既定値は例示（ILLUSTRATIVE）であり公式の単価ではない。判断に使う前に"
-                 "自団体の値に置き換えること。"]
-        bad = [x for x in res.stages.values() if x.status != "ok"]
-        if bad:
-            lines.append("実行できなかった処理: " + "、".join(
-                f"{STAGE_LABELS[x.name][0]}（{STATUS_JA[x.status]}: {x.message}）" for x in bad)
-                + "。これらの結果は本報告に含まれない。")
-    else:
-        lines = [f"Inputs: {n['municipalities']} municipalities, {n['roads']} road lines, "
-                 f"{n['bridges']} bridges, {n['facilities']} facilities, {n['other_assets']} "
-                 "other-sector assets.",
-                 f"CRS: {crs_label(r.crs)}. Reference year: {_year(s)}. Date: {map_date(s).isoformat()}.",
-                 f"Features skipped while loading or counting: {n_skip} (reasons in "
-                 "tables/load_report.csv and tables/skipped_features.csv).",
-                 "Cost and hour defaults are ILLUSTRATIVE, not official unit costs: replace them "
-                 "with your own before using results for decisions."]
-        bad = [x for x in res.stages.values() if x.status != "ok"]
-        if bad:
-            lines.append("Stages that did not run: " + "; ".join(
-                f"{STAGE_LABELS[x.name][1]} ({x.status}: {x.message})" for x in bad)
-                + ". Their results are not in this report.")
+    lines = [_text("inputs", lang, **n),
+             _text("crs_year_date", lang, crs=crs_label(r.crs), year=_year(s),
+                   date=map_date(s).isoformat()),
+             _text("skipped", lang, n=n_skip),
+             _text("illustrative", lang)]
+    bad = [x for x in res.stages.values() if x.status != "ok"]
+    if bad:
+        label = 0 if lang == "ja" else 1
+        stages = _text("list_sep", lang).join(
+            _text("bad_stage", lang, label=STAGE_LABELS[x.name][label], message=x.message,
+                  status=STATUS_JA[x.status] if lang == "ja" else x.status)
+            for x in bad)
+        lines.append(_text("bad_stages", lang, stages=stages))
     return lines
 
 
 def _grouping_lines(res: RunResult, lang: str) -> list[str]:
     """One sentence each on the asset packages, the multi-sector areas and the road pairs,
     with the numbers taken from those layers (absent layers: no sentence)."""
-    L, ja = res.layers, lang == "ja"
+    L = res.layers
     lines = []
     pk = L.get("asset_packages")
     if pk is not None and len(pk):
         n_assets = pd.to_numeric(pk["assets"], errors="coerce")
         hours = pd.to_numeric(pk["inspection_hours"], errors="coerce")
         lo, hi = float(hours.min()), float(hours.max())
-        ratio = f"{hi / lo:.2f}" if lo > 0 else "-"
-        if ja:
-            lines.append(f"点検・修繕をまとめて発注するパッケージ案は{len(pk)}件で、1件あたり"
-                         f"{int(n_assets.min())}〜{int(n_assets.max())}施設、点検時間は"
-                         f"{lo:,.0f}〜{hi:,.0f}時間（最大÷最小 {ratio}倍）である"
-                         "（tables/asset_packages.csv）。")
-        else:
-            lines.append(f"{len(pk)} asset packages for joint inspection and repair contracts: "
-                         f"{int(n_assets.min())} to {int(n_assets.max())} assets each, "
-                         f"{lo:,.0f} to {hi:,.0f} inspection hours (largest / smallest "
-                         f"{ratio}) (tables/asset_packages.csv).")
+        lines.append(_text("packages", lang, n=len(pk), a_min=int(n_assets.min()),
+                           a_max=int(n_assets.max()), lo=lo, hi=hi,
+                           ratio=f"{hi / lo:.2f}" if lo > 0 else "-"))
     ar = L.get("multi_sector_areas")
     if ar is not None and len(ar):
         sector_cols = [c for c in ar.columns if c.startswith("n_") and c != "n_municipalities"]
         n_multi = int((ar[sector_cols].gt(0).sum(axis=1) >= 2).sum()) if sector_cols else 0
-        n_muni = ar["municipality_code"].nunique()
         a = pd.to_numeric(ar["assets"], errors="coerce")
-        if ja:
-            lines.append(f"市区町村ごとの多分野連携の地区案は{n_muni}市区町村で計{len(ar)}地区、"
-                         f"1地区あたり{int(a.min())}〜{int(a.max())}施設で、うち{n_multi}地区は"
-                         "2分野以上の施設を含む（tables/multi_sector_areas.csv）。")
-        else:
-            lines.append(f"{len(ar)} multi-sector areas in {n_muni} municipalities, "
-                         f"{int(a.min())} to {int(a.max())} assets each; {n_multi} of them hold "
-                         "assets of two or more sectors (tables/multi_sector_areas.csv).")
+        lines.append(_text("areas", lang, n=len(ar), n_muni=ar["municipality_code"].nunique(),
+                           a_min=int(a.min()), a_max=int(a.max()), n_multi=n_multi))
     rp = L.get("road_pairs")
     if rp is not None:
         km = float(pd.to_numeric(rp["muni_length_m"], errors="coerce").sum()) / 1000 \
             if len(rp) else 0.0
         nb = int(pd.to_numeric(rp["bridges_on_muni"], errors="coerce").fillna(0).sum()) \
             if len(rp) else 0
-        if ja:
-            lines.append(f"並行して同じ地点を結ぶ県道と市町村道の組は{len(rp)}組あり、合同での管理"
-                         f"見直しの候補である（市町村道 計{km:,.1f} km、橋梁{nb}橋；"
-                         "tables/road_pairs.csv）。")
-        else:
-            lines.append(f"{len(rp)} pairs of a prefectural and a municipal road run parallel "
-                         f"between the same places: candidates for joint review (municipal "
-                         f"roads {km:,.1f} km in all, {nb} bridges; tables/road_pairs.csv).")
+        lines.append(_text("road_pairs", lang, n=len(rp), km=km, nb=nb))
     return lines
 
 
@@ -690,15 +711,11 @@ _UNITS_JA = {"yen/h": "円/時間", "h/bridge/yr": "時間/橋/年", "yen/bridge
 
 
 def _stage_table(res: RunResult, lang: str) -> pd.DataFrame:
-    rows = []
-    for s in res.stages.values():
-        if lang == "ja":
-            rows.append({"処理": STAGE_LABELS[s.name][0], "状態": STATUS_JA.get(s.status, s.status),
-                         "備考": s.message, "秒": f"{s.seconds:.1f}"})
-        else:
-            rows.append({"stage": STAGE_LABELS[s.name][1], "status": s.status, "note": s.message,
-                         "seconds": f"{s.seconds:.1f}"})
-    return pd.DataFrame(rows)
+    ja = lang == "ja"
+    rows = [(STAGE_LABELS[st.name][0 if ja else 1],
+             STATUS_JA.get(st.status, st.status) if ja else st.status,
+             st.message, f"{st.seconds:.1f}") for st in res.stages.values()]
+    return pd.DataFrame(rows, columns=list(_text("stage_columns", lang)))
 
 
 _FIG_ORDER = ["ageing", "groups", "bridges_criticality", "bridges_option", "plan", "effect"]
@@ -738,47 +755,31 @@ def _sections(res: RunResult, lang: str):
     """(heading, paragraphs, table or None, figure name or None) in report order."""
     ja = lang == "ja"
     name = res.settings.maps.region_name
-    out = [(("概要" if ja else "Summary"), _summary_lines(res, lang), None, None)]
+    out = [(_text("h_summary", lang), _summary_lines(res, lang), None, None)]
     keys = _figure_keys(res.pages)
     if keys:
         figs = pd.DataFrame(
-            [{("図" if ja else "figure"): (f"図{i}" if ja else f"{i}"),
-              ("題名" if ja else "title"): _fig_title(k, res.pages)[0 if ja else 1],
-              ("内容" if ja else "what it shows"): res.pages[k][1 if ja else 2]}
-             for i, k in enumerate(keys, start=1)])
-        out.append((("図の一覧" if ja else "Figures"),
-                    [("各図の説明（地図のページにも記載）。費用の既定値は例示であり公式の単価ではない。"
-                      if ja else "What each figure shows (also printed on its page). Cost "
-                      "defaults are ILLUSTRATIVE, not official unit costs.")], figs, None))
-    out.append((("実行した処理" if ja else "Stages"), [], _stage_table(res, lang), None))
+            [((f"図{i}" if ja else f"{i}"), _fig_title(k, res.pages)[0 if ja else 1],
+              res.pages[k][1 if ja else 2]) for i, k in enumerate(keys, start=1)],
+            columns=list(_text("figure_columns", lang)))
+        out.append((_text("h_figures", lang), [_text("figures_note", lang)], figs, None))
+    out.append((_text("h_stages", lang), [], _stage_table(res, lang), None))
     t = _indicator_table(res, lang)
     if t is not None:
-        out.append((("見える化指標（市区町村・グループ別）" if ja else
-                     "Indicators per municipality and group"),
-                    [("全指標は tables/indicators.csv（日本語・英語の見出し付き）。" if ja else
-                      "All indicators: tables/indicators.csv (Japanese and English headers).")],
-                    t, None))
+        out.append((_text("h_indicators", lang), [_text("indicators_note", lang)], t, None))
     g = _grouping_lines(res, lang)
     if g:
-        out.append((("発注パッケージ・多分野連携・道路ペア" if ja else
-                     "Asset packages, multi-sector areas and road pairs"), g, None, None))
+        out.append((_text("h_grouping", lang), g, None, None))
     for i, key in enumerate(keys, start=1):
         _, cja, cen = res.pages[key]
         head = _fig_title(key, res.pages)[0 if ja else 1]
-        out.append((f"図{i} {head}" if ja else f"Figure {i}. {head}", [cja if ja else cen], None,
-                    key))
+        out.append((_text("h_figure", lang, i=i, title=head), [cja if ja else cen], None, key))
         if key == "effect":
-            out.append((("導入効果試算の内訳" if ja else "Effect estimate in numbers"),
-                        [("金額は万円/年、時間は時間/年。【 】はグループの合計。既定値は例示であり"
-                          "公式の単価ではない。" if ja else
-                          "Money in million yen per year, staff hours per year; 【 】 = group "
-                          "total. Defaults are ILLUSTRATIVE.")],
+            out.append((_text("h_effect_numbers", lang), [_text("effect_numbers_note", lang)],
                         _effect_table(res, lang), None))
-            out.append((("試算の前提" if ja else "Assumptions"),
-                        [("「既定値（例示）」は公式の単価ではない。" if ja else
-                          "'default (illustrative)' values are not official unit costs.")],
+            out.append((_text("h_assumptions", lang), [_text("assumptions_note", lang)],
                         _assumption_table(res, lang), None))
-    title = ("群マネ検討資料" if ja else "Gunmane study report") + (f" — {name}" if name else "")
+    title = _text("title", lang) + (f" — {name}" if name else "")
     return title, out
 
 

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..errors import GunmaneError
+from ..money import yen_ja  # also the QGIS plugin's labels (styling.py)
 from ..settings import Settings
 from .common import (BOUNDARY_DASH, DETOUR_CASING, DETOUR_STYLE, PLAN_CLASSES,  # noqa: F401
                      _check_projected, _dissolved, _point_handle, _region, detail_numbers,
@@ -530,16 +531,6 @@ def _yen_unit(max_value: float) -> tuple[float, str, str]:
     if max_value >= 1e5:
         return 1e4, "万円", "10,000 yen"
     return 1.0, "円", "yen"
-
-
-def yen_ja(value: float) -> str:
-    """Yen the Japanese way: ``1.23億円`` from 1億, ``4,560万円`` from 1万, else ``8,000円``."""
-    v = float(value)
-    if abs(v) >= 1e8:
-        return f"{v / 1e8:,.2f}億円"
-    if abs(v) >= 1e4:
-        return f"{v / 1e4:,.0f}万円"
-    return f"{v:,.0f}円"
 
 
 def _unit_fmt(div: float):

@@ -3,33 +3,15 @@ from __future__ import annotations
 
 import math
 
+from .. import money
+from ..money import yen_en
 from .guards import GUARD_TEXT_EN, GUARD_TEXT_JA
 
 
-def yen_ja(value: float) -> str:
-    """Yen in Japanese units: 1.2億円, 350万円, 8,000円 (negative values keep their sign)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "不明"
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
-    if v >= 1e8:
-        return f"{sign}{v / 1e8:.1f}億円"
-    if v >= 1e4:
-        return f"{sign}{v / 1e4:,.0f}万円"
-    return f"{sign}{v:,.0f}円"
-
-
-def yen_en(value: float) -> str:
-    """Yen in English units: ¥120.0 million, ¥3.5 million, ¥8,000."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "unknown"
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
-    if v >= 1e9:
-        return f"{sign}¥{v / 1e9:,.2f} billion"
-    if v >= 1e6:
-        return f"{sign}¥{v / 1e6:,.1f} million"
-    return f"{sign}¥{v:,.0f}"
+def yen_ja(value) -> str:
+    """Yen in Japanese units as option texts write them: 億円 with one decimal
+    (``5.9億円``, ``350万円``, ``8,000円``); see :func:`gunmane_geo.money.yen_ja`."""
+    return money.yen_ja(value, oku_decimals=1)
 
 
 def detour_ja(detour_m: float) -> str:
