@@ -1,4 +1,5 @@
-"""What the analysis commands share: input layer arguments, run.toml, progress bar."""
+"""What the analysis commands share: input layer arguments, run.toml, running stages,
+progress bar and progress lines, the warning about skipped features."""
 from __future__ import annotations
 
 import sys
@@ -28,6 +29,51 @@ def add_layer_arguments(parser, kinds=tuple(LAYER_HELP), help_overrides=None) ->
         parser.add_argument(f"--{kind}", help=helps[kind])
     parser.add_argument("--config", help="run.toml: settings tables ([network], [costs], ...) and "
                                          "optionally [inputs]; layers on the command line win")
+
+
+def add_run_arguments(parser, *, quiet_help: str = "no progress messages or summary") -> None:
+    """``--config run.toml`` (required), ``--out`` folder and ``--quiet``: the arguments of
+    the commands that run stages of a whole run (load, indicators, effect, map, report)."""
+    parser.add_argument("--config", required=True, help="run.toml with an [inputs] table")
+    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--quiet", action="store_true", help=quiet_help)
+
+
+def run_stages(args, stages, *, effect_inputs=None):
+    """Run ``stages`` of run.toml (``args.config``) into ``args.out``, with progress lines
+    unless ``args.quiet``; returns the ``RunResult`` (see :func:`require_stages`).
+
+    ``effect_inputs`` is the CSV of ``gunmane effect --inputs`` (None: from run.toml).
+    """
+    from ..report import run_analysis
+    return run_analysis(args.config, args.out, progress=progress_printer(args.quiet),
+                        stages=stages, effect_inputs=effect_inputs)
+
+
+def require_stages(res, names, what: str = "") -> None:
+    """Raise ``GunmaneError`` (``{what}stage NAME did not run (STATUS): reason``) for the
+    first of ``names`` that did not run in ``res``."""
+    from ..errors import GunmaneError
+    for name in names:
+        st = res.stages[name]
+        if st.status != "ok":
+            raise GunmaneError(f"{what}stage {name} did not run ({st.status}): {st.message}")
+
+
+def progress_printer(quiet: bool):
+    """A ``progress(fraction, message)`` callback printing ``[ 45%] message`` lines on stderr,
+    one per 5 % step and stage (None with ``quiet``)."""
+    if quiet:
+        return None
+    state = {"last": None}
+
+    def cb(fraction, message=""):
+        key = (int(fraction * 20), message.split(":")[0])
+        if key != state["last"]:
+            state["last"] = key
+            print(f"[{fraction * 100:3.0f}%] {message}", file=sys.stderr)
+        return False
+    return cb
 
 
 def inputs_and_settings(args, kinds=tuple(LAYER_HELP), required=("roads",)):

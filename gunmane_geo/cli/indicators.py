@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import add_run_arguments, require_stages, run_stages, warn_skipped
+
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
@@ -25,11 +27,9 @@ def add_parser(subparsers) -> None:
 
 
 def _common(p):
-    p.add_argument("--config", required=True, help="run.toml with an [inputs] table")
-    p.add_argument("--out", required=True, help="output folder")
+    add_run_arguments(p)
     p.add_argument("--groups", action="store_true",
                    help="also compute municipal groups (gunmane_geo.grouping) and report per group")
-    p.add_argument("--quiet", action="store_true")
 
 
 def run_indicators(args) -> int:
@@ -43,7 +43,6 @@ def run_indicators(args) -> int:
                                            "skipped_features": res.layers.get("skipped_features")},
                  settings=res.settings, report=res.region.report)
     write_csv(bilingual(ind, res.settings), out / "indicators.csv")
-    from ._common import warn_skipped
     warn_skipped(res.region.report, "indicators", out / "indicators.gpkg")
     if not args.quiet:
         print(f"{(ind['level'] == 'municipality').sum()} municipalities, "
@@ -66,7 +65,6 @@ def run_effect(args) -> int:
     write_csv(bilingual(eff, labels=EFFECT_LABELS), out / "effect.csv")
     write_csv(res.layers["effect_assumptions"], out / "effect_assumptions.csv")
     chart_effect(eff, settings=res.settings).save(out / "effect_chart")
-    from ._common import warn_skipped
     warn_skipped(res.region.report, "effect", out / "effect.gpkg")
     if not args.quiet:
         g = eff[eff["level"] == "group"]
@@ -79,14 +77,8 @@ def run_effect(args) -> int:
 
 
 def _run(args, stages, inputs=None):
-    from ..errors import GunmaneError
-    from ..report import run_analysis
-    from .report import progress_printer
+    """Run ``stages`` (and grouping with ``--groups``); every one of them must run."""
     wanted = list(stages) + (["grouping"] if args.groups else [])
-    res = run_analysis(args.config, args.out, progress=progress_printer(args.quiet),
-                       stages=wanted, effect_inputs=inputs)
-    for name in wanted:
-        st = res.stages[name]
-        if st.status != "ok":
-            raise GunmaneError(f"stage {name} did not run ({st.status}): {st.message}")
+    res = run_stages(args, wanted, effect_inputs=inputs)
+    require_stages(res, wanted)
     return res

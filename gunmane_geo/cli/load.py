@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ._common import add_run_arguments, warn_skipped
+
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
@@ -10,9 +12,7 @@ def add_parser(subparsers) -> None:
         description="Read the [inputs] of run.toml, validate them, bring all layers into one "
                     "metric CRS and write DIR/loaded.gpkg (layers + load_report, load_summary, "
                     "run_settings and sources tables) and DIR/load_report.csv.")
-    p.add_argument("--config", required=True, help="run.toml with an [inputs] table")
-    p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--quiet", action="store_true", help="print only the summary")
+    add_run_arguments(p, quiet_help="print only the summary")
     p.set_defaults(func=run_load)
 
 
@@ -53,6 +53,5 @@ def run_load(args) -> int:
     print(format_report(region.report, show_info=False) if not args.quiet
           else region.report.summary().to_string(index=False))
     print(f"\nCRS: {region.crs}\nwritten: {gpkg}\n         {csv}")
-    from ._common import warn_skipped
     warn_skipped(region.report, "load", csv)
     return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ._common import add_run_arguments, require_stages, run_stages, warn_skipped
+
 KINDS = {
     "groups": ("grouping",),
     "criticality": ("criticality",),
@@ -23,30 +25,23 @@ def add_parser(subparsers) -> None:
                     "A3 or A4 landscape PDF and PNG with a Japanese title, legend, scale bar, "
                     "north arrow, date, sources and CRS.")
     p.add_argument("kind", choices=[*KINDS, "all"], help="which map")
-    p.add_argument("--config", required=True, help="run.toml with an [inputs] table")
-    p.add_argument("--out", required=True, help="output folder")
+    add_run_arguments(p)
     p.add_argument("--paper", choices=["A3", "A4"], help="paper size (default [maps] paper)")
     p.add_argument("--dpi", type=int, help="PNG resolution (default [maps] dpi)")
     p.add_argument("--format", nargs="+", choices=["pdf", "png", "svg"], dest="formats",
                    help="file formats (default [maps] formats)")
-    p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from ..errors import GunmaneError
-    from ..report import build_maps, run_analysis
-    from .report import progress_printer
+    from ..report import build_maps
     kinds = list(KINDS) if args.kind == "all" else [args.kind]
     stages = sorted({s for k in kinds for s in KINDS[k]})
-    res = run_analysis(args.config, args.out, progress=progress_printer(args.quiet), stages=stages)
+    res = run_stages(args, stages)
+    for k in kinds:         # the first stage of a kind makes its map; the others add to it
+        require_stages(res, KINDS[k][:1], what=f"map {k}: ")
     if args.paper:
         res.settings.maps.paper = args.paper
-    for k in kinds:
-        for st in KINDS[k][:1]:
-            if res.stages[st].status != "ok":
-                raise GunmaneError(f"map {k}: stage {st} did not run ({res.stages[st].status}): "
-                                   f"{res.stages[st].message}")
     pages = build_maps(res)
     out = Path(args.out)
     written = []
@@ -58,7 +53,6 @@ def run(args) -> int:
         for name in names:
             written += pages[name][0].save(out / f"{name}_{res.settings.maps.paper}",
                                            formats=args.formats, dpi=args.dpi)
-    from ._common import warn_skipped
     warn_skipped(res.region.report, "map")
     if not args.quiet:
         print("wrote " + ", ".join(str(w) for w in written), file=sys.stderr)

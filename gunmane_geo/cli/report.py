@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from ._common import add_run_arguments, progress_printer, warn_skipped
+
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
@@ -11,28 +13,12 @@ def add_parser(subparsers) -> None:
                     "options and a plan, group municipalities, compute the indicators (見える化) "
                     "and the effect estimate (導入効果試算), and write DIR/results.gpkg, DIR/maps, "
                     "DIR/tables and DIR/report_{ja,en}.{html,pdf}.")
-    p.add_argument("--config", required=True, help="run.toml with an [inputs] table")
-    p.add_argument("--out", required=True, help="output folder")
+    add_run_arguments(p, quiet_help="no progress messages")
     p.add_argument("--dpi", type=int, help="PNG resolution (default [maps] dpi)")
     p.add_argument("--stages", nargs="+", metavar="STAGE",
                    help="run only these analysis stages (network criticality options plan "
                         "grouping indicators effect) and what they need")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=run)
-
-
-def progress_printer(quiet: bool):
-    if quiet:
-        return None
-    state = {"last": None}
-
-    def cb(fraction, message=""):
-        key = (int(fraction * 20), message.split(":")[0])
-        if key != state["last"]:
-            state["last"] = key
-            print(f"[{fraction * 100:3.0f}%] {message}", file=sys.stderr)
-        return False
-    return cb
 
 
 def run(args) -> int:
@@ -46,7 +32,6 @@ def run(args) -> int:
     res = run_report(args.config, args.out, progress=progress_printer(args.quiet), dpi=args.dpi,
                      stages=args.stages)
     bad = [s for s in res.stages.values() if s.status in ("missing", "failed")]
-    from ._common import warn_skipped
     warn_skipped(res.region.report, "report", f"{args.out}/results.gpkg")
     if not args.quiet:
         for s in res.stages.values():
