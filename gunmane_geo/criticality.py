@@ -770,6 +770,24 @@ def _facility_labels(network):
     return network._cache[key]
 
 
+def _route_change(network, node, pred_before, pred_after, dist_after, geometry):
+    """The route from ``node`` to its tree root before and after a removal.
+
+    ``pred_*`` are the predecessor edges of the shortest-path trees without and with the
+    removal, ``dist_after`` the distances with it.  Returns ``(length_before_m,
+    length_after_m, time_before_min, time_after_min, cut, line_after)``; when the root
+    cannot be reached after the removal, ``cut`` is True, the after values are NaN and
+    the line None (also None unless ``geometry``).
+    """
+    u, v = network.uv()
+    wl, wt = network.weight("length_m"), network.weight("time_min")
+    _, l0, t0, _ = _trace(node, pred_before, u, v, wl, wt)
+    if not np.isfinite(dist_after[node]):
+        return l0, np.nan, t0, np.nan, True, None
+    path, l1, t1, _ = _trace(node, pred_after, u, v, wl, wt)
+    return l0, l1, t0, t1, False, (_path_line(network, path) if geometry else None)
+
+
 def _access_trips(network, edges, mask, weight, geometry):
     """Settlement -> nearest facility of each type, for the trips that get longer."""
     empty = gpd.GeoDataFrame({c: [] for c in TRIP_COLUMNS}, geometry=[], crs=network.crs)
@@ -778,8 +796,6 @@ def _access_trips(network, edges, mask, weight, geometry):
     settle = np.flatnonzero(pop > 0)
     if f is None or len(f) == 0 or len(settle) == 0:
         return empty
-    u, v = network.uv()
-    wl, wt = network.weight("length_m"), network.weight("time_min")
     labels = _facility_labels(network)
     no_mask = np.zeros(network.n_edges, np.bool_)
     rows, geoms = [], []
@@ -798,14 +814,7 @@ def _access_trips(network, edges, mask, weight, geometry):
         reach = np.isfinite(d0[settle])
         longer = reach & ~(d1[settle] <= d0[settle] + 1e-9 * np.maximum(1.0, d0[settle]))
         for s in settle[longer]:
-            _, l0, t0, _ = _trace(s, p0, u, v, wl, wt)
-            cut = not np.isfinite(d1[s])
-            if cut:
-                l1 = t1 = np.nan
-                line = None
-            else:
-                path, l1, t1, _ = _trace(s, p1, u, v, wl, wt)
-                line = _path_line(network, path) if geometry else None
+            l0, l1, t0, t1, cut, line = _route_change(network, s, p0, p1, d1, geometry)
             rows.append((s, -1 if cut else int(o1[s]), t, pop[s],
                          labels.get((t, int(o0[s])), ""),
                          "" if cut else labels.get((t, int(o1[s])), ""),
@@ -826,8 +835,6 @@ def _pair_trips(network, od_pairs, mask, weight, geometry):
     n = network.n_nodes
     if len(o) and (min(o.min(), d.min()) < 0 or max(o.max(), d.max()) >= n):
         raise InputError(f"od_pairs refer to node ids outside 0..{n - 1}")
-    u, v = network.uv()
-    wl, wt = network.weight("length_m"), network.weight("time_min")
     pop = network.nodes["population"].to_numpy(float)
     no_mask = np.zeros(network.n_edges, np.bool_)
     rows, geoms = [], []
@@ -838,14 +845,7 @@ def _pair_trips(network, od_pairs, mask, weight, geometry):
         for s in o[d == dest]:
             if not np.isfinite(d0[s]) or d1[s] <= d0[s] + 1e-9 * max(1.0, d0[s]):
                 continue
-            _, l0, t0, _ = _trace(s, p0, u, v, wl, wt)
-            cut = not np.isfinite(d1[s])
-            if cut:
-                l1 = t1 = np.nan
-                line = None
-            else:
-                path, l1, t1, _ = _trace(s, p1, u, v, wl, wt)
-                line = _path_line(network, path) if geometry else None
+            l0, l1, t0, t1, cut, line = _route_change(network, s, p0, p1, d1, geometry)
             rows.append((int(s), int(dest), None, pop[s], "", "", l0, l1, l1 - l0, t0, t1,
                          t1 - t0, cut))
             geoms.append(line)
