@@ -131,7 +131,8 @@ def _colour_pixels(png_path, rgb, tol=40):
 def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
     """One model: gunmane:plan -> gunmane:council_map (the plan output, its detour routes and
     the towns), the plan drawn with the shipped plan.qml (removals in the library's colour,
-    crossed out) and the detours with detours.qml (bold black dashes)."""
+    crossed out) and the detours with detours.qml (bold black dashes), with detail maps of
+    the longest detours under the legend and their numbered frames on the main map."""
     import processing
     from gunmane_geo.maps.kinds import PLAN_CLASSES
     from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
@@ -151,15 +152,15 @@ def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
     plan.addParameterSources("ROADS", [Src.fromModelParameter("roads")])
     plan.addParameterSources("BRIDGES", [Src.fromModelParameter("bridges")])
     plan.addParameterSources("TARGET_SAVING_PCT", [Src.fromStaticValue(3.0)])
-    model.addChildAlgorithm(plan)
     council = QgsProcessingModelChildAlgorithm("gunmane:council_map")
     council.setChildId("map")
     council.addParameterSources("LAYERS", [Src.fromChildOutput("plan", "OUTPUT_PLAN"),
                                            Src.fromChildOutput("plan", "OUTPUT_DETOURS"),
                                            Src.fromModelParameter("towns")])
-    for key, value in (("TITLE", "橋梁の集約・撤去計画（案）"), ("PAPER", 1), ("DPI", 110),
+    title = "橋梁の集約・撤去計画（案）"
+    for key, value in (("TITLE", title), ("PAPER", 1), ("DPI", 110),
                        ("DATE", "2026年4月1日"), ("SOURCES", "架空県サンプルデータ"),
-                       ("ADD_TO_PROJECT", False)):
+                       ("ADD_TO_PROJECT", True)):
         council.addParameterSources(key, [Src.fromStaticValue(value)])
     outputs = {}
     for name in ("OUTPUT_PDF", "OUTPUT_PNG"):
@@ -169,9 +170,15 @@ def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
         outputs[name.lower()] = out
     council.setModelOutputs(outputs)
     council.setDependencies([])
+    detours_out = QgsProcessingModelOutput("detours")     # kept to check the details against
+    detours_out.setChildId("plan")
+    detours_out.setChildOutputName("OUTPUT_DETOURS")
+    plan.setModelOutputs({"detours": detours_out})
+    model.addChildAlgorithm(plan)
     model.addChildAlgorithm(council)
     model.updateDestinationParameters()
     pdf, png = tmp_path / "plan_map.pdf", tmp_path / "plan_map.png"
+    detours_gpkg = tmp_path / "detours.gpkg"
     gpkg = sample_clip["gpkg"]
     from qgis.core import QgsFillSymbol, QgsSingleSymbolRenderer, QgsVectorLayer
     towns = QgsVectorLayer(layer_uri(gpkg, "clip_municipalities"), "市区町村", "ogr")
@@ -182,6 +189,7 @@ def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
     try:
         result = processing.run(model, {"bridges": layer_uri(gpkg, "bridges"),
                                         "roads": layer_uri(gpkg, "roads"), "towns": towns.id(),
+                                        "plan:detours": str(detours_gpkg),
                                         "map:output_pdf": str(pdf), "map:output_png": str(png)})
     finally:
         QgsProject.instance().removeMapLayer(towns.id())
@@ -210,3 +218,249 @@ def test_model_chains_plan_into_council_map(qgis_app, sample_clip, tmp_path):
     rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
     assert _colour_pixels(png, rgb) >= 30, "no removal drawn in the plan style's colour"
     shutil.copy(png, "/tmp/gunmane_plan_council_map.png")   # for a human look
+
+    # detail maps: one per detour area (overlapping detours share one), the longest first,
+    # each containing its detours' routes; a numbered frame for each on the main map
+    manager = QgsProject.instance().layoutManager()
+    layout = manager.layoutByName(title)
+    assert layout is not None
+    try:
+        _check_details(layout, QgsVectorLayer(str(detours_gpkg), "detours", "ogr"), text,
+                       tmp_path / "page.png", max_frames=4)
+    finally:
+        manager.removeLayout(layout)
+
+
+def _detours_by_bridge(layer):
+    """``{bridge_id: (detour_m, bounding box, geometry)}`` of the routes with a geometry."""
+    import math
+    found = {}
+    for feature in layer.getFeatures():
+        detour = feature["detour_m"]
+        if feature.geometry().isEmpty() or detour is None or not math.isfinite(float(detour)):
+            continue
+        found[str(feature["bridge_id"])] = (float(detour), feature.geometry().boundingBox(),
+                                            feature.geometry())
+    return found
+
+
+def _check_details(layout, detour_layer, pdf_text, page_png, max_frames):
+    """The detail maps of ``layout`` against the detour routes: every route is in one
+    detail (up to ``max_frames`` areas), the longest detour first, the captions are in the
+    PDF, the frames are on the page and on the main map, and the detours are drawn there.
+    Returns the detail map items."""
+    from qgis.core import QgsLayoutItemMap
+    routes = _detours_by_bridge(detour_layer)
+    assert routes, "the plan made no detour: the fixture no longer tests the details"
+    maps = [layout.itemById(f"detail_{n}") for n in range(1, 7)]
+    maps = [item for item in maps if item is not None]
+    assert 1 <= len(maps) <= max_frames
+    assert all(isinstance(item, QgsLayoutItemMap) for item in maps)
+    assert layout.itemById(f"detail_{len(maps) + 1}") is None
+    main = layout.itemById("map")
+    page = layout.pageCollection().page(0).rect()
+    longest = []
+    for number, item in enumerate(maps, 1):
+        inside = [b for b, (_, box, _) in routes.items() if item.extent().contains(box)]
+        assert inside, f"detail {number} shows no whole route"
+        longest.append(max(routes[b][0] for b in inside))
+        # captioned with the longest detour's bridge, printed in the PDF
+        caption = layout.itemById(f"detail_{number}_caption").text()
+        best = max(inside, key=lambda b: routes[b][0])
+        assert best in caption and caption.startswith(f"Detour {number}:"), caption
+        # (Qt's PDF writer gives some digits of the CJK font no character: compare without)
+        assert _no_digits(_nfkc(caption)) in _no_digits(pdf_text), (caption, pdf_text)
+        detour = layout.itemById(f"detail_{number}_detour").text()
+        assert _no_digits(_nfkc(detour)) in _no_digits(pdf_text), (detour, pdf_text)
+        # on the page, clear of the main map and the legend
+        rect = item.sceneBoundingRect()
+        assert page.contains(rect), (number, rect)
+        assert not rect.intersects(main.sceneBoundingRect()), number
+        assert not rect.intersects(layout.itemById("legend").sceneBoundingRect()), number
+        # the numbered frame on the main map, linked to this detail, and its number
+        overview = main.overviews().overview(number - 1)
+        assert overview.linkedMap() is item and overview.enabled()
+        badge = layout.itemById(f"map_detail_{number}_number")
+        assert badge.text() == str(number)
+        assert main.sceneBoundingRect().contains(badge.sceneBoundingRect())
+    assert longest == sorted(longest, reverse=True), longest
+    # every route with a geometry is in a detail, unless more areas than frames
+    covered = {b for b, (_, box, _) in routes.items() if any(m.extent().contains(box) for m in maps)}
+    assert covered == set(routes) or len(maps) == max_frames, (covered, set(routes))
+    # the bold black dashes of detours.qml are drawn along each route inside the detail
+    # maps of the PDF (rendered by poppler): 2.75 mm dash, 1.47 mm gap, so about 65 % of
+    # points sampled every 0.5 mm along a route lie on black (crossed-out bridges cover
+    # little of a route; a missing or misplaced route scores near 0)
+    from qgis.PyQt.QtCore import QPointF
+    from qgis.PyQt.QtGui import QImage
+    image = QImage(str(page_png))
+    px_per_mm = image.width() / page.width()
+    for number, item in enumerate(maps, 1):
+        samples = on_black = 0
+        for bridge, (_, box, geometry) in routes.items():
+            if not item.extent().contains(box):
+                continue
+            step = item.scale() * 0.5 / 1000       # 0.5 mm on paper, in metres
+            dense = geometry.densifyByDistance(step)   # kept: vertices() does not own it
+            for vertex in dense.vertices():
+                at = item.pos() + item.mapToItemCoords(QPointF(vertex.x(), vertex.y()))
+                x, y = int(at.x() * px_per_mm), int(at.y() * px_per_mm)
+                samples += 1
+                on_black += any(sum(image.pixelColor(x + dx, y + dy).getRgb()[:3]) < 150
+                                for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+        assert samples >= 20 and on_black / samples > 0.5, (number, on_black, samples)
+    return maps
+
+
+def _box(item):
+    """A layout item's rectangle on the page (mm), without its frame's stroke."""
+    from qgis.PyQt.QtCore import QRectF
+    return QRectF(item.pos(), item.rect().size())
+
+
+def _no_digits(text):
+    import re
+    return re.sub(r"[0-9]", "", text)
+
+
+def _line_layer(rows):
+    """A memory layer of detour routes (EPSG:6673): rows of (bridge_id, wkt, detour_m)."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+    layer = QgsVectorLayer("LineString?crs=EPSG:6673&field=bridge_id:string&"
+                           "field=plan_option:string&field=detour_m:double", "detours", "memory")
+    features = []
+    for bridge, wkt, detour in rows:
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes([bridge, "remove", detour])
+        feature.setGeometry(QgsGeometry.fromWkt(wkt) if wkt else QgsGeometry())
+        features.append(feature)
+    assert layer.dataProvider().addFeatures(features)[0]
+    return layer
+
+
+def test_detour_details_merge_rank_and_skip(qgis_app):
+    """Overlapping close-ups merge; the longest detour first; routes without geometry or
+    detour are counted, not drawn; worked out by hand from the 200 m minimum span and the
+    15 % margin (half side = 0.65 x span)."""
+    from gunmane.layout import detour_details
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle, QgsVectorLayer
+    crs = QgsCoordinateReferenceSystem("EPSG:6673")
+    detours = _line_layer([
+        ("A", "LineString(0 0, 100 0)", 350.0),           # [-80, -130, 180, 130]
+        ("B", "LineString(150 50, 250 50)", 900.0),       # [70, -80, 330, 180]: overlaps A
+        ("C", "LineString(5000 5000, 5600 5000)", 1200.0),  # span 600: [4910, 4610, 5690, 5390]
+        ("D", None, float("inf")),                        # cut off: no route
+        ("E", "LineString(10000 0, 10050 0)", None),      # no detour value
+        ("F", "LineString(20000 0, 20100 0)", 100.0),     # alone, shortest
+    ])
+    points = QgsVectorLayer("Point?crs=EPSG:6673&field=bridge_id:string", "bridges", "memory")
+    found = detour_details([points, detours], crs, max_frames=2)
+    assert [d.bridge_ids for d in found.shown] == [["C"], ["B", "A"]]
+    assert [d.detour_m for d in found.shown] == [1200.0, 900.0]
+    assert found.shown[0].extent == QgsRectangle(4910, 4610, 5690, 5390)
+    assert found.shown[1].extent == QgsRectangle(-80, -130, 330, 180)
+    assert (found.without_route, found.outside_extent, found.not_shown) == (2, 0, 1)
+    near = detour_details([detours], crs, max_frames=6, within=QgsRectangle(-1000, -1000, 1000, 1000))
+    assert [d.bridge_ids for d in near.shown] == [["B", "A"]]
+    assert (near.without_route, near.outside_extent, near.not_shown) == (2, 2, 0)
+    assert detour_details([detours], crs, max_frames=0).shown == []
+    assert detour_details([points], crs, max_frames=4).shown == []
+    with pytest.raises(ValueError):
+        detour_details([detours], crs, max_frames=7)
+
+
+@pytest.fixture(scope="module")
+def plan_files(qgis_app, sample_clip, tmp_path_factory):
+    """gunmane:plan on the sample clip (3 % saving): the plan and its detour routes as files."""
+    import processing
+    from conftest import layer_uri
+    out = tmp_path_factory.mktemp("plan")
+    gpkg = sample_clip["gpkg"]
+    result = processing.run("gunmane:plan", {
+        "ROADS": layer_uri(gpkg, "roads"), "BRIDGES": layer_uri(gpkg, "bridges"),
+        "TARGET_SAVING_PCT": 3.0, "OUTPUT_PLAN": str(out / "plan.gpkg"),
+        "OUTPUT_CURVE": "TEMPORARY_OUTPUT", "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT",
+        "OUTPUT_DETOURS": str(out / "detours.gpkg")})
+    return {"plan": result["OUTPUT_PLAN"], "detours": result["OUTPUT_DETOURS"],
+            "towns": layer_uri(gpkg, "clip_municipalities")}
+
+
+def _long_legend_layer(uri, classes=22):
+    """The towns with a user style of ``classes`` categories: a legend taller than the map."""
+    from qgis.core import (QgsCategorizedSymbolRenderer, QgsFillSymbol, QgsRendererCategory,
+                           QgsVectorLayer)
+    layer = QgsVectorLayer(uri, "区域", "ogr")
+    categories = [QgsRendererCategory(f"c{i}", QgsFillSymbol.createSimple(
+        {"color": f"{40 + 9 * i},200,120,255"}), f"区分 {i}") for i in range(classes)]
+    layer.setRenderer(QgsCategorizedSymbolRenderer("municipality_code", categories))
+    return layer
+
+
+def _run_council_map(layers, title, pdf, frames):
+    import processing
+    from qgis.core import QgsProject
+    processing.run("gunmane:council_map", {
+        "LAYERS": layers, "TITLE": title, "PAPER": 1, "DPI": 60, "DETAIL_FRAMES": frames,
+        "DATE": "2026年4月1日", "ADD_TO_PROJECT": True, "OUTPUT_PDF": str(pdf)})
+    return QgsProject.instance().layoutManager().layoutByName(title)
+
+
+def test_detail_strip_when_legend_is_long(qgis_app, plan_files, tmp_path):
+    """A legend that fills the column pushes the details into a strip under the map: the map
+    gets shorter, the strip lies between it and the footer, on the page."""
+    from qgis.core import QgsProject, QgsVectorLayer
+    towns = _long_legend_layer(plan_files["towns"])
+    QgsProject.instance().addMapLayer(towns)
+    pdf = tmp_path / "strip.pdf"
+    manager = QgsProject.instance().layoutManager()
+    plain = None
+    try:
+        layout = _run_council_map([plan_files["detours"], plan_files["plan"], towns.id()],
+                                  "迂回路の詳細図（帯）", pdf, 6)
+        plain = _run_council_map([plan_files["plan"], towns.id()], "詳細図なし", tmp_path / "p.pdf", 6)
+    finally:
+        QgsProject.instance().removeMapLayer(towns.id())
+    try:
+        text = _nfkc(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                    text=True, check=True).stdout)
+        out = tmp_path / "page"
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), str(out)],
+                       check=True)
+        shutil.copy(tmp_path / "page.png", "/tmp/gunmane_council_map_strip.png")  # a human look
+        maps = _check_details(layout, QgsVectorLayer(plan_files["detours"], "d", "ogr"), text,
+                              tmp_path / "page.png", max_frames=6)
+        main, full = _box(layout.itemById("map")), _box(plain.itemById("map"))
+        assert main.top() == full.top() and main.width() == full.width()
+        assert main.height() < full.height() * 0.8, (main, full)
+        for item in maps:       # in one row under the map, above the footer
+            rect = _box(item)
+            assert rect.top() > main.bottom() and rect.bottom() < full.bottom() + 1, rect
+            assert main.left() - 0.01 <= rect.left() and rect.right() <= main.right() + 0.01
+        assert len({round(_box(m).top(), 3) for m in maps}) == 1
+    finally:
+        manager.removeLayout(layout)
+        if plain is not None:
+            manager.removeLayout(plain)
+
+
+def test_no_detail_frames_layout_unchanged(qgis_app, plan_files, tmp_path):
+    """DETAIL_FRAMES = 0 with the detours, or no detour layer: no detail items, no frames on
+    the map, and the map keeps the layout's usual size."""
+    from qgis.core import QgsProject
+    manager = QgsProject.instance().layoutManager()
+    off = _run_council_map([plan_files["detours"], plan_files["plan"], plan_files["towns"]],
+                           "詳細図0", tmp_path / "off.pdf", 0)
+    none = _run_council_map([plan_files["plan"], plan_files["towns"]], "迂回路なし",
+                            tmp_path / "none.pdf", 4)
+    try:
+        for layout in (off, none):
+            ids = {item.id() for item in layout.items() if hasattr(item, "id")}
+            assert not any(i.startswith(("detail_", "map_detail_")) for i in ids), ids
+            main = layout.itemById("map")
+            assert main.overviews().size() == 0
+            # A4 = A3 design x 297/420: 297 - 2 x 10 margin - 85 legend - 5 gap = 219.2 mm wide
+            assert abs(main.rect().width() - (297 - (2 * 10 + 85 + 5) * 297 / 420)) < 0.01
+        assert off.itemById("map").rect() == none.itemById("map").rect()
+    finally:
+        manager.removeLayout(off)
+        manager.removeLayout(none)
