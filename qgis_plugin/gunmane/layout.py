@@ -493,11 +493,22 @@ def _caption_lines(captions, family: str, scale: float, width_mm: float) -> list
         font.setPointSizeF(size)
         font.setBold(bold)
         fonts.append(font)
-    counts = []
-    for caption in captions:
-        counts.append([max(1, math.ceil(QgsLayoutUtils.textWidthMM(font, text) / max(width_mm - 1, 1)))
-                       for font, text in zip(fonts, caption)])
-    return counts
+    return [[_wrapped_lines(font, text, width_mm - 1) for font, text in zip(fonts, caption)]
+            for caption in captions]
+
+
+def _wrapped_lines(font: QFont, text: str, width_mm: float) -> int:
+    """Lines ``text`` takes when word-wrapped at ``width_mm``, as a layout label wraps it
+    (Qt's word wrap, which also breaks between kanji)."""
+    from qgis.PyQt.QtGui import QFontMetricsF
+    metrics = QFontMetricsF(font)
+    advance = metrics.horizontalAdvance(text)
+    if advance <= 0:
+        return 1
+    mm_per_unit = QgsLayoutUtils.textWidthMM(font, text) / advance
+    box = metrics.boundingRect(QRectF(0, 0, max(width_mm, 1.0) / mm_per_unit, 1e6),
+                               Qt.TextWordWrap, text)
+    return max(1, round(box.height() / metrics.lineSpacing()))
 
 
 def _line_height_mm(scale: float) -> float:
