@@ -928,17 +928,17 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>作成日：{date}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="588" />
+            <location filename="layout.py" line="607" />
             <source>Detour {number}</source>
             <translation>迂回路 {number}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="670" />
+            <location filename="layout.py" line="689" />
             <source>Could not write the PDF {path} (error {code}): {error}</source>
             <translation>PDF {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="678" />
+            <location filename="layout.py" line="697" />
             <source>Could not write the image {path} (error {code}): {error}</source>
             <translation>画像 {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
