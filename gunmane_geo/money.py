@@ -24,15 +24,16 @@ def _sign(value, yen: float) -> str:
     return "-" if float(value) < 0 and round(yen) >= 1 else ""
 
 
-def yen_ja(value, *, oku_decimals: int = 2) -> str:
+def yen_ja(value, *, oku_format: str = ",.2f") -> str:
     """A yen amount in Japanese units.
 
     Parameters
     ----------
     value : float, int or None
         Amount in yen; negative amounts keep their sign.
-    oku_decimals : int
-        Decimals shown with 億円 (``2``: ``1.23億円``; ``1``: ``1.2億円``).
+    oku_format : str
+        Format spec of the number before 億円 (``",.2f"``: ``1,234.57億円``; the option
+        texts' ``".1f"``: ``1234.6億円``).
 
     Returns
     -------
@@ -44,7 +45,7 @@ def yen_ja(value, *, oku_decimals: int = 2) -> str:
     if yen is None:
         return "不明"
     if round(yen / 1e4) >= 10_000:          # 10,000万円 or more is 億
-        text = f"{yen / 1e8:,.{oku_decimals}f}億円"
+        text = f"{yen / 1e8:{oku_format}}億円"
     elif round(yen) >= 10_000:
         text = f"{yen / 1e4:,.0f}万円"
     else:

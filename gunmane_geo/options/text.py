@@ -9,9 +9,10 @@ from .guards import GUARD_TEXT_EN, GUARD_TEXT_JA
 
 
 def yen_ja(value) -> str:
-    """Yen in Japanese units as option texts write them: 億円 with one decimal
-    (``5.9億円``, ``350万円``, ``8,000円``); see :func:`gunmane_geo.money.yen_ja`."""
-    return money.yen_ja(value, oku_decimals=1)
+    """Yen in Japanese units as option texts write them: 億円 with one decimal and no
+    thousands separator (``5.9億円``, ``1372.4億円``, ``350万円``, ``8,000円``); see
+    :func:`gunmane_geo.money.yen_ja`."""
+    return money.yen_ja(value, oku_format=".1f")
 
 
 def detour_ja(detour_m: float) -> str:

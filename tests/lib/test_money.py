@@ -39,12 +39,13 @@ def test_unknown_amounts(value):
     assert text.yen_ja(value) == "不明"
 
 
-def test_yen_ja_oku_decimals_and_option_texts():
-    assert yen_ja(123_456_789, oku_decimals=1) == "1.2億円"
-    assert yen_ja(99_995_000, oku_decimals=1) == "1.0億円"
-    assert yen_ja(-590_000_000, oku_decimals=0) == "-6億円"
-    # option reasons round 億 to one decimal, 万 and 円 as usual
+def test_yen_ja_oku_format_and_option_texts():
+    assert yen_ja(123_456_789, oku_format=".1f") == "1.2億円"
+    assert yen_ja(99_995_000, oku_format=".1f") == "1.0億円"
+    assert yen_ja(-590_000_000, oku_format=".0f") == "-6億円"
+    # option reasons: 億 with one decimal and no thousands separator, 万 and 円 as usual
     assert text.yen_ja(587_000_000) == "5.9億円"
+    assert text.yen_ja(137_238_951_250) == "1372.4億円"
     assert text.yen_ja(2_770_000) == "277万円"
     assert text.yen_ja(np.int64(8_000)) == "8,000円"
 
