@@ -143,7 +143,7 @@ def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, a
         else:
             _, pop, fac = ev.isolation(redges)
     ucost, marginal = {}, 0.0
-    for b in set(det) | set(det_t):
+    for b in sorted(set(det) | set(det_t)):   # sorted: the sum must not depend on set order
         _, pv = user_cost(aadt[b], det.get(b, state.detour_m.get(b)),
                           det_t.get(b, state.detour_min.get(b)), settings)
         pv = pv if pv >= 0 else math.inf
@@ -338,7 +338,7 @@ def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataF
         "required_saving_yen": required, "budget_yen": budget_yen,
         "target_saving_share": target_saving_share, "target_reached": bool(reached),
         "n_steps": n_plan, "n_bridges_removed": len(final.removed),
-        "user_cost_yen": int(sum(v for v in final.user_cost.values() if math.isfinite(v))),
+        "user_cost_yen": int(math.fsum(v for v in final.user_cost.values() if math.isfinite(v))),
         "isolated_population": final.isolated_population,
         "note": ILLUSTRATIVE_NOTE,
     }
@@ -353,7 +353,7 @@ def _curve(steps, baseline, n_plan, aadt) -> pd.DataFrame:
         c, st = s["cand"], s["state"]
         cum_ca += s["cost_avoided"]
         cum_uc += s["user_cost"]
-        det = [st.detour_m[b] for b in st.removed]
+        det = [st.detour_m[b] for b in sorted(st.removed)]
         rows.append({
             "step": i,
             "action": (f"{OPTION_LABELS_EN[c.option]}: {', '.join(c.removed)}" if c.set_id is None
@@ -364,8 +364,8 @@ def _curve(steps, baseline, n_plan, aadt) -> pd.DataFrame:
             "cum_saving_share": cum_ca / baseline if baseline else 0.0,
             "cum_user_cost_yen": int(cum_uc), "cum_net_benefit_yen": int(cum_ca - cum_uc),
             "n_bridges_removed": len(st.removed),
-            "added_vehicle_km_per_day": float(sum(aadt[b] * st.detour_m[b] / 1000.0 for b in st.removed)),
-            "total_detour_m": float(sum(det)), "max_detour_m": float(max(det)) if det else 0.0,
+            "added_vehicle_km_per_day": math.fsum(aadt[b] * st.detour_m[b] / 1000.0 for b in st.removed),
+            "total_detour_m": math.fsum(det), "max_detour_m": float(max(det)) if det else 0.0,
             "in_plan": i <= n_plan,
         })
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)
