@@ -129,8 +129,8 @@ def test_infeasible_floor_is_reported_as_violation_not_hidden():
     assert max(len(g) for g in best[1]) == 4
 
 
-def test_heuristic_is_fast_and_contiguous_on_a_larger_grid():
-    import time
+def test_heuristic_is_contiguous_on_a_larger_grid():
+    # speed is measured in benchmarks/bench_grouping.py, not here
     n_side = 15
     n = n_side * n_side
     xy = np.array([(i % n_side, i // n_side) for i in range(n)], dtype=float) * 8_000
@@ -139,9 +139,7 @@ def test_heuristic_is_fast_and_contiguous_on_a_larger_grid():
     t = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) * 1.3 / (40_000 / 60)
     p = GroupProblem(nbrs, rng.integers(0, 6, n), rng.uniform(0, 1, n), rng.integers(0, 50, n), t,
                      min_staff=5, max_members=5, max_travel_min=60)
-    start = time.perf_counter()
     sols = solve_heuristic(p, n_best=3, restarts=4, seed=0)
-    assert time.perf_counter() - start < 10
     assert len(sols) == 3 and sols[0][0] <= sols[1][0] <= sols[2][0]
     for _, part in sols:
         assert sorted(i for g in part for i in g) == list(range(n))
