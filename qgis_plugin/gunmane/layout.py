@@ -59,6 +59,11 @@ DETAIL_MARGIN = 0.15        # share of a detour's extent added on each side of i
 MIN_DETAIL_SPAN_M = 200.0   # a detail map shows at least this much ground (metres)
 MIN_DETAIL_SIDE_MM = 38.0   # at A3 (x0.707 on A4): smaller frames in the column -> bottom strip
 DETAIL_STRIP_SHARE = 0.34   # the strip's frames take at most this share of the map's height
+LEGEND_FONTS = ((QgsLegendStyle.Title, 16, True), (QgsLegendStyle.Group, 13, True),
+                (QgsLegendStyle.Subgroup, 12, True),
+                (QgsLegendStyle.SymbolLabel, 11, False))   # (style, pt at A3, bold); last: labels
+MIN_LEGEND_LABEL_PT = 7.0   # a long legend's category labels never get smaller than this
+LEGEND_SHRINK_STEP = 0.9    # each try of a long legend is this share of the previous size
 _registered: dict[str, list[str]] = {}
 
 
@@ -318,7 +323,7 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
                          sources: str = "", date: _dt.date | None = None,
                          extent: QgsRectangle | None = None, crs=None, subtitle: str = "",
                          font_family: str | None = None,
-                         details: list | None = None) -> QgsPrintLayout:
+                         details: list | None = None, feedback=None) -> QgsPrintLayout:
     """A landscape print layout for a council meeting.
 
     Parameters
@@ -344,6 +349,9 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
         in the column under the legend, or in a strip under the main map when the legend
         leaves too little room (frames under ``MIN_DETAIL_SIDE_MM``), each with a two-line
         caption and a numbered frame on the main map.  None or empty: no details.
+    feedback : QgsProcessingFeedback, optional
+        Told when the legend had to be split or shrunk to fit its column
+        (:func:`fit_legend`), and warned, with the fix, when it still does not fit.
     """
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
@@ -395,18 +403,14 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
     root.removeAllChildren()
     for layer in layers:
         root.addLayer(layer)
-    for style, size, bold in ((QgsLegendStyle.Title, 16, True), (QgsLegendStyle.Group, 13, True),
-                              (QgsLegendStyle.Subgroup, 12, True),
-                              (QgsLegendStyle.SymbolLabel, 11, False)):
-        font = QFont(family)
-        font.setPointSizeF(size * scale)
-        font.setBold(bold)
-        legend.rstyle(style).setFont(font)
     legend.setWrapString("\n")
     layout.addLayoutItem(legend)
     legend.attemptMove(QgsLayoutPoint(legend_x, top, QgsUnitTypes.LayoutMillimeters))
     legend.setResizeToContents(True)
-    legend.adjustBoxSize()
+    fit = fit_legend(layout, legend, family, scale, legend_w, map_h)
+    # the item sizes itself only when first painted: give it its printed size now
+    legend.attemptResize(QgsLayoutSize(fit.width_mm, fit.height_mm, QgsUnitTypes.LayoutMillimeters))
+    _report_legend_fit(fit, legend_w, map_h, feedback)
 
     detail_slots = []
     if details:
@@ -462,6 +466,99 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
     return layout
 
 
+@dataclass
+class LegendFit:
+    """How :func:`fit_legend` set the legend out.
+
+    Attributes
+    ----------
+    columns : int
+        1 or 2 (layers split between the columns where needed).
+    size_factor : float
+        Share of the design's text, symbol and spacing sizes used (1.0 = as designed).
+    label_pt : float
+        Size of the category labels (points).
+    width_mm, height_mm : float
+        The legend's printed size (layout mm).
+    fits : bool
+        True when the legend lies inside the room it was given.
+    """
+    columns: int
+    size_factor: float
+    label_pt: float
+    width_mm: float
+    height_mm: float
+    fits: bool
+
+
+def fit_legend(layout, legend, family: str, scale: float, width_mm: float,
+               height_mm: float) -> LegendFit:
+    """Set ``legend`` out to fit ``width_mm`` x ``height_mm`` (layout mm), the largest text first.
+
+    For each size, from the design's (``LEGEND_FONTS`` x ``scale``) down in steps of
+    ``LEGEND_SHRINK_STEP`` to the size at which category labels are ``MIN_LEGEND_LABEL_PT``,
+    one column is tried, then two (a layer's categories may be split between them); the
+    first that fits is kept.  Text, symbols and the space between entries shrink together.
+    When nothing fits, the try that overflows least (in mm, width plus height) is kept and
+    returned with ``fits`` False; the caller says so.
+    """
+    symbol_w, symbol_h = legend.symbolWidth(), legend.symbolHeight()
+    symbol_gap = legend.rstyle(QgsLegendStyle.Symbol).margin(QgsLegendStyle.Top)
+    label_pt = LEGEND_FONTS[-1][1] * scale
+    smallest = min(1.0, MIN_LEGEND_LABEL_PT / label_pt)
+    factors = []
+    factor = 1.0
+    while factor > smallest + 0.01:       # no near-duplicate last step
+        factors.append(factor)
+        factor *= LEGEND_SHRINK_STEP
+    factors.append(smallest)
+
+    def set_out(columns, factor):
+        legend.setColumnCount(columns)
+        legend.setSplitLayer(columns > 1)
+        for style, size, bold in LEGEND_FONTS:
+            font = QFont(family)
+            font.setPointSizeF(size * scale * factor)
+            font.setBold(bold)
+            legend.rstyle(style).setFont(font)
+        legend.setSymbolWidth(symbol_w * factor)
+        legend.setSymbolHeight(symbol_h * factor)
+        legend.rstyle(QgsLegendStyle.Symbol).setMargin(QgsLegendStyle.Top, symbol_gap * factor)
+        size = _legend_size_mm(layout, legend)
+        return LegendFit(columns, factor, label_pt * factor, size.width(), size.height(),
+                         size.width() <= width_mm + 0.01 and size.height() <= height_mm + 0.01)
+
+    tried = []
+    for factor in factors:
+        for columns in (1, 2):
+            fit = set_out(columns, factor)
+            if fit.fits:
+                return fit
+            tried.append(fit)
+    least = min(tried, key=lambda t: max(t.width_mm - width_mm, 0) + max(t.height_mm - height_mm, 0))
+    return set_out(least.columns, least.size_factor)
+
+
+def _report_legend_fit(fit: LegendFit, width_mm: float, height_mm: float, feedback) -> None:
+    """Tell the Processing log when the legend was split or shrunk, and warn (with the fix)
+    when it still runs past its column."""
+    if feedback is None or (fit.fits and fit.columns == 1 and fit.size_factor == 1.0):
+        return
+    if fit.fits:
+        feedback.pushInfo(tr("The legend is set in {columns} columns with {size} pt labels to "
+                             "fit beside the map.").format(columns=fit.columns,
+                                                           size=f"{fit.label_pt:.1f}"))
+        return
+    feedback.pushWarning(tr(
+        "The legend does not fit beside the map: even in {columns} columns with {size} pt "
+        "labels it is {width} x {height} mm, and the column has {room_width} x {room_height} "
+        "mm, so it runs off the page. Show fewer categories (fewer layers, or classes merged "
+        "in the layer style), choose A3 paper, or edit the layout (Project > Layouts).").format(
+            columns=fit.columns, size=f"{fit.label_pt:.1f}", width=f"{fit.width_mm:.0f}",
+            height=f"{fit.height_mm:.0f}", room_width=f"{width_mm:.0f}",
+            room_height=f"{height_mm:.0f}"))
+
+
 def _fit_map(map_item, target: QgsRectangle, width_mm: float, height_mm: float) -> None:
     """Size ``map_item`` and zoom it to show all of ``target``."""
     size = QgsLayoutSize(width_mm, height_mm, QgsUnitTypes.LayoutMillimeters)
@@ -471,12 +568,17 @@ def _fit_map(map_item, target: QgsRectangle, width_mm: float, height_mm: float) 
     map_item.zoomToExtent(target)   # but setExtent resizes the item: restore, then fit
 
 
-def _legend_height_mm(layout, legend) -> float:
-    """The legend's height in mm as it will print.  The item learns its size only when
+def _legend_size_mm(layout, legend):
+    """The legend's size (QSizeF, mm) as it will print.  The item learns its size only when
     first painted (it needs the DPI), so measure it as its renderer will."""
     from qgis.core import QgsLegendRenderer
     context = QgsLayoutUtils.createRenderContextForLayout(layout, None)
-    return QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context).height()
+    return QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context)
+
+
+def _legend_height_mm(layout, legend) -> float:
+    """The legend's height in mm as it will print (:func:`_legend_size_mm`)."""
+    return _legend_size_mm(layout, legend).height()
 
 
 def _caption_font_pt(scale: float) -> float:

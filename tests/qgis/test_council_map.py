@@ -385,13 +385,16 @@ def plan_files(qgis_app, sample_clip, tmp_path_factory):
             "towns": layer_uri(gpkg, "clip_municipalities")}
 
 
-def _long_legend_layer(uri, classes=22):
-    """The towns with a user style of ``classes`` categories: a legend taller than the map."""
+def _long_legend_layer(uri, classes=22, last_label=None):
+    """The towns with a user style of ``classes`` categories: a legend taller than the map.
+    ``last_label`` replaces the last category's label (digits may not survive pdftotext)."""
     from qgis.core import (QgsCategorizedSymbolRenderer, QgsFillSymbol, QgsRendererCategory,
                            QgsVectorLayer)
     layer = QgsVectorLayer(uri, "区域", "ogr")
     categories = [QgsRendererCategory(f"c{i}", QgsFillSymbol.createSimple(
-        {"color": f"{40 + 9 * i},200,120,255"}), f"区分 {i}") for i in range(classes)]
+        {"color": f"{40 + 9 * (i % 20)},200,120,255"}), f"区分 {i}") for i in range(classes)]
+    if last_label:
+        categories[-1].setLabel(last_label)
     layer.setRenderer(QgsCategorizedSymbolRenderer("municipality_code", categories))
     return layer
 
@@ -464,3 +467,148 @@ def test_no_detail_frames_layout_unchanged(qgis_app, plan_files, tmp_path):
     finally:
         manager.removeLayout(off)
         manager.removeLayout(none)
+
+
+def _feedback():
+    """A Processing feedback that keeps its info lines and warnings."""
+    from qgis.core import QgsProcessingFeedback
+
+    class Kept(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.infos, self.warnings = [], []
+
+        def pushInfo(self, text):          # noqa: N802
+            self.infos.append(text)
+
+        def pushWarning(self, text):       # noqa: N802
+            self.warnings.append(text)
+    return Kept()
+
+
+def _legend_box(layout):
+    """The legend's rectangle on the page (mm) at its size after a layout refresh."""
+    from qgis.PyQt.QtCore import QRectF
+    layout.refresh()
+    legend = layout.itemById("legend")
+    size = legend.sizeWithUnits()
+    assert size.units() == 0, size      # QgsUnitTypes.LayoutMillimeters
+    return QRectF(legend.pos().x(), legend.pos().y(), size.width(), size.height())
+
+
+def _word_boxes(pdf, word):
+    """``[(x_min, y_min, x_max, y_max)]`` in pt of each word ``word`` pdftotext finds."""
+    import html
+    import re
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    return [tuple(float(v) for v in m.groups()[:4]) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        xhtml) if _nfkc(html.unescape(m.group(5))) == _nfkc(word)]
+
+
+def test_long_legend_split_into_two_columns_on_the_page(qgis_app, sample_clip, tmp_path):
+    """30 categories on A4 make a legend (about 212 mm) taller than the map (174 mm): it is
+    set in two columns at the design's size, inside the column beside the map, and the last
+    category is printed on the page."""
+    import processing
+    from conftest import layer_uri
+    from qgis.core import QgsLegendStyle, QgsProject
+    last = "末尾の区分"
+    towns = _long_legend_layer(layer_uri(sample_clip["gpkg"], "clip_municipalities"), 30, last)
+    QgsProject.instance().addMapLayer(towns)
+    pdf, title = tmp_path / "legend.pdf", "長い凡例"
+    feedback = _feedback()
+    try:
+        processing.run("gunmane:council_map", {
+            "LAYERS": [towns.id()], "TITLE": title, "PAPER": 1, "DPI": 60, "DETAIL_FRAMES": 0,
+            "DATE": "2026年4月1日", "ADD_TO_PROJECT": True, "OUTPUT_PDF": str(pdf)},
+            feedback=feedback)
+    finally:
+        QgsProject.instance().removeMapLayer(towns.id())
+    manager = QgsProject.instance().layoutManager()
+    layout = manager.layoutByName(title)
+    try:
+        layout.refresh()
+        legend = layout.itemById("legend")
+        assert legend.columnCount() == 2 and legend.splitLayer()
+        # the design's size (11 pt at A3 x 297/420): splitting was enough
+        label_pt = legend.rstyle(QgsLegendStyle.SymbolLabel).font().pointSizeF()
+        assert abs(label_pt - 11 * 297 / 420) < 0.01, label_pt
+        box, main = _legend_box(layout), _box(layout.itemById("map"))
+        margin = 10 * 297 / 420
+        assert box.height() > 20 * 4.0, box   # 15 rows of 4 mm symbols at least: real content
+        assert main.right() < box.left() and box.top() == main.top(), (box, main)
+        assert box.right() <= 297 - margin + 0.01 and box.bottom() <= main.bottom() + 0.01, box
+        assert feedback.warnings == [], feedback.warnings
+        assert any("2 columns" in line for line in feedback.infos), feedback.infos
+        # the last category's label is printed inside the legend's box on the page (pt)
+        words = _word_boxes(pdf, last)
+        assert len(words) == 1, words
+        mm = 25.4 / 72
+        x_min, y_min, x_max, y_max = (v * mm for v in words[0])
+        assert box.left() <= x_min and x_max <= box.right() + 0.5, (words, box)
+        assert box.top() <= y_min and y_max <= box.bottom() + 0.5, (words, box)
+        out = tmp_path / "page"
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), str(out)],
+                       check=True)
+        shutil.copy(tmp_path / "page.png", "/tmp/gunmane_council_map_long_legend.png")  # a look
+        dark, _, (w, h) = _non_white_fraction(tmp_path / "page.png")
+        assert abs(w / h - 297 / 210) < 0.02 and dark > 0.01, (w, h, dark)
+    finally:
+        manager.removeLayout(layout)
+
+
+def test_short_legend_stays_one_column(qgis_app, sample_clip):
+    """Three categories: one column at the design's size, nothing said in the log."""
+    from conftest import layer_uri
+    from gunmane.layout import build_council_layout
+    from qgis.core import QgsLegendStyle, QgsProject
+    towns = _long_legend_layer(layer_uri(sample_clip["gpkg"], "clip_municipalities"), 3)
+    feedback = _feedback()
+    layout = build_council_layout(QgsProject.instance(), [towns], title="短い凡例", paper="A4",
+                                  feedback=feedback)
+    legend = layout.itemById("legend")
+    assert legend.columnCount() == 1 and not legend.splitLayer()
+    assert abs(legend.rstyle(QgsLegendStyle.SymbolLabel).font().pointSizeF() - 11 * 297 / 420) < 0.01
+    assert (legend.symbolWidth(), legend.symbolHeight()) == (7.0, 4.0)   # QGIS's default
+    assert feedback.infos == [] and feedback.warnings == []
+
+
+def test_legend_too_long_is_shrunk_to_the_floor_and_warned(qgis_app, sample_clip):
+    """200 categories cannot fit on A4 (at 7 pt a row is about 6 mm: 100 rows in a column
+    of 174 mm): two columns at the 7 pt floor, and a warning that gives the fixes."""
+    from conftest import layer_uri
+    from gunmane.layout import MIN_LEGEND_LABEL_PT, build_council_layout
+    from qgis.core import QgsLegendStyle, QgsProject
+    towns = _long_legend_layer(layer_uri(sample_clip["gpkg"], "clip_municipalities"), 200)
+    feedback = _feedback()
+    layout = build_council_layout(QgsProject.instance(), [towns], title="長すぎる凡例",
+                                  paper="A4", feedback=feedback)
+    legend = layout.itemById("legend")
+    assert legend.columnCount() == 2
+    assert legend.rstyle(QgsLegendStyle.SymbolLabel).font().pointSizeF() == MIN_LEGEND_LABEL_PT
+    assert len(feedback.warnings) == 1, feedback.warnings
+    warning = feedback.warnings[0]
+    assert "does not fit" in warning and "A3" in warning and "fewer categories" in warning
+    assert "7.0 pt" in warning, warning
+
+
+def test_long_legend_on_a3_shrinks_before_warning(qgis_app, sample_clip):
+    """A3 starts at 11 pt: 90 categories do not fit in two columns at that size beside the
+    248 mm high map, so the labels get smaller (8.0 pt), not below 7 pt, and the legend fits
+    its column (sized before the layout is painted)."""
+    from conftest import layer_uri
+    from gunmane.layout import MIN_LEGEND_LABEL_PT, build_council_layout
+    from qgis.core import QgsLegendStyle, QgsProject
+    towns = _long_legend_layer(layer_uri(sample_clip["gpkg"], "clip_municipalities"), 90)
+    feedback = _feedback()
+    layout = build_council_layout(QgsProject.instance(), [towns], title="A3の長い凡例",
+                                  paper="A3", feedback=feedback)
+    legend = layout.itemById("legend")
+    label_pt = legend.rstyle(QgsLegendStyle.SymbolLabel).font().pointSizeF()
+    assert legend.columnCount() == 2 and MIN_LEGEND_LABEL_PT <= label_pt < 11, label_pt
+    assert feedback.warnings == [], feedback.warnings
+    box, main = _legend_box(layout), _box(layout.itemById("map"))
+    assert box.height() > main.height() * 0.8, (box, main)     # sized, and fills the column
+    assert box.bottom() <= main.bottom() + 0.01 and box.right() <= 420 - 10 + 0.01, (box, main)

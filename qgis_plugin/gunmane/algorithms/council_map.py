@@ -140,7 +140,8 @@ class CouncilMapAlgorithm(GunmaneAlgorithm):
                 project, layers, title=title, paper=paper,
                 subtitle=self.parameterAsString(parameters, self.SUBTITLE, context).strip(),
                 sources=self.parameterAsString(parameters, self.SOURCES, context).strip(),
-                date=date, extent=extent, crs=crs, details=found.shown)
+                date=date, extent=extent, crs=crs, details=found.shown,
+                feedback=feedback)
             feedback.setProgress(30)
             written = export_layout(layout, pdf, png, dpi=dpi)
         except RuntimeError as exc:
