@@ -2,7 +2,8 @@
 
 Layouts are built with QGIS's own layout classes so the result can be edited in the
 layout designer; PDF text is written as text with the Japanese font embedded (never as
-boxes, never as outlines).  When the layers include the plan's detour routes, detail maps
+boxes, never as outlines).  A legend too tall for its column is split into two columns,
+then shrunk to 7 pt labels (:func:`fit_legend`).  When the layers include the plan's detour routes, detail maps
 zoomed to the longest detours sit in the column under the legend (or in a strip under the
 map when the legend leaves too little room), each with a numbered frame on the main map.  Must run in the main thread (layout items are QObjects and
 QGraphicsItems): the algorithm that calls it sets ``FlagNoThreading``.

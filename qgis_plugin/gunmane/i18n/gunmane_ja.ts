@@ -888,67 +888,67 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
         </message>
         <message>
-            <location filename="layout.py" line="103" />
+            <location filename="layout.py" line="104" />
             <source>No Japanese font found for the council map. Install Noto Sans CJK JP (Debian/Ubuntu: sudo apt install fonts-noto-cjk; Windows/macOS: from https://fonts.google.com/noto), then restart QGIS.</source>
             <translation>議会説明用の地図に使う日本語フォントが見つかりません。Noto Sans CJK JP を入れてから（Debian/Ubuntu：sudo apt install fonts-noto-cjk、Windows/macOS：https://fonts.google.com/noto から）QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="310" />
+            <location filename="layout.py" line="311" />
             <source>Detour {number}: bridge {bridge}</source>
             <translation>迂回路 {number}：橋梁 {bridge}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="311" />
+            <location filename="layout.py" line="312" />
             <source>detour +{distance}</source>
             <translation>迂回 +{distance}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="312" />
+            <location filename="layout.py" line="313" />
             <source>Detour {number}: bridge {bridge} and {others} more</source>
             <translation>迂回路 {number}：橋梁 {bridge} ほか{others}橋</translation>
         </message>
         <message>
-            <location filename="layout.py" line="314" />
+            <location filename="layout.py" line="315" />
             <source>longest detour +{distance}</source>
             <translation>最長の迂回 +{distance}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="399" />
+            <location filename="layout.py" line="400" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="layout.py" line="461" />
+            <location filename="layout.py" line="462" />
             <source>Sources: {sources}</source>
             <translation>出典：{sources}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="463" />
+            <location filename="layout.py" line="464" />
             <source>Created: {date}</source>
             <translation>作成日：{date}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="548" />
+            <location filename="layout.py" line="549" />
             <source>The legend is set in {columns} columns with {size} pt labels to fit beside the map.</source>
             <translation>凡例を地図の横に収めるため、{columns}列・ラベル{size} ptで配置しました。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="552" />
+            <location filename="layout.py" line="553" />
             <source>The legend does not fit beside the map: even in {columns} columns with {size} pt labels it is {width} x {height} mm, and the column has {room_width} x {room_height} mm, so it runs off the page. Show fewer categories (fewer layers, or classes merged in the layer style), choose A3 paper, or edit the layout (Project &gt; Layouts).</source>
             <translation>凡例が地図の横に収まりません。{columns}列・ラベル{size} ptにしても {width} x {height} mm あり、凡例欄は {room_width} x {room_height} mm のため、用紙からはみ出します。分類を減らす（レイヤを減らす、またはレイヤのスタイルで分類をまとめる）、用紙をA3にする、またはレイアウトを編集する（プロジェクト &gt; レイアウト）のいずれかで対処してください。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="709" />
+            <location filename="layout.py" line="710" />
             <source>Detour {number}</source>
             <translation>迂回路 {number}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="791" />
+            <location filename="layout.py" line="792" />
             <source>Could not write the PDF {path} (error {code}): {error}</source>
             <translation>PDF {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="799" />
+            <location filename="layout.py" line="800" />
             <source>Could not write the image {path} (error {code}): {error}</source>
             <translation>画像 {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
