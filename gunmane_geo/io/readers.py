@@ -246,13 +246,10 @@ def _dedupe_ids(frame, kind, ctx):
 def _fill_deck_area(frame, ctx):
     if "deck_area_m2" not in frame.columns:
         frame["deck_area_m2"] = np.nan
-    if "length_m" not in frame.columns or "width_m" not in frame.columns:
-        return frame
-    fill = (frame["deck_area_m2"].isna() & frame["length_m"].notna()
-            & frame["width_m"].notna()).to_numpy()
+    area = schema.deck_area_m2(frame)           # the one rule: given, else length x width
+    fill = frame["deck_area_m2"].isna().to_numpy() & np.isfinite(area)
     if fill.any():
-        frame.loc[fill, "deck_area_m2"] = (frame.loc[fill, "length_m"]
-                                           * frame.loc[fill, "width_m"])
+        frame.loc[fill, "deck_area_m2"] = area[fill]
         ctx.add(f"deck_area_m2 = length_m * width_m computed for {int(fill.sum())} bridges",
                 severity="info", action="filled", field="deck_area_m2")
     return frame

@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..errors import GunmaneError, report_progress
+from ..options.text import distance_text
 from ..settings import Settings
 from .labels import place_labels
 from .layout import Page, map_style, wrap_text
@@ -44,10 +45,6 @@ def _grid(n: int) -> tuple[int, int]:
     return 2, 3
 
 
-def _fmt_m(v: float) -> str:
-    return f"{v:,.0f} m" if v < 1000 else f"{v / 1000:,.1f} km"
-
-
 def _panel_title(r, cls: str, detour_m: float, detour_min: float, hub_name: str | None,
                  cols: int) -> tuple[str, str]:
     """(bold first line, second line) of a panel title."""
@@ -62,7 +59,7 @@ def _panel_title(r, cls: str, detour_m: float, detour_min: float, hub_name: str 
     elif not math.isfinite(detour_m):
         det = "車の迂回路なし"
     else:
-        det = ("車の迂回 " if cls == "downsize" else "迂回 ") + f"+{_fmt_m(detour_m)}"
+        det = ("車の迂回 " if cls == "downsize" else "迂回 ") + f"+{distance_text(detour_m)}"
         if detour_min is not None and math.isfinite(detour_min) and detour_min > 0:
             det += f"・約{detour_min:,.1f}分"
     return wrap_text(head, cols), wrap_text(f"{label}｜{det}", cols)

@@ -15,6 +15,12 @@ def yen_ja(value) -> str:
     return money.yen_ja(value, oku_format=".1f")
 
 
+def distance_text(metres: float) -> str:
+    """A distance as people read it: ``350 m`` under 1 km, else ``1.2 km`` (same in both
+    languages; used by the map detail panels and the QGIS council map's captions)."""
+    return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:,.1f} km"
+
+
 def detour_ja(detour_m: float) -> str:
     return "迂回路なし" if not math.isfinite(detour_m) else f"迂回 {detour_m:,.0f} m"
 

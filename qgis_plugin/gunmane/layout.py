@@ -305,7 +305,8 @@ def detail_caption(number: int, detail: DetourDetail) -> tuple[str, str]:
     """The two caption lines of detail ``number``, in QGIS's language, e.g.
     ("迂回路 1：橋梁 B0123", "迂回 +350 m") or, merged, ("迂回路 2：橋梁 B0123 ほか2橋",
     "最長の迂回 +1.2 km")."""
-    distance = format_distance(detail.detour_m)
+    from gunmane_geo.options.text import distance_text   # the library's map panels' wording
+    distance = distance_text(detail.detour_m)
     first = detail.bridge_ids[0]
     if len(detail.detours) == 1:
         return (tr("Detour {number}: bridge {bridge}").format(number=number, bridge=first),
@@ -313,11 +314,6 @@ def detail_caption(number: int, detail: DetourDetail) -> tuple[str, str]:
     return (tr("Detour {number}: bridge {bridge} and {others} more").format(
                 number=number, bridge=first, others=len(detail.detours) - 1),
             tr("longest detour +{distance}").format(distance=distance))
-
-
-def format_distance(metres: float) -> str:
-    """'350 m' under 1 km, else '1.2 km'."""
-    return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:,.1f} km"
 
 
 def build_council_layout(project, layers, *, title: str, paper: str = "A3",
@@ -416,7 +412,7 @@ def build_council_layout(project, layers, *, title: str, paper: str = "A3",
     detail_slots = []
     if details:
         gap = 4.0 * scale
-        column_top = top + _legend_height_mm(layout, legend) + 2 * gap
+        column_top = top + fit.height_mm + 2 * gap
         detail_slots, strip_h = _detail_slots(
             details, family, scale, gap, column=(legend_x, column_top, legend_w,
                                                  top + map_h - column_top),
@@ -575,11 +571,6 @@ def _legend_size_mm(layout, legend):
     from qgis.core import QgsLegendRenderer
     context = QgsLayoutUtils.createRenderContextForLayout(layout, None)
     return QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context)
-
-
-def _legend_height_mm(layout, legend) -> float:
-    """The legend's height in mm as it will print (:func:`_legend_size_mm`)."""
-    return _legend_size_mm(layout, legend).height()
 
 
 def _caption_font_pt(scale: float) -> float:
