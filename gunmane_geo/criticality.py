@@ -36,10 +36,13 @@ ISOLATED_COUNT_COLUMNS = [f"isolated_{t}" for t in FACILITY_TYPES] + ["isolated_
 
 CRITICALITY_COLUMNS = [
     "bridge_id", "matched", "edge_id", "u", "v", "component", "snap_distance_m", "match_rule",
-    "bridge_length_m", "bridge_time_min", "alt_route_m", "detour_m", "alt_route_min",
+    "bridge_length_m", "bridge_time_min", "link_u", "link_v", "link_length_m", "link_time_min",
+    "alt_route_m", "detour_m", "alt_route_min",
     "detour_min", "isolates", "isolated_nodes", "isolated_population", "isolated_facilities",
-    *ISOLATED_COUNT_COLUMNS, "isolated_facility_names", "aadt", "affected_vehicle_km_per_day",
-    "affected_vehicle_hours_per_day", "criticality_rank",
+    *ISOLATED_COUNT_COLUMNS, "isolated_facility_names", "pedestrian_only",
+    "walk_link_length_m", "walk_alt_route_m", "walk_detour_m", "isolates_on_foot",
+    "aadt", "affected_vehicle_km_per_day", "affected_vehicle_hours_per_day",
+    "criticality_rank",
 ]
 
 #: ranking keys, most critical first (docs/criticality.md)
@@ -78,10 +81,10 @@ def _compute_node_values(network: Network) -> np.ndarray:
 class _Workspace:
     """Reusable work arrays for point-to-point searches (allocated once per network)."""
 
-    def __init__(self, network: Network):
+    def __init__(self, network: Network, mode: str = "motor"):
         n = network.n_nodes
-        self.f = network.csr("forward")
-        self.b = network.csr("backward")
+        self.f = network.csr("forward", mode)
+        self.b = network.csr("backward", mode)
         na = max(len(self.f[1]), len(self.b[1])) + 1
         self.distf = np.full(n, np.inf)
         self.distb = np.full(n, np.inf)
@@ -95,11 +98,12 @@ class _Workspace:
         self.path_buf = np.empty(max(1024, 4 * n), np.int64)
 
     @classmethod
-    def of(cls, network: Network) -> "_Workspace":
-        """The network's workspace (created once, kept in its cache)."""
-        ws = network._cache.get("workspace")
+    def of(cls, network: Network, mode: str = "motor") -> "_Workspace":
+        """The network's workspace for ``mode`` (created once, kept in its cache)."""
+        key = f"workspace:{mode}"
+        ws = network._cache.get(key)
         if ws is None:
-            ws = network._cache["workspace"] = cls(network)
+            ws = network._cache[key] = cls(network, mode)
         return ws
 
     def run(self, sources, targets, q_ptr, q_edges, w, mask, paths: bool = False):
@@ -129,19 +133,91 @@ class _Workspace:
         return out, [buf[path_ptr[i]:path_ptr[i + 1]] for i in range(m)]
 
 
-def _queries(network: Network, edge_ids: np.ndarray):
-    """Detour queries per bridge edge: u->v, plus v->u for two-way edges when directed.
+@dataclass
+class RoadLinks:
+    """The road links that carry some edges: junction to junction (``road_links``).
 
-    Returns (sources, targets, edge, owner) where owner indexes ``edge_ids``.
+    Attributes
+    ----------
+    edge_ids : int64 (m,)   the edges asked for
+    a, b : int64 (m,)       the junctions that bound each link (``a`` on the edge's ``u``
+                            side, ``b`` on its ``v`` side)
+    ptr, edges : int64      the link of ``edge_ids[i]`` is ``edges[ptr[i]:ptr[i+1]]``
+    looped : bool (m,)      the road around the edge is a cycle without any junction; the
+                            link is then the edge's own road line
     """
-    u, v = network.uv()
-    eu, ev = u[edge_ids], v[edge_ids]
+    edge_ids: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    ptr: np.ndarray
+    edges: np.ndarray
+    looped: np.ndarray
+
+    def cost(self, weight: np.ndarray) -> np.ndarray:
+        """The link's own cost (sum of ``weight`` over its edges; metres or minutes)."""
+        if not len(self.edge_ids):
+            return np.zeros(0)
+        return np.add.reduceat(np.asarray(weight, float)[self.edges], self.ptr[:-1])
+
+    def members(self, i: int) -> np.ndarray:
+        """Edge ids of link ``i``."""
+        return self.edges[self.ptr[i]:self.ptr[i + 1]]
+
+
+def road_links(network: Network, edge_ids, mode: str = "motor") -> RoadLinks:
+    """The road link (junction to junction) of each edge, over the edges of ``mode``.
+
+    From each end of the edge, walk along the road while the node has degree 2 (in the
+    graph of ``mode``); the first node of another degree (a junction, or a dead end) bounds
+    the link.  This is the link of RA2CE and of the usual 迂回距離: through traffic turns
+    at the junctions, never at the abutments.  A cycle without any junction falls back to
+    the stretch of the edge's own road line.  See docs/criticality.md.
+    """
+    edge_ids = np.ascontiguousarray(edge_ids, np.int64)
+    indptr, head, arc_edge = network.csr("undirected", mode)
+    eu, ev = network.uv()
+    if "source_row" in network.edges.columns:
+        line_id = np.ascontiguousarray(network.edges["source_row"].to_numpy(np.int64))
+    else:
+        line_id = np.arange(network.n_edges, dtype=np.int64)
+    m = len(edge_ids)
+    a = np.empty(m, np.int64)
+    b = np.empty(m, np.int64)
+    looped = np.zeros(m, np.bool_)
+    ptr = np.zeros(m + 1, np.int64)
+    buf = np.empty(max(16, 4 * m), np.int64)
+    while True:
+        used = K.road_links(edge_ids, eu, ev, indptr, head, arc_edge, line_id, a, b, looped,
+                            ptr, buf)
+        if used >= 0:
+            break
+        buf = np.empty(2 * len(buf), np.int64)
+    return RoadLinks(edge_ids, a, b, ptr, buf[:used].copy(), looped)
+
+
+def share_a_link(network: Network, edge_ids, mode: str = "motor") -> bool:
+    """True when two of ``edge_ids`` lie on the same road link: removing both cuts off the
+    stretch between them even though the link's junctions stay connected."""
+    edge_ids = np.unique(np.asarray(edge_ids, np.int64))
+    if len(edge_ids) < 2:
+        return False
+    links = road_links(network, edge_ids, mode)
+    first = np.minimum.reduceat(links.edges, links.ptr[:-1])     # a link's lowest edge id
+    return len(np.unique(first)) < len(edge_ids)
+
+
+def _queries(network: Network, links: RoadLinks, mode: str):
+    """Detour queries per link: a->b, plus b->a for two-way edges when directed.
+
+    Returns (sources, targets, edge, owner) where owner indexes ``links.edge_ids``.
+    """
+    edge_ids = links.edge_ids
     owner = np.arange(len(edge_ids))
-    if not network.directed:
-        return eu, ev, edge_ids, owner
+    if not network.directed or mode == "walk":
+        return links.a, links.b, edge_ids, owner
     one = network.edges["oneway"].fillna(False).to_numpy(bool)[edge_ids]
     two = ~one
-    return (np.concatenate([eu, ev[two]]), np.concatenate([ev, eu[two]]),
+    return (np.concatenate([links.a, links.b[two]]), np.concatenate([links.b, links.a[two]]),
             np.concatenate([edge_ids, edge_ids[two]]), np.concatenate([owner, owner[two]]))
 
 
@@ -158,12 +234,15 @@ def _weights(network: Network, weight) -> np.ndarray:
 def alternative_routes(network: Network, edge_ids, weight="length_m",
                        removed=None, progress=None, chunk: int = 256,
                        progress_span=(0.0, 1.0), *, also_removed=None,
-                       return_paths: bool = False):
-    """Shortest route between the two ends of each edge when that edge is removed.
+                       return_paths: bool = False, mode: str = "motor",
+                       links: RoadLinks | None = None):
+    """Shortest route between the two junctions of each edge's road link, without the edge.
 
     This is the one implementation of "shortest route with these edges removed" in
     gunmane_geo: single-bridge criticality, ``removal_scenario`` and the options and
-    plans (``gunmane_geo.options``) all call it.
+    plans (``gunmane_geo.options``) all call it.  The route runs between the junctions
+    that bound the edge's road link (``road_links``), so the detour of through traffic is
+    ``route - links.cost(weight)``: nobody drives to an abutment and back.
 
     Parameters
     ----------
@@ -179,8 +258,12 @@ def alternative_routes(network: Network, edge_ids, weight="length_m",
         (e.g. the other bridges of a consolidation set removed with it).
     return_paths : bool
         Also return the route of each query as an int64 array of edge ids, from the
-        edge's ``u`` end to its ``v`` end (empty when there is none).  On a directed
-        network the routes of both directions are concatenated.
+        link's ``a`` junction to its ``b`` junction (empty when there is none).  On a
+        directed network the routes of both directions are concatenated.
+    mode : ``"motor"`` (vehicles, default) or ``"walk"`` (walkers: every walkable way,
+        one-way signs ignored); see ``Network.mode_edges``.
+    links : RoadLinks, optional
+        ``road_links(network, edge_ids, mode)`` when the caller has it already.
 
     Returns
     -------
@@ -195,7 +278,9 @@ def alternative_routes(network: Network, edge_ids, weight="length_m",
     mask = np.zeros(network.n_edges, np.bool_)
     if removed is not None and len(removed):
         mask[np.asarray(removed, np.int64)] = True
-    s, t, e, owner = _queries(network, edge_ids)
+    if links is None:
+        links = road_links(network, edge_ids, mode)
+    s, t, e, owner = _queries(network, links, mode)
     if also_removed is None:
         q_ptr = np.arange(len(s) + 1, dtype=np.int64)
         q_edges = e
@@ -207,7 +292,7 @@ def alternative_routes(network: Network, edge_ids, weight="length_m",
                                  ).astype(np.int64) if len(e) else np.zeros(0, np.int64)
         q_ptr = np.zeros(len(s) + 1, np.int64)
         np.cumsum([1 + len(r) for r in extra], out=q_ptr[1:])
-    ws = _Workspace.of(network)
+    ws = _Workspace.of(network, mode)
     res = np.empty(len(s))
     paths = [None] * len(s)
     lo, hi = progress_span
@@ -226,7 +311,7 @@ def alternative_routes(network: Network, edge_ids, weight="length_m",
     np.maximum.at(out, owner, res)
     if not return_paths:
         return out
-    if not network.directed:
+    if not network.directed or mode == "walk":
         return out, paths
     routes = [[] for _ in range(len(edge_ids))]
     for o, p in zip(owner, paths):
@@ -234,15 +319,15 @@ def alternative_routes(network: Network, edge_ids, weight="length_m",
     return out, [np.concatenate(r) if r else np.zeros(0, np.int64) for r in routes]
 
 
-def isolation_pass(network: Network):
-    """Tarjan bridge-finding with subtree sums over the undirected network (cached).
+def isolation_pass(network: Network, mode: str = "motor"):
+    """Tarjan bridge-finding with subtree sums over the undirected graph of ``mode`` (cached).
 
     Returns a dict with ``comp``, ``pre``, ``size``, ``sub`` (n x k subtree sums of
     ``_VALUE_COLUMNS``), ``cut_child`` (per edge) and ``comp_total`` (per component).
     """
-    key = "tarjan"
+    key = f"tarjan:{mode}"
     if key not in network._cache:
-        indptr, head, arc_edge = network.csr("undirected")
+        indptr, head, arc_edge = network.csr("undirected", mode)
         vals = _node_values(network)
         comp, pre, size, sub, cut_child, comp_start = K.tarjan_bridges(
             indptr, head, arc_edge, network.n_edges, vals)
@@ -255,9 +340,9 @@ def isolation_pass(network: Network):
     return network._cache[key]
 
 
-def _cut_sides(network: Network, edge_ids: np.ndarray):
+def _cut_sides(network: Network, edge_ids: np.ndarray, mode: str = "motor"):
     """For each edge: isolates?, the isolated side's sums, and its preorder ranges."""
-    tp = isolation_pass(network)
+    tp = isolation_pass(network, mode)
     c = tp["cut_child"][edge_ids]
     isolates = c >= 0
     k = tp["sub"].shape[1]
@@ -302,6 +387,99 @@ class _FacilityIndex:
         return "; ".join(out)
 
 
+_INT_COLUMNS = {"component", "isolated_nodes", "isolated_facilities", "link_u", "link_v",
+                *ISOLATED_COUNT_COLUMNS}
+_BOOL_COLUMNS = {"isolates", "isolates_on_foot", "pedestrian_only", "one_way_cut"}
+_CAR_COLUMNS = ["link_u", "link_v", "link_length_m", "link_time_min", "alt_route_m",
+                "detour_m", "alt_route_min", "detour_min", "isolates", "isolated_nodes",
+                "isolated_population", "isolated_facilities", *ISOLATED_COUNT_COLUMNS,
+                "isolated_facility_names"]
+
+
+def _spread(values, where: np.ndarray, col: str) -> np.ndarray:
+    """Values of a subset of edges (``where``) spread over all: missing elsewhere."""
+    n = len(where)
+    if col in _BOOL_COLUMNS or col == "isolated_facility_names":
+        out = np.full(n, None, dtype=object)
+    else:
+        out = np.full(n, np.nan)
+    if values is not None:
+        out[where] = values
+    return out
+
+
+def _per_bridge(values, rows, inv, n, col):
+    """Per-edge values -> one per inventory bridge (unmatched bridges: missing)."""
+    vals = np.asarray(values)
+    if col in _BOOL_COLUMNS or col == "isolated_facility_names":
+        out = np.full(n, None, dtype=object)
+        out[rows] = vals[inv]
+        return pd.array(out, dtype="boolean") if col in _BOOL_COLUMNS else out
+    out = np.full(n, np.nan)
+    out[rows] = np.asarray(vals, float)[inv]
+    return pd.array(out, dtype="Int64") if col in _INT_COLUMNS else out
+
+
+def _mode_measures(network: Network, edge_ids: np.ndarray, mode: str, weights, progress,
+                   span) -> dict:
+    """Isolation and through-traffic detours of ``edge_ids`` for one travel mode.
+
+    Returns arrays per edge keyed by the ``_CAR_COLUMNS`` names (plus ``one_way_cut``).
+    """
+    lo, hi = span
+    isolates, iso, child_side, cut_child, tp = _cut_sides(network, edge_ids, mode)
+    report_progress(progress, lo + 0.05 * (hi - lo), f"isolation done ({mode})")
+    names = np.full(len(edge_ids), "", dtype=object)
+    if mode == "motor":
+        fidx = _FacilityIndex(network, tp["pre"])
+        for j in np.flatnonzero(isolates & (iso[:, 2] > 0)):
+            c = cut_child[j]
+            a, b = tp["pre"][c], tp["pre"][c] + tp["size"][c]
+            if child_side[j]:
+                names[j] = fidx.in_ranges([(a, b)])
+            else:
+                k = tp["comp"][c]
+                names[j] = fidx.in_ranges([(tp["comp_start"][k], a),
+                                           (b, tp["comp_start"][k + 1])])
+    links = road_links(network, edge_ids, mode)
+    alt = {w: np.full(len(edge_ids), np.nan) for w in ("length_m", "time_min")}
+    todo = np.flatnonzero(~isolates)
+    sub = RoadLinks(edge_ids[todo], links.a[todo], links.b[todo], *_take_links(links, todo),
+                    links.looped[todo])
+    for i, w in enumerate(weights):
+        part = (lo + (0.05 + 0.95 * i / len(weights)) * (hi - lo),
+                lo + (0.05 + 0.95 * (i + 1) / len(weights)) * (hi - lo))
+        alt[w][todo] = alternative_routes(network, edge_ids[todo], w, progress=progress,
+                                          progress_span=part, mode=mode, links=sub)
+    one_way_cut = np.zeros(len(edge_ids), bool)
+    for w in weights:
+        bad = ~np.isfinite(alt[w]) & ~np.isnan(alt[w])
+        one_way_cut |= bad
+        alt[w][bad] = np.nan
+    link_m = links.cost(network.weight("length_m"))
+    link_min = links.cost(network.weight("time_min"))
+    out = {"link_u": links.a, "link_v": links.b, "link_length_m": link_m,
+           "link_time_min": link_min,
+           "alt_route_m": alt["length_m"], "detour_m": np.maximum(0.0, alt["length_m"] - link_m),
+           "alt_route_min": alt["time_min"],
+           "detour_min": np.maximum(0.0, alt["time_min"] - link_min),
+           "isolates": isolates, "isolated_nodes": iso[:, 0], "isolated_population": iso[:, 1],
+           "isolated_facilities": iso[:, 2], "isolated_facility_names": names,
+           "one_way_cut": one_way_cut}
+    for j, col in enumerate(ISOLATED_COUNT_COLUMNS, start=3):
+        out[col] = iso[:, j]
+    return out
+
+
+def _take_links(links: RoadLinks, idx: np.ndarray):
+    """``(ptr, edges)`` of the links ``idx`` of ``links``."""
+    lens = np.diff(links.ptr)[idx]
+    ptr = np.zeros(len(idx) + 1, np.int64)
+    np.cumsum(lens, out=ptr[1:])
+    pos = np.repeat(links.ptr[idx] - ptr[:-1], lens) + np.arange(ptr[-1])
+    return ptr, links.edges[pos]
+
+
 # --- single-bridge criticality ------------------------------------------------------
 def bridge_criticality(network: Network, settings: Settings | None = None, progress=None,
                        weights=("length_m", "time_min")) -> gpd.GeoDataFrame:
@@ -326,10 +504,19 @@ def bridge_criticality(network: Network, settings: Settings | None = None, progr
         ``CRITICALITY_COLUMNS`` followed by the inventory attributes; geometry = the
         bridge edge (the inventory geometry for unmatched bridges).  Units: metres,
         minutes, persons, vehicles per day (``aadt``), vehicle-km and vehicle-hours
-        per day.  ``alt_route_*`` is the shortest route between the bridge's two ends
-        without it; ``detour_* = max(0, alt_route - through)`` where ``through`` is
-        the bridge edge itself.  Isolating bridges have ``alt_route_*`` NaN.
-        ``criticality_rank``: 1 = most critical, by ``RANK_RULE``.
+        per day.
+
+        Vehicle measures use the motor roads only (``Network.mode_edges("motor")``).
+        The bridge's road link runs between the junctions ``link_u`` and ``link_v``
+        (``road_links``); ``alt_route_*`` is the shortest route between them without the
+        bridge, ``detour_* = max(0, alt_route - link)`` with ``link_length_m`` /
+        ``link_time_min`` the link's own length and time: the extra distance of a
+        vehicle that used the bridge (RA2CE's link definition, the usual 迂回距離).
+        Isolating bridges have ``alt_route_*`` NaN.  Walking measures
+        (``walk_alt_route_m``, ``walk_detour_m``, ``isolates_on_foot``) are the same on
+        every walkable way; a bridge on a way closed to cars is ``pedestrian_only`` and
+        has walking measures only.  ``criticality_rank``: 1 = most critical, by
+        ``RANK_RULE``.
     """
     bridges = _require_bridges(network)
     settings = settings or network.settings
@@ -337,72 +524,46 @@ def bridge_criticality(network: Network, settings: Settings | None = None, progr
     matched = bridges["matched"].to_numpy(bool)
     eid_all = bridges["edge_id"].to_numpy(np.int64)
     edge_ids, inv = np.unique(eid_all[matched], return_inverse=True)
+    motor = network.mode_edges("motor")[edge_ids]
+    walk = network.mode_edges("walk")[edge_ids]
+    weights = [w for w in weights if w in ("length_m", "time_min")]
 
-    # isolation for all bridges from one pass
-    isolates, iso, child_side, cut_child, tp = _cut_sides(network, edge_ids)
-    report_progress(progress, 0.05, "isolation done")
-    fidx = _FacilityIndex(network, tp["pre"])
-    names = np.full(len(edge_ids), "", dtype=object)
-    for j in np.flatnonzero(isolates & (iso[:, 2] > 0)):
-        c = cut_child[j]
-        lo, hi = tp["pre"][c], tp["pre"][c] + tp["size"][c]
-        if child_side[j]:
-            names[j] = fidx.in_ranges([(lo, hi)])
-        else:
-            k = tp["comp"][c]
-            names[j] = fidx.in_ranges([(tp["comp_start"][k], lo), (hi, tp["comp_start"][k + 1])])
+    car = _mode_measures(network, edge_ids[motor], "motor", weights, progress, (0.0, 0.8))
+    foot = _mode_measures(network, edge_ids[walk], "walk", ["length_m"], progress, (0.8, 0.95))
 
-    # detours of the bridges that do not isolate
-    alt = {w: np.full(len(edge_ids), np.nan) for w in ("length_m", "time_min")}
-    todo = np.flatnonzero(~isolates)
-    weights = [w for w in weights if w in alt]
-    for i, w in enumerate(weights):
-        span = (0.05 + 0.95 * i / len(weights), 0.05 + 0.95 * (i + 1) / len(weights))
-        r = alternative_routes(network, edge_ids[todo], w, progress=progress, progress_span=span)
-        alt[w][todo] = r
-    one_way_cut = np.zeros(len(edge_ids), bool)
-    for w in weights:
-        bad = ~np.isfinite(alt[w]) & ~np.isnan(alt[w])
-        one_way_cut |= bad
-        alt[w][bad] = np.nan
-
-    L = network.weight("length_m")[edge_ids]
-    T = network.weight("time_min")[edge_ids]
-    comp = network.nodes["component"].to_numpy()[network.uv()[0][edge_ids]]
     per_edge = pd.DataFrame({
-        "component": comp, "bridge_length_m": L, "bridge_time_min": T,
-        "alt_route_m": alt["length_m"], "detour_m": np.maximum(0.0, alt["length_m"] - L),
-        "alt_route_min": alt["time_min"], "detour_min": np.maximum(0.0, alt["time_min"] - T),
-        "isolates": isolates, "isolated_nodes": iso[:, 0].astype(np.int64),
-        "isolated_population": iso[:, 1], "isolated_facilities": iso[:, 2].astype(np.int64),
+        "component": network.components("motor")[network.uv()[0][edge_ids]],
+        "bridge_length_m": network.weight("length_m")[edge_ids],
+        "bridge_time_min": network.weight("time_min")[edge_ids],
     })
-    for j, col in enumerate(ISOLATED_COUNT_COLUMNS, start=3):
-        per_edge[col] = iso[:, j].astype(np.int64)
-    per_edge["isolated_facility_names"] = names
+    for col in _CAR_COLUMNS:
+        per_edge[col] = _spread(car.get(col), motor, col)
+    per_edge["pedestrian_only"] = ~motor & walk
+    for col, src in (("walk_link_length_m", "link_length_m"),
+                     ("walk_alt_route_m", "alt_route_m"), ("walk_detour_m", "detour_m"),
+                     ("isolates_on_foot", "isolates")):
+        per_edge[col] = _spread(foot.get(src), walk, src)
     if network.directed:
-        per_edge["one_way_cut"] = one_way_cut
+        per_edge["one_way_cut"] = _spread(car.get("one_way_cut"), motor, "isolates")
 
     # one row per inventory bridge
     base = bridges[["bridge_id", "matched", "edge_id", "u", "v", "snap_distance_m",
                     "match_rule"]].reset_index(drop=True)
-    rows = pd.DataFrame(index=base.index, columns=per_edge.columns)
-    rows = rows.astype(per_edge.dtypes.to_dict()) if len(rows) == 0 else rows
-    if matched.any():
-        rows.loc[np.flatnonzero(matched)] = per_edge.iloc[inv].to_numpy()
-    out = pd.concat([base, rows], axis=1)
+    out = base.copy()
+    rows = np.flatnonzero(matched)
     for col in per_edge.columns:
-        if per_edge[col].dtype == bool:
-            out[col] = out[col].astype("boolean")
-        elif per_edge[col].dtype.kind in "iu":
-            out[col] = pd.to_numeric(out[col]).astype("Int64")
-        elif per_edge[col].dtype.kind == "f":
-            out[col] = pd.to_numeric(out[col]).astype(float)
+        out[col] = _per_bridge(per_edge[col], rows, inv, len(out), col)
+    for col in ("ambiguous_match", "match_competitors"):
+        if col in bridges.columns:
+            out[col] = bridges[col].to_numpy()
     aadt = (pd.to_numeric(bridges["aadt"], errors="coerce").to_numpy(float)
             if "aadt" in bridges.columns else np.full(len(out), np.nan))
     out["aadt"] = aadt
     out["affected_vehicle_km_per_day"] = aadt * out["detour_m"].to_numpy(float) / 1000.0
     out["affected_vehicle_hours_per_day"] = aadt * out["detour_min"].to_numpy(float) / 60.0
     out["criticality_rank"] = rank_bridges(out)
+    first = [c for c in CRITICALITY_COLUMNS if c in out.columns]
+    out = out[first + [c for c in out.columns if c not in first]]
     extra = bridges.drop(columns=[c for c in bridges.columns
                                   if c in out.columns or c == bridges.geometry.name
                                   or c in ("n_candidates", "nearest_edge_m", "reason")])
@@ -443,72 +604,102 @@ def rank_bridges(table: pd.DataFrame) -> pd.Series:
 # --- the plain way (reference) -----------------------------------------------------
 def reference_criticality(network: Network, weight: str = "length_m", bridge_ids=None,
                           graph=None, progress=None) -> pd.DataFrame:
-    """Criticality the plain way, with networkx: for each bridge remove its edge, run
-    ``nx.dijkstra_path_length`` from one end to the other, put the edge back; when no
-    path exists, take the connected components of the two ends and call the one
-    without the larger population (then: with fewer nodes) cut off.
+    """Criticality the plain way, with networkx, over the motor roads.
 
-    Slow (one search per bridge, over the whole side for isolating bridges); used to
-    verify ``bridge_criticality`` and as the benchmark baseline.  Returns
-    ``bridge_id, alt_route, isolates, isolated_nodes, isolated_population`` per
-    matched bridge (``alt_route`` in the unit of ``weight``, NaN when isolating).
+    For each bridge: walk along its road in the networkx graph while the node has
+    degree 2 to find the junctions that bound its link, remove the bridge's edge, run
+    ``nx.dijkstra_path_length`` between the junctions, put the edge back; when the
+    bridge's ends are no longer connected, take the connected components of the two
+    ends and call the one without the larger population (then: with fewer nodes) cut off.
+
+    Slow (one search per bridge, over the whole side for isolating bridges); the
+    benchmark baseline (benchmarks/bench_criticality.py).  It shares the ``Network``
+    (noding, matching) with ``bridge_criticality``; the independent checks are in
+    tests/lib/test_criticality_independent.py.  Returns ``bridge_id, alt_route, link,
+    detour, isolates, isolated_nodes, isolated_population`` per matched bridge on a motor
+    road (``alt_route``, ``link`` and ``detour`` in the unit of ``weight``, NaN when
+    isolating).
     """
     import networkx as nx
 
     bridges = _require_bridges(network)
-    g = graph if graph is not None else network.to_networkx()
+    g = graph if graph is not None else network.to_networkx(directed=False, mode="motor")
+    gd = network.to_networkx(directed=True, mode="motor") if network.directed else None
+    one = network.edges["oneway"].fillna(False).to_numpy(bool)
     b = bridges[bridges["matched"]]
     if bridge_ids is not None:
         b = b[b["bridge_id"].isin(list(bridge_ids))]
-    directed = g.is_directed()
+    motor = network.mode_edges("motor")
     rows = []
     for k, (bid, e, u, v) in enumerate(zip(b["bridge_id"], b["edge_id"], b["u"], b["v"])):
         e, u, v = int(e), int(u), int(v)
-        removed = [(a, c, kk, d) for (a, c, kk, d) in g.edges(keys=True, data=True) if kk == e] \
-            if directed else [(u, v, e, g.edges[u, v, e])]
-        g.remove_edges_from([(a, c, kk) for (a, c, kk, _) in removed])
-        ug = g.to_undirected(as_view=True) if directed else g
-        if nx.has_path(ug, u, v) if directed else True:
-            try:
-                if directed:
-                    alt = max(nx.dijkstra_path_length(g, a, c, weight=weight)
-                              for (a, c, _, _) in removed)
-                else:
-                    alt = nx.dijkstra_path_length(g, u, v, weight=weight)
-                rows.append((bid, alt, False, 0, 0.0))
-            except nx.NetworkXNoPath:
-                if directed:
-                    rows.append((bid, np.nan, False, 0, 0.0))
-                else:
-                    rows.append(_reference_cut(g, bid, u, v))
+        if not motor[e]:
+            continue
+        a, la = _nx_walk(g, u, e, weight)
+        c, lc = _nx_walk(g, v, e, weight)
+        data = g.edges[u, v, e]
+        link = la + lc + data[weight]
+        g.remove_edge(u, v, e)
+        if nx.has_path(g, u, v):
+            if gd is None:
+                alt = nx.dijkstra_path_length(g, a, c, weight=weight)
+            else:
+                arcs = [(x, y, kk, d) for x, y, kk, d in gd.edges(keys=True, data=True)
+                        if kk == e]
+                gd.remove_edges_from([(x, y, kk) for x, y, kk, _ in arcs])
+                ends = [(a, c)] + ([(c, a)] if not one[e] else [])
+                try:
+                    alt = max(nx.dijkstra_path_length(gd, s, t, weight=weight)
+                              for s, t in ends)
+                except nx.NetworkXNoPath:
+                    alt = np.nan                        # cut in one direction only
+                gd.add_edges_from(arcs)
+            rows.append((bid, alt, link, max(0.0, alt - link) if alt == alt else np.nan,
+                         False, 0, 0.0))
         else:
-            rows.append(_reference_cut(ug, bid, u, v))
-        g.add_edges_from(removed)
+            rows.append(_reference_cut(g, bid, u, v, link))
+        g.add_edge(u, v, e, **data)
         if progress is not None and k % 64 == 0:
             report_progress(progress, k / max(1, len(b)), "reference criticality")
-    return pd.DataFrame(rows, columns=["bridge_id", "alt_route", "isolates", "isolated_nodes",
-                                       "isolated_population"])
+    return pd.DataFrame(rows, columns=["bridge_id", "alt_route", "link", "detour", "isolates",
+                                       "isolated_nodes", "isolated_population"])
 
 
-def _reference_cut(g, bid, u, v):
+def _nx_walk(g, x, prev, weight):
+    """From node ``x`` (entered by edge key ``prev``) along nodes of degree 2 to a junction;
+    returns (junction, length walked).  A cycle without a junction stops where it began."""
+    total = 0.0
+    start = x
+    while g.degree(x) == 2:
+        nxt = [(y, key, d) for _, y, key, d in g.edges(x, keys=True, data=True) if key != prev]
+        if not nxt:
+            break
+        y, key, d = nxt[0]
+        total += d[weight]
+        x, prev = y, key
+        if x == start:
+            break
+    return x, total
+
+
+def _reference_cut(g, bid, u, v, link):
     import networkx as nx
     cu = nx.node_connected_component(g, u)
     cv = nx.node_connected_component(g, v)
     pu = sum(g.nodes[x]["population"] for x in cu)
     pv = sum(g.nodes[x]["population"] for x in cv)
     if (pu, len(cu)) < (pv, len(cv)):
-        return (bid, np.nan, True, len(cu), pu)
-    if (pv, len(cv)) < (pu, len(cu)):
-        return (bid, np.nan, True, len(cv), pv)
-    return (bid, np.nan, True, len(cv), pv)   # full tie: either side; sizes are equal
+        return (bid, np.nan, link, np.nan, True, len(cu), pu)
+    return (bid, np.nan, link, np.nan, True, len(cv), pv)   # full tie: sizes are equal
 
 
 # --- components after removing a set of edges -------------------------------------
-def set_components(network: Network, edge_ids) -> tuple[np.ndarray, np.ndarray]:
+def set_components(network: Network, edge_ids, mode: str = "motor"
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Connected pieces and the nodes cut off when the edges ``edge_ids`` are removed together.
 
-    Only the original components holding a removed edge are relabelled (undirected
-    graph).  In each, the piece with the largest population stays, then the one with
+    Only the original components (of travel ``mode``) holding a removed edge are
+    relabelled (undirected graph).  In each, the piece with the largest population stays, then the one with
     the most nodes, then the one holding the lowest node id; the others are cut off.
 
     Returns
@@ -520,17 +711,19 @@ def set_components(network: Network, edge_ids) -> tuple[np.ndarray, np.ndarray]:
         Nodes cut off from the rest of their original component.
     """
     edges = np.unique(np.asarray(edge_ids, np.int64))
+    edges = edges[network.mode_edges(mode)[edges]]
     mask = np.zeros(network.n_edges, np.bool_)
     mask[edges] = True
-    indptr, head, arc_edge = network.csr("undirected")
-    node_comp = network.nodes["component"].to_numpy()
+    indptr, head, arc_edge = network.csr("undirected", mode)
+    node_comp = network.components(mode)
     u_all, _ = network.uv()
     comps = np.unique(node_comp[u_all[edges]]) if len(edges) else np.zeros(0, np.int64)
-    if "comp_order" not in network._cache:
+    key = f"comp_order:{mode}"
+    if key not in network._cache:
         order = np.argsort(node_comp, kind="stable")
         starts = np.searchsorted(node_comp[order], np.arange(node_comp.max() + 2))
-        network._cache["comp_order"] = (order, starts)
-    order, starts = network._cache["comp_order"]
+        network._cache[key] = (order, starts)
+    order, starts = network._cache[key]
     scope = (np.concatenate([order[starts[c]:starts[c + 1]] for c in comps])
              if len(comps) else np.zeros(0, np.int64))
     label = np.full(network.n_nodes, -1, np.int64)
@@ -670,7 +863,9 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
     # --- detours of each bridge with the whole set removed --------------------------
     report_progress(progress, 0.2, "scenario: detours")
     eids = sel["edge_id"].to_numpy(np.int64)
-    same_side = label[u_all[eids]] == label[v_all[eids]]
+    motor = network.mode_edges("motor")[eids]
+    links = road_links(network, eids, "motor")
+    same_side = motor & (label[links.a] == label[links.b])
     alt = {}
     for w in ("length_m", "time_min"):
         a = np.full(len(eids), np.nan)
@@ -678,17 +873,20 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
             a[same_side] = alternative_routes(network, eids[same_side], w, removed=edges)
         a[~np.isfinite(a)] = np.nan
         alt[w] = a
-    L = network.weight("length_m")[eids]
-    T = network.weight("time_min")[eids]
+    L = links.cost(network.weight("length_m"))
+    T = links.cost(network.weight("time_min"))
     aadt = (pd.to_numeric(sel["aadt"], errors="coerce").to_numpy(float)
             if "aadt" in sel.columns else np.full(len(sel), np.nan))
     bt = pd.DataFrame({
         "bridge_id": sel["bridge_id"].to_numpy(), "edge_id": eids,
         "u": u_all[eids], "v": v_all[eids],
-        "bridge_length_m": L, "bridge_time_min": T,
+        "bridge_length_m": network.weight("length_m")[eids],
+        "bridge_time_min": network.weight("time_min")[eids],
+        "link_u": links.a, "link_v": links.b, "link_length_m": L, "link_time_min": T,
         "alt_route_m": alt["length_m"], "detour_m": np.maximum(0.0, alt["length_m"] - L),
         "alt_route_min": alt["time_min"], "detour_min": np.maximum(0.0, alt["time_min"] - T),
-        "isolates": ~same_side | np.isnan(alt["length_m"]), "aadt": aadt,
+        "isolates": motor & (~same_side | np.isnan(alt["length_m"])),
+        "pedestrian_only": ~motor, "aadt": aadt,
     })
     bt["affected_vehicle_km_per_day"] = aadt * bt["detour_m"] / 1000.0
     bt["affected_vehicle_hours_per_day"] = aadt * bt["detour_min"] / 60.0

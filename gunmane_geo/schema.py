@@ -52,6 +52,10 @@ ROAD_FIELDS = {
     "width_m": "float, optional",
     "bridge_id": "str, optional: inventory id carried by this line",
     "municipality_code": "str, optional",
+    "motor_vehicle": "bool, optional: False for footpaths, cycle paths, steps (no cars); "
+                     "default True (docs/criticality.md, vehicles and walkers)",
+    "walkable": "bool, optional: False where walking is not allowed (expressways); "
+                "default True",
 }
 ROAD_REQUIRED = ()
 
@@ -169,6 +173,9 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "width_m": ("width_m", "幅員", "width"),
         "bridge_id": ("bridge_id", "橋梁ID", "橋梁番号"),
         "municipality_code": _MUNI_CODE_ALIASES,
+        "motor_vehicle": ("motor_vehicle", "自動車通行", "車両通行", "車両通行可",
+                          "自動車通行可"),
+        "walkable": ("walkable", "歩行者通行", "歩行可", "歩行者通行可"),
     },
     "municipalities": {
         "municipality_code": _MUNI_CODE_ALIASES + ("code",),
@@ -617,7 +624,8 @@ PARSERS = {
     "built_year": parse_wareki_year, "last_inspection_year": parse_wareki_year,
     "rating": parse_rating, "emergency_route": parse_flag, "bus_route": parse_flag,
     "school_route": parse_flag, "oneway": parse_flag, "is_bridge": parse_flag,
-    "is_tunnel": parse_flag, "road_class": parse_road_class, "manager": parse_manager,
+    "is_tunnel": parse_flag, "motor_vehicle": parse_flag, "walkable": parse_flag,
+    "road_class": parse_road_class, "manager": parse_manager,
     "facility_type": parse_facility_type, "sector": parse_sector,
     "municipality_code": parse_municipality_code, "length_m": parse_metres,
     "width_m": parse_metres, "deck_area_m2": parse_number, "aadt": parse_number,

@@ -10,8 +10,10 @@ Segment columns: ``road_id`` (``w<way id>_<k>``), ``osm_way_id``, ``osm_from_nod
 ``osm_to_node``, ``highway``, ``road_class`` (schema.parse_road_class of highway),
 ``route_name`` (name, else ref), ``name``, ``ref``, ``speed_kmh`` (from maxspeed; NaN
 when absent), ``oneway``, ``layer``, ``is_bridge``, ``is_tunnel``, ``bridge_id``
-(``osm_w<way id>`` on bridge ways), ``bridge_name``, ``motor_vehicle`` and the geometry
-in EPSG:4326.
+(``osm_w<way id>`` on bridge ways), ``bridge_name``, ``motor_vehicle`` (cars may use it:
+not a footway, path, cycleway, steps, pedestrian, bridleway; not motor_vehicle/vehicle/
+access = no or private), ``walkable`` (walkers may use it: not a motorway, not foot = no,
+not access = no/private unless foot allows) and the geometry in EPSG:4326.
 """
 from __future__ import annotations
 
@@ -33,7 +35,9 @@ EXCLUDED_HIGHWAY = frozenset({
 NON_MOTOR_HIGHWAY = frozenset({"footway", "path", "cycleway", "steps", "pedestrian",
                                "bridleway", "via_ferrata", "trail"})
 _KEEP_TAGS = ("highway", "name", "ref", "maxspeed", "oneway", "junction", "layer", "bridge",
-              "tunnel", "bridge:name", "motor_vehicle", "access", "area", "width")
+              "tunnel", "bridge:name", "motor_vehicle", "vehicle", "foot", "access", "area",
+              "width")
+NO_WALK_HIGHWAY = frozenset({"motorway", "motorway_link"})
 
 
 def parse_maxspeed(value) -> float:
@@ -150,8 +154,14 @@ def read_osm_roads(path, report, *, progress=None):
             ctx.add(f"OSM way {way_id}: layer='{tags.get('layer')}' is not a number: 0 used",
                     feature_id=f"w{way_id}", severity="warning", action="nulled", field="layer")
             layer = 0
-        motor = highway not in NON_MOTOR_HIGHWAY and tags.get("motor_vehicle") != "no" \
-            and tags.get("access") not in ("no", "private")
+        motor = (highway not in NON_MOTOR_HIGHWAY
+                 and tags.get("motor_vehicle") not in ("no", "private")
+                 and tags.get("vehicle") not in ("no", "private")
+                 and tags.get("access") not in ("no", "private"))
+        foot = tags.get("foot")
+        walkable = (highway not in NO_WALK_HIGHWAY and foot != "no"
+                    and (tags.get("access") not in ("no", "private")
+                         or foot in ("yes", "designated", "permissive")))
         k = 0
         for refs, coords in runs:
             start = 0
@@ -167,6 +177,7 @@ def read_osm_roads(path, report, *, progress=None):
                         "layer": layer, "is_bridge": is_bridge, "is_tunnel": is_tunnel,
                         "bridge_id": f"osm_w{way_id}" if is_bridge else None,
                         "bridge_name": tags.get("bridge:name"), "motor_vehicle": motor,
+                        "walkable": walkable,
                         "geometry": shapely.LineString(coords[start:i + 1]),
                     })
                     k += 1
@@ -174,11 +185,11 @@ def read_osm_roads(path, report, *, progress=None):
     report_progress(progress, 1.0, "OSM roads read")
     columns = ["road_id", "osm_way_id", "osm_from_node", "osm_to_node", "highway", "road_class",
                "route_name", "name", "ref", "speed_kmh", "oneway", "layer", "is_bridge",
-               "is_tunnel", "bridge_id", "bridge_name", "motor_vehicle", "geometry"]
+               "is_tunnel", "bridge_id", "bridge_name", "motor_vehicle", "walkable", "geometry"]
     df = pd.DataFrame.from_records(records, columns=columns)
     gdf = gpd.GeoDataFrame(df, geometry="geometry", crs="EPSG:4326")
     gdf["layer"] = gdf["layer"].astype("Int64")
-    for col in ("oneway", "is_bridge", "is_tunnel", "motor_vehicle"):
+    for col in ("oneway", "is_bridge", "is_tunnel", "motor_vehicle", "walkable"):
         gdf[col] = gdf[col].astype("boolean")
     gdf["osm_way_id"] = gdf["osm_way_id"].astype("int64")
     return gdf, len(ways) + len(excluded), len(prepared)

@@ -20,6 +20,15 @@ NON_SPATIAL_KINDS = {"staff"}
 #: prefix of generated ids for kinds whose id may be missing
 GENERATED_ID_PREFIX = {"roads": "r", "facilities": "f", "rivers": "w", "railways": "t"}
 
+#: road classes (raw values, before parsing) that cars may not use: OSM highway values and
+#: their Japanese names in road ledgers (docs/criticality.md, "vehicles and walkers")
+NON_MOTOR_CLASSES = frozenset({"footway", "path", "cycleway", "steps", "pedestrian",
+                               "bridleway", "corridor", "via_ferrata", "trail", "歩道",
+                               "自転車道", "自転車歩行者道", "歩行者専用道路", "自転車歩行者専用道路",
+                               "歩行者道", "遊歩道"})
+#: raw road classes that walkers may not use (OSM motorways; 高速自動車国道)
+NO_WALK_CLASSES = frozenset({"motorway", "motorway_link", "高速自動車国道", "自動車専用道路"})
+
 
 def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=None,
                source_crs=None, settings: Settings | None = None, progress=None):
@@ -96,6 +105,10 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
     if kind == "municipalities":
         frame = _n03_names(frame, ctx)
     frame = rename_to_canonical(frame, kind, ctx, field_map)
+    if kind == "bridges" and "bridge_id" not in frame.columns:
+        frame = _row_ids(frame, ctx)
+    if kind == "roads":
+        frame = _modes_from_class(frame, ctx)
     require_columns(frame, kind, ctx)
     frame = convert_values(frame, kind, ctx)
     if fmt == "csv" and kind not in NON_SPATIAL_KINDS:
@@ -170,6 +183,10 @@ def _check_kind(frame, kind, ctx, settings):
         for col in ("is_bridge", "is_tunnel", "oneway"):
             frame[col] = (frame[col] if col in frame.columns
                           else pd.array([False] * len(frame), dtype="boolean")).fillna(False)
+        for col in ("motor_vehicle", "walkable"):      # blank or absent: allowed
+            given = frame[col] if col in frame.columns else [None] * len(frame)
+            frame[col] = pd.array([True if v is None or v is pd.NA or v != v else bool(v)
+                                   for v in given], dtype="boolean")
         if "layer" not in frame.columns:
             frame["layer"] = pd.array([0] * len(frame), dtype="Int64")
         frame["layer"] = frame["layer"].fillna(0)
@@ -220,6 +237,40 @@ def _check_kind(frame, kind, ctx, settings):
         blank = frame["population"].isna().to_numpy()
         frame = skip_rows(frame, blank, kind, ctx,
                           "population is empty or invalid: skipped", field="population")
+    return frame
+
+
+def _row_ids(frame, ctx):
+    """A bridge list without an id column: ids ``row-NNNNN`` from the source row."""
+    frame = frame.copy()
+    frame["bridge_id"] = [f"row-{int(r):05d}" for r in frame["source_row"]]
+    ctx.add("no bridge id column (橋梁ID / 施設ID / 管理番号): ids 'row-NNNNN' made from the row "
+            "number of the file (row-00001 is the first data row); add an id column to keep "
+            "ids stable when rows are inserted", severity="warning", action="filled",
+            field="bridge_id")
+    return frame
+
+
+def _modes_from_class(frame, ctx):
+    """``motor_vehicle`` / ``walkable`` from the raw road class when no column gives them.
+
+    Footways, paths, cycleways, steps (OSM ``highway`` values or 歩道 / 自転車歩行者道 ...)
+    are not for cars; motorways (高速自動車国道) are not for walkers.
+    """
+    if "road_class" not in frame.columns:
+        return frame
+    raw = frame["road_class"].astype(object).map(
+        lambda v: str(v).strip().lower() if isinstance(v, str) else "")
+    for col, classes, what in (("motor_vehicle", NON_MOTOR_CLASSES, "closed to cars"),
+                               ("walkable", NO_WALK_CLASSES, "closed to walkers")):
+        if col in frame.columns:
+            continue
+        closed = raw.isin(classes).to_numpy()
+        frame[col] = ~closed
+        if closed.any():
+            counts = raw[closed].value_counts().to_dict()
+            ctx.add(f"{int(closed.sum())} road lines {what} by their road class {counts} "
+                    f"({col} = false)", severity="info", action="note", field=col)
     return frame
 
 

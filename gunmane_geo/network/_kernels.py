@@ -380,3 +380,91 @@ def label_components(scope_nodes, indptr, head, arc_edge, mask, label, queue):
                     queue[qt] = y; qt += 1
         n_lab += 1
     return n_lab
+
+
+# --- road links: the stretch between two junctions that carries an edge ---------
+@njit(cache=True, nogil=True)
+def _walk_to_junction(x, prev, start_edge, indptr, head, arc_edge, line_id, same_line,
+                      buf, n, max_steps):
+    """Walk from node ``x`` (entered by edge ``prev``) through nodes of degree 2.
+
+    Appends the edges walked to ``buf[n:]``; returns ``(end node, new n, looped)`` where
+    ``looped`` means the walk came back to ``start_edge`` (a cycle without a junction).
+    With ``same_line`` the walk also stops where the next edge belongs to another road
+    line than ``start_edge`` (``line_id``).  ``n == -1`` on return: ``buf`` is too small.
+    """
+    steps = 0
+    while steps < max_steps:
+        steps += 1
+        k0 = indptr[x]
+        if indptr[x + 1] - k0 != 2:
+            return x, n, False
+        e0 = arc_edge[k0]
+        e1 = arc_edge[k0 + 1]
+        if e0 == prev and e1 == prev:          # a self-loop hanging at x
+            return x, n, False
+        k = k0 + 1 if e0 == prev else k0
+        f = arc_edge[k]
+        if f == start_edge:
+            return x, n, True
+        if same_line and line_id[f] != line_id[start_edge]:
+            return x, n, False
+        if n >= len(buf):
+            return x, -1, False
+        buf[n] = f
+        n += 1
+        x = head[k]
+        prev = f
+    return x, n, True
+
+
+@njit(cache=True, nogil=True)
+def road_links(edge_ids, eu, ev, indptr, head, arc_edge, line_id, a_out, b_out, looped_out,
+               ptr, buf):
+    """The road link of each edge: walk from both ends through nodes of degree 2.
+
+    For edge ``e = edge_ids[i]`` the link runs from junction ``a_out[i]`` (reached from
+    ``eu[e]``) over ``e`` to junction ``b_out[i]`` (reached from ``ev[e]``); a junction is
+    a node whose degree in the CSR is not 2 (a dead end is one too).  When the walk goes
+    round a cycle that has no junction, the link is the stretch of the edge's own road
+    line (``line_id``) and ``looped_out[i]`` is True.  The link's edges are
+    ``buf[ptr[i]:ptr[i+1]]``: the ``a`` side walked outwards (nearest first), then ``e``,
+    then the ``b`` side.  Returns the number of entries used, or -1 when ``buf`` is too
+    small (the caller grows it and calls again).
+    """
+    n = 0
+    m = len(edge_ids)
+    max_steps = len(eu) + 1
+    for i in range(m):
+        e = edge_ids[i]
+        ptr[i] = n
+        looped = False
+        for attempt in range(2):
+            same_line = attempt == 1
+            n0 = n
+            a, n, la = _walk_to_junction(eu[e], e, e, indptr, head, arc_edge, line_id,
+                                         same_line, buf, n, max_steps)
+            if n < 0:
+                return -1
+            if la and not same_line:
+                n = n0
+                looped = True
+                continue
+            if n >= len(buf):
+                return -1
+            buf[n] = e
+            n += 1
+            b, n, lb = _walk_to_junction(ev[e], e, e, indptr, head, arc_edge, line_id,
+                                         same_line, buf, n, max_steps)
+            if n < 0:
+                return -1
+            if lb and not same_line:
+                n = n0
+                looped = True
+                continue
+            a_out[i] = a
+            b_out[i] = b
+            break
+        looped_out[i] = looped
+    ptr[m] = n
+    return n

@@ -428,6 +428,21 @@ def bridges_from_roads(network: Network, source: str = "roads"):
 
 
 # --- population -------------------------------------------------------------------
+def settlement_nodes(network: Network) -> np.ndarray:
+    """Node ids that population and facilities are allotted to: the nodes on a motor road.
+
+    People and facilities are reached by car as well as on foot, so they sit on the motor
+    network (a footpath node would hide them from the vehicle measures); a network with no
+    motor road at all uses every node.
+    """
+    u, v = network.uv()
+    motor = network.mode_edges("motor")
+    on = np.zeros(network.n_nodes, bool)
+    on[u[motor]] = True
+    on[v[motor]] = True
+    return np.flatnonzero(on) if on.any() else np.arange(network.n_nodes)
+
+
 def attach_population(network: Network, population, settings: Settings | None = None,
                       report: LoadReport | None = None, source: str = "population") -> Network:
     """Allot population to network nodes, once (earlier allotments are replaced).
@@ -452,12 +467,21 @@ def attach_population(network: Network, population, settings: Settings | None = 
 
     settings = settings or network.settings
     report = report if report is not None else network.report
-    node_xy = np.column_stack([network.nodes.geometry.x, network.nodes.geometry.y])
-    if len(node_xy) == 0:
+    if network.n_nodes == 0:
         raise InputError("the network has no nodes", source=source)
-    tree = cKDTree(node_xy)
+    cand = settlement_nodes(network)
+    node_xy = np.column_stack([network.nodes.geometry.x, network.nodes.geometry.y])[cand]
+    kd = cKDTree(node_xy)
+
+    class _Tree:            # nearest candidate node, as a network node id
+        @staticmethod
+        def query(xy):
+            d, k = kd.query(xy)
+            return d, cand[np.asarray(k, np.int64)]
+
+    tree = _Tree()
     max_d = float(settings.network.population_max_snap_m)
-    pop = np.zeros(len(node_xy))
+    pop = np.zeros(network.n_nodes)
     if isinstance(population, (str,)) or hasattr(population, "__fspath__") or \
             isinstance(population, PopulationRaster):
         path = population.path if isinstance(population, PopulationRaster) else population
@@ -487,8 +511,9 @@ def attach_population(network: Network, population, settings: Settings | None = 
         poly = ok[is_poly]
         inside_done = np.zeros(len(ok), bool)
         if len(poly):
-            ntree = shapely.STRtree(network.nodes.geometry.to_numpy())
+            ntree = shapely.STRtree(network.nodes.geometry.to_numpy()[cand])
             pi, ni = ntree.query(geoms[poly], predicate="contains")
+            ni = cand[ni]
             cnt = np.bincount(pi, minlength=len(poly))
             np.add.at(pop, ni, val[poly][pi] / cnt[pi])
             inside_done[np.flatnonzero(is_poly)[cnt > 0]] = True
@@ -590,9 +615,11 @@ def attach_facilities(network: Network, facilities: gpd.GeoDataFrame,
         report.add(source, "facilities", "facility has no geometry: skipped", row=int(i + 1),
                    feature_id=fid[i], severity="warning", action="skipped", field="geometry")
     ok = np.flatnonzero(~bad)
-    node_xy = np.column_stack([network.nodes.geometry.x, network.nodes.geometry.y])
+    cand = settlement_nodes(network)
+    node_xy = np.column_stack([network.nodes.geometry.x, network.nodes.geometry.y])[cand]
     pts = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
     d, nn = cKDTree(node_xy).query(pts) if len(ok) else (np.zeros(0), np.zeros(0, int))
+    nn = cand[np.asarray(nn, np.int64)]
     max_d = float(settings.network.population_max_snap_m)
     for j in np.flatnonzero(d > max_d):
         report.add(source, "facilities", f"facility is {d[j]:.0f} m from the nearest road node "

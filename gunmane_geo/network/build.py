@@ -63,6 +63,23 @@ def _flag_column(df: pd.DataFrame, name: str) -> np.ndarray:
     return np.array([bool(parse_flag(v)) if not _isna(v) else False for v in col], bool)
 
 
+def _allowed_column(df: pd.DataFrame, name: str) -> np.ndarray:
+    """A permission flag (``motor_vehicle``, ``walkable``): True unless the value says no."""
+    if name not in df.columns:
+        return np.ones(len(df), bool)
+    out = np.ones(len(df), bool)
+    for i, v in enumerate(df[name].tolist()):
+        if isinstance(v, (bool, np.bool_)):
+            out[i] = bool(v)
+        elif not _isna(v):
+            try:
+                flag = parse_flag(v)
+            except ValueError:
+                flag = None
+            out[i] = True if flag is None else bool(flag)
+    return out
+
+
 def _isna(v) -> bool:
     try:
         return bool(pd.isna(v))
@@ -154,6 +171,8 @@ def _canonical_roads(roads, ns, report, source):
         "speed_kmh": speed, "width_m": width, "oneway": _flag_column(roads, "oneway"),
         "is_bridge": _flag_column(roads, "is_bridge"),
         "is_tunnel": _flag_column(roads, "is_tunnel"), "layer": layer,
+        "motor": _allowed_column(roads, "motor_vehicle"),
+        "walk": _allowed_column(roads, "walkable"),
         "bridge_id": _text_column(roads, "bridge_id"),
         "source_row": row_no,
     })

@@ -21,7 +21,9 @@ NODE_COLUMNS = ["node_id", "component", "degree", "population", "n_facilities"] 
     f"n_{t}" for t in FACILITY_TYPES] + ["n_other_facility"]
 EDGE_COLUMNS = ["edge_id", "u", "v", "length_m", "time_min", "road_id", "road_class",
                 "route_name", "speed_kmh", "width_m", "oneway", "is_bridge", "is_tunnel", "layer",
-                "bridge_id"]
+                "bridge_id", "motor", "walk"]
+#: travel modes: which edges each may use (``Network.mode_edges``)
+MODES = ("motor", "walk")
 
 
 @dataclass
@@ -105,26 +107,47 @@ class Network:
             self._cache[key] = np.ascontiguousarray(self.edges[name].to_numpy(np.float64))
         return self._cache[key]
 
-    def csr(self, kind: str = "undirected"):
-        """CSR adjacency ``(indptr, head, arc_edge)``.
+    def mode_edges(self, mode: str = "motor") -> np.ndarray:
+        """Which edges a travel mode may use (bool per edge, cached).
+
+        ``"motor"``: cars (edges with ``motor`` True: no footways, paths, cycleways, steps;
+        docs/criticality.md); ``"walk"``: walkers (``walk`` True); ``"all"``: every edge.
+        A network built before the modes existed (no column) lets every mode use every edge.
+        """
+        if mode not in MODES + ("all",):
+            raise ValueError(f"mode must be one of {MODES + ('all',)}, not {mode!r}")
+        key = f"mode:{mode}"
+        if key not in self._cache:
+            if mode == "all" or mode not in self.edges.columns:
+                allowed = np.ones(self.n_edges, bool)
+            else:
+                allowed = self.edges[mode].fillna(True).to_numpy(bool)
+            self._cache[key] = allowed
+        return self._cache[key]
+
+    def csr(self, kind: str = "undirected", mode: str = "motor"):
+        """CSR adjacency ``(indptr, head, arc_edge)`` over the edges of travel ``mode``.
 
         ``kind``: ``"undirected"`` (every edge both ways), ``"forward"`` (the directions
         allowed to traffic) or ``"backward"`` (the same, reversed; for searches towards a
-        target).  Without one-way support forward = backward = undirected.
+        target).  Without one-way support, and always for walkers, forward = backward =
+        undirected.  ``mode``: ``"motor"`` (default: vehicle measures), ``"walk"`` or
+        ``"all"`` (``mode_edges``); edge ids stay those of the whole network.
         """
         if kind not in ("undirected", "forward", "backward"):
             raise ValueError(f"unknown CSR kind {kind!r}")
-        if not self.directed and kind != "undirected":
-            return self.csr("undirected")
-        key = f"csr:{kind}"
+        if (not self.directed or mode == "walk") and kind != "undirected":
+            return self.csr("undirected", mode)
+        key = f"csr:{kind}:{mode}"
         if key not in self._cache:
             u, v = self.uv()
-            eid = np.arange(len(u), dtype=np.int64)
+            eid = np.flatnonzero(self.mode_edges(mode)).astype(np.int64)
+            u, v = u[eid], v[eid]
             if kind == "undirected":
                 tail = np.concatenate([u, v]); head = np.concatenate([v, u])
                 edge = np.concatenate([eid, eid])
             else:
-                one = self.edges["oneway"].fillna(False).to_numpy(bool)
+                one = self.edges["oneway"].fillna(False).to_numpy(bool)[eid]
                 two = ~one
                 tail = np.concatenate([u, v[two]]); head = np.concatenate([v, u[two]])
                 edge = np.concatenate([eid, eid[two]])
@@ -137,9 +160,27 @@ class Network:
                                 np.ascontiguousarray(edge[order]))
         return self._cache[key]
 
+    def components(self, mode: str = "motor") -> np.ndarray:
+        """Connected component of each node over the edges of ``mode`` (0 = largest).
+
+        A node that no edge of the mode reaches (a footpath node, for cars) is a component
+        of its own.  ``nodes["component"]`` is the same over all edges.
+        """
+        key = f"components:{mode}"
+        if key not in self._cache:
+            if mode == "all":
+                self._cache[key] = self.nodes["component"].to_numpy(np.int64)
+            else:
+                u, v = self.uv()
+                keep = self.mode_edges(mode)
+                self._cache[key] = compute_components(self.n_nodes, u[keep], v[keep])
+        return self._cache[key]
+
     # --- conversions --------------------------------------------------------
-    def to_networkx(self, directed: bool | None = None):
+    def to_networkx(self, directed: bool | None = None, mode: str = "all"):
         """A ``networkx.MultiGraph`` (or ``MultiDiGraph`` when directed) of this network.
+
+        ``mode``: only the edges of that travel mode (``mode_edges``); all by default.
 
         Edge keys are ``edge_id``; edge data hold ``length_m``, ``time_min``,
         ``bridge_id`` and ``is_bridge``; node data hold ``population`` and ``x``/``y``.
@@ -160,9 +201,10 @@ class Network:
         bid = self.edges["bridge_id"].to_numpy(object)
         isb = self.edges["is_bridge"].to_numpy(bool)
         one = self.edges["oneway"].fillna(False).to_numpy(bool)
+        allowed = self.mode_edges(mode)
         rows = [(int(u[i]), int(v[i]), i, {"length_m": L[i], "time_min": T[i],
                                             "bridge_id": bid[i], "is_bridge": bool(isb[i])})
-                for i in range(self.n_edges)]
+                for i in range(self.n_edges) if allowed[i]]
         g.add_edges_from(rows)
         if directed:
             g.add_edges_from((b, a, k, d) for (a, b, k, d) in rows if not one[k])

@@ -89,21 +89,23 @@ def set_effects(network, rows, progress=None, progress_span=(0.0, 1.0)) -> list[
                 q_extra.append(ev.edges_of([r for r in removed if r != b]))
                 q_row.append(i)
     eids = np.asarray([ev.bridge_edge[b] for b in q_bridge], np.int64)
-    from ..criticality import alternative_routes
+    from ..criticality import alternative_routes, road_links, share_a_link
     out = [{"detour_m": {}, "detour_min": {}, "isolated_nodes": 0, "isolated_population": 0.0,
             "isolated_facilities": 0} for _ in rows]
     if len(eids):
         lo, hi = progress_span
+        links = road_links(ev.network, eids)
         for k, (w, key) in enumerate((("length_m", "detour_m"), ("time_min", "detour_min"))):
             span = (lo + (hi - lo) * k / 2, lo + (hi - lo) * (k + 1) / 2)
             cost = alternative_routes(ev.network, eids, w, also_removed=q_extra,
-                                      progress=progress, progress_span=span)
-            own = ev.network.weight(w)[eids]
+                                      progress=progress, progress_span=span, links=links)
+            own = links.cost(ev.network.weight(w))
             det = np.where(np.isfinite(cost), np.maximum(0.0, cost - own), np.inf)
             for b, i, d in zip(q_bridge, q_row, det.tolist()):
                 out[i][key][b] = d
     for i, removed in enumerate(rows):
-        if any(not math.isfinite(d) for d in out[i]["detour_m"].values()):
+        if any(not math.isfinite(d) for d in out[i]["detour_m"].values()) or \
+                share_a_link(ev.network, ev.edges_of(removed)):
             n, pop, fac = ev.isolation(ev.edges_of(removed))
             out[i].update(isolated_nodes=n, isolated_population=pop, isolated_facilities=fac)
         for b in removed:

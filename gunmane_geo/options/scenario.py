@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..criticality import _require_bridges, alternative_routes, isolated_totals, set_components
+from ..criticality import (_require_bridges, alternative_routes, isolated_totals, road_links,
+                           set_components, share_a_link)
 from ..errors import InputError
 from ..network.graph import Network
 
@@ -141,18 +142,21 @@ class SetEvaluator:
 
         ``weight``: ``"length_m"``, ``"time_min"`` or an array of edge weights.
         ``also_removed``: per bridge, further edges removed for its query only.
-        Returns ``(route cost, detour = max(0, cost - the bridge edge's own cost), path
-        edge ids)``, dicts keyed by bridge id; ``inf`` and an empty path when the
-        bridge's two ends are no longer connected.
+        Returns ``(route cost between the junctions of the bridge's road link, detour =
+        max(0, cost - the link's own cost), path edge ids)``, dicts keyed by bridge id;
+        ``inf`` and an empty path when the junctions are no longer connected.
         """
         ids = [b for b in bridge_ids if b in self.bridge_edge]
         if not ids:
             return {}, {}, {}
         eids = np.asarray([self.bridge_edge[b] for b in ids], np.int64)
+        links = road_links(self.network, eids)
         cost, paths = alternative_routes(self.network, eids, weight, removed=removed_edges,
-                                         also_removed=also_removed, return_paths=True)
-        own = (self.length_m if isinstance(weight, str) and weight == "length_m" else
-               self.time_min)[eids]
+                                         also_removed=also_removed, return_paths=True,
+                                         links=links)
+        w = (self.length_m if isinstance(weight, str) and weight == "length_m" else
+             self.time_min if isinstance(weight, str) else weight)
+        own = links.cost(w)
         detour = np.where(np.isfinite(cost), np.maximum(0.0, cost - own), np.inf)
         return (dict(zip(ids, cost.tolist())), dict(zip(ids, detour.tolist())),
                 dict(zip(ids, paths)))
@@ -198,7 +202,10 @@ class SetEvaluator:
         effect.time_path_edges = {b: p.tolist() for b, p in path.items()}
         if isolation and len(redges):
             covered = {b for b in removed if b in self.bridge_edge} <= set(effect.alt_route_m)
-            if not (covered and all(math.isfinite(v) for v in effect.alt_route_m.values())):
+            # two removed bridges on one road link cut off the stretch between them even
+            # when the link's junctions stay connected
+            if share_a_link(self.network, redges) or not (covered and all(math.isfinite(v)
+                                                for v in effect.alt_route_m.values())):
                 # some removed edge's two ends are (or may be) disconnected: label the pieces
                 n, pop, fac = self.isolation(redges)
                 effect.isolated_nodes, effect.isolated_population = n, pop

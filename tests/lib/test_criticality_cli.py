@@ -76,7 +76,11 @@ def test_osm_without_bridges_scores_osm_bridges(tmp_path):
                "--out", str(out), "--quiet"])
     assert rc == 0
     t = gpd.read_file(out, layer="bridge_criticality")
-    assert len(t) == 8 and t["matched"].all() and t["alt_route_m"].notna().all()
+    assert len(t) == 8 and t["matched"].all()
+    # footway and cycleway bridges: walking measures only; the 5 road bridges have detours
+    ped = t["pedestrian_only"].astype(bool)
+    assert ped.sum() == 3 and t.loc[~ped, "alt_route_m"].notna().all()
+    assert t.loc[ped, "alt_route_m"].isna().all() and t.loc[ped, "walk_alt_route_m"].notna().all()
 
 
 def test_bad_output_name_is_a_clear_error(ladder_files, capsys):

@@ -102,16 +102,20 @@ def ring():
 
 def test_ring_detour():
     c = by_id(bridge_criticality(ring())).loc["E"]
-    # the way round: 490 + 1000 + 1000 + 1000 + 490
-    assert c.alt_route_m == pytest.approx(3980.0)
-    assert c.detour_m == pytest.approx(3960.0)
-    assert c.alt_route_min == pytest.approx(3980.0 / 500.0)
-    assert c.detour_min == pytest.approx(3960.0 / 500.0)
+    # a ring has no junction at all: the bridge's link is its own road line, the east
+    # side (0..1000 m, the bridge in it); through traffic goes the other way round,
+    # 1000 + 1000 + 1000 m, instead of the 1000 m side: 2000 m more.  (From the
+    # abutments it would be 490 + 3000 + 490 = 3980 m: the approach roads twice.)
+    assert c.link_length_m == pytest.approx(1000.0)
+    assert c.alt_route_m == pytest.approx(3000.0)
+    assert c.detour_m == pytest.approx(2000.0)
+    assert c.alt_route_min == pytest.approx(3000.0 / 500.0)
+    assert c.detour_min == pytest.approx(2000.0 / 500.0)
     assert c.bridge_length_m == pytest.approx(20.0)
     assert c.snap_distance_m == pytest.approx(3.0)
     assert not c.isolates and c.isolated_nodes == 0 and c.isolated_population == 0
-    assert c.affected_vehicle_km_per_day == pytest.approx(1500 * 3.96)
-    assert c.affected_vehicle_hours_per_day == pytest.approx(1500 * 3960 / 500 / 60)
+    assert c.affected_vehicle_km_per_day == pytest.approx(1500 * 2.0)
+    assert c.affected_vehicle_hours_per_day == pytest.approx(1500 * 2000 / 500 / 60)
     assert c.criticality_rank == 1
 
 
@@ -243,10 +247,12 @@ def test_one_way_detour():
     c = by_id(bridge_criticality(net)).loc["E"]
     # one direction uses the one-way ring (3000 + 490 + 490); the other has no route
     assert np.isnan(c.alt_route_m) and bool(c.one_way_cut)
-    # everything two-way: the way round, 490 + 3 x 1000 + 490
+    # everything two-way: the way round between the corners that end the bridge's road
+    # line (a ring has no junction), 3 x 1000
     net2 = make(lines, points=pts, settings=s, oneway=[False, False, False, False])
     c2 = by_id(bridge_criticality(net2)).loc["E"]
-    assert c2.alt_route_m == pytest.approx(3980.0) and not bool(c2.one_way_cut)
+    assert c2.alt_route_m == pytest.approx(3000.0) and not bool(c2.one_way_cut)
+    assert c2.detour_m == pytest.approx(2000.0)
 
 
 def test_one_way_agrees_with_networkx():
@@ -292,7 +298,10 @@ def test_agrees_with_networkx_on_real_osm(osm_network):
     net = osm_network
     c = by_id(bridge_criticality(net))
     ref = reference_criticality(net).set_index("bridge_id")
-    assert len(ref) == 8
+    # 8 bridge ways: 5 carry motor roads, 3 are footway/cycleway bridges (walking only)
+    assert len(c) == 8 and len(ref) == 5
+    assert c["pedestrian_only"].astype(bool).sum() == 3
+    assert c.loc[c["pedestrian_only"].astype(bool), "alt_route_m"].isna().all()
     np.testing.assert_allclose(c.loc[ref.index, "alt_route_m"].astype(float), ref.alt_route,
                                rtol=1e-9, equal_nan=True)
     assert (c.loc[ref.index, "isolates"].astype(bool) == ref.isolates).all()
@@ -316,9 +325,10 @@ def test_scenario_of_one_bridge_equals_single_criticality(synthetic_small):
 def test_routes_with_paths_and_per_query_removals_match_networkx(synthetic_small):
     """alternative_routes(..., also_removed=, return_paths=True): each query removes its own
     edge plus its extra edges; the returned route avoids them, joins the edge's two ends,
-    and its weight equals both the returned cost and networkx's shortest path."""
+    and its weight equals both the returned cost and networkx's shortest path.  The route
+    runs between the junctions that bound the edge's road link (``road_links``)."""
     import networkx as nx
-    from gunmane_geo.criticality import alternative_routes
+    from gunmane_geo.criticality import alternative_routes, road_links
 
     net = synthetic_small
     eids = net.bridges.loc[net.bridges.matched, "edge_id"].to_numpy(np.int64)[:25]
@@ -328,13 +338,14 @@ def test_routes_with_paths_and_per_query_removals_match_networkx(synthetic_small
     g = net.to_networkx()
     for wname in ("length_m", "time_min"):
         cost, paths = alternative_routes(net, eids, wname, also_removed=extra, return_paths=True)
+        links = road_links(net, eids)
         w = net.weight(wname)
-        for e, ex, c, p in zip(eids, extra, cost, paths):
+        for e, ex, c, p, a, b in zip(eids, extra, cost, paths, links.a, links.b):
             gone = {int(e), *map(int, ex)}
             h = g.copy()
             h.remove_edges_from([(u[x], v[x], x) for x in gone])
             try:
-                ref = nx.dijkstra_path_length(h, u[e], v[e], weight=wname)
+                ref = nx.dijkstra_path_length(h, a, b, weight=wname)
             except nx.NetworkXNoPath:
                 ref = np.inf
             assert c == pytest.approx(ref, rel=1e-9)
@@ -343,11 +354,11 @@ def test_routes_with_paths_and_per_query_removals_match_networkx(synthetic_small
                 continue
             assert not gone.intersection(p.tolist())
             assert w[p].sum() == pytest.approx(c, rel=1e-9)
-            x = u[e]                       # walk the route from u to v
+            x = a                          # walk the route from junction a to b
             for edge in p:
                 assert x in (u[edge], v[edge])
                 x = u[edge] + v[edge] - x
-            assert x == v[e]
+            assert x == b
 
 
 def test_scenario_trips_match_networkx(synthetic_small):
