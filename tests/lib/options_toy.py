@@ -8,6 +8,11 @@ West bank x = 0, east bank x = 200 (metres, EPSG:6673); an island east of e0.
      |                  |
     w0 (0,   0) ==A== e0 (200,   0) ==D== i0 (400, 0)   D: the island's only bridge
 
+Dead-end spurs (no people) make w0, w2 and e2 junctions: a road runs on west of w0 to
+ww (-300, 0) and north of w2 and e2 to wn (0, 3300) and en (200, 3300).  A detour is
+measured between the junctions that bound a bridge's road link (docs/criticality.md);
+without the spurs w0, w2 and e2 would be bends of degree 2 and A's link would run on to w1.
+
 Road sections: w0-w1 300 m (class 'other', width unknown), w1-w2 2700 m (6 m),
 e0-e1 300 m (4 m, narrow), e1-e2 2700 m (6 m).  Bridges 200 m each.  30 km/h
 everywhere: time_min = length_m / 500.  Population at the nodes (POP), one school
@@ -26,7 +31,8 @@ from shapely.geometry import LineString, Point
 
 CRS = "EPSG:6673"
 NODES = {"w0": (0, 0), "w1": (0, 300), "w2": (0, 3000), "e0": (200, 0), "e1": (200, 300),
-         "e2": (200, 3000), "i0": (400, 0)}
+         "e2": (200, 3000), "i0": (400, 0), "ww": (-300, 0), "wn": (0, 3300),
+         "en": (200, 3300)}
 POP = {"w0": 100, "w1": 80, "w2": 60, "e0": 120, "e1": 90, "e2": 40, "i0": 50}
 ROADS = [  # (a, b, bridge_id, road_class, width_m)
     ("w0", "w1", None, "other", np.nan),
@@ -37,6 +43,9 @@ ROADS = [  # (a, b, bridge_id, road_class, width_m)
     ("w1", "e1", "B", "municipal", 6.0),
     ("w2", "e2", "C", "municipal", 6.0),
     ("e0", "i0", "D", "municipal", 6.0),
+    ("w0", "ww", None, "other", np.nan),
+    ("w2", "wn", None, "other", np.nan),
+    ("e2", "en", None, "other", np.nan),
 ]
 
 

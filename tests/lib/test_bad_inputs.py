@@ -193,7 +193,6 @@ CONFIG_ERRORS = {
     "not_gis": ["bridges.gpkg", "cannot be opened as a vector file", "fix:"],
     "no_crs": ["bridges.gpkg", "no coordinate reference system", "source_crs"],
     "empty": ["bridges.gpkg", "has no features", "check that you chose the right file"],
-    "no_field": ["bridges.gpkg", "required field(s) missing", "bridge_id", "field_map"],
     "no_code": ["municipalities.gpkg", "municipality_code", "Rename the column"],
     "unknown_key": ["run.toml", "unknown key 'foo' in [network]", "known keys"],
     "bad_type": ["run.toml", "[network] default_speed_kmh must be a table", "e.g."],
@@ -363,7 +362,6 @@ VALIDATE_CASES = {
     "not_gis": ("bridges.gpkg", "cannot be opened as a vector file"),
     "no_crs": ("bridges.gpkg", "no coordinate reference system"),
     "empty": ("bridges.gpkg", "has no features"),
-    "no_field": ("bridges.gpkg", "required field(s) missing"),
     "staff_text": ("staff.csv", "'五人' is not a number"),
 }
 
@@ -402,7 +400,6 @@ LAYER_ERRORS = {
     "not_gis": ["bridges.gpkg", "cannot be opened as a vector file"],
     "no_crs": ["bridges.gpkg", "no coordinate reference system"],
     "empty": ["bridges.gpkg", "has no features"],
-    "no_field": ["bridges.gpkg", "required field(s) missing"],
     "unknown_key": ["settings.toml", "unknown key 'foo' in [network]"],
     "bad_type": ["settings.toml", "default_speed_kmh must be a table"],
 }
@@ -575,3 +572,15 @@ def test_library_entry_points_refuse_wrong_objects(tiny):
         build_network(roads.to_crs(4326))
     with pytest.raises(InputError, match="expected a gunmane_geo.network.Network, got GeoDataFrame"):
         bridge_criticality(roads)
+
+
+def test_bridges_without_an_id_column_get_row_ids(variants, capsys):
+    """Most municipal lists have a name and a row number, not an id (issue 11): the bridges
+    are kept with ids row-NNNNN from their row, and the load report says so."""
+    from gunmane_geo.io import LoadReport, read_bridges
+    report = LoadReport()
+    b = read_bridges(variants["no_field"] / "bridges.gpkg", report=report)
+    assert list(b["bridge_id"][:3]) == ["row-00001", "row-00002", "row-00003"]
+    assert b["bridge_id"].is_unique
+    notes = [r["message"] for r in report.rows if r["field"] == "bridge_id"]
+    assert any("row-NNNNN" in m for m in notes)

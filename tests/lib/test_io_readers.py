@@ -89,8 +89,8 @@ def test_field_map_overrides_aliases(tmp_path):
     assert "length_m" not in b.columns and b["記号"].tolist() == ["X", "Y"]
     with pytest.raises(InputError, match="not in the file"):
         read_bridges(src, field_map={"nothing": "bridge_id"})
-    with pytest.raises(InputError, match="required field"):
-        read_bridges(src)                                    # 番号 is no known id name
+    # 番号 is no known id name: without a field_map the rows get ids from their row number
+    assert read_bridges(src)["bridge_id"].tolist() == ["row-00001", "row-00002"]
 
 
 def test_utf8_bom_and_xy_csv():

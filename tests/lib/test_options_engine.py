@@ -3,8 +3,9 @@
 A synthetic street grid with rivers, bridges, dead-end valleys and islands
 (benchmarks/_synthetic.py) with random speeds (so fastest != shortest) and widths
 (so detours have narrow sections to upgrade).  The reference is a plain
-computation: networkx, remove the set's edges, Dijkstra between each removed
-bridge's two ends by length and by time, connected components for who is cut off.
+computation: networkx, remove the set's edges, Dijkstra between the junctions that bound
+each removed bridge's road link by length and by time (minus the link's own), connected
+components for who is cut off.
 """
 from __future__ import annotations
 
@@ -56,25 +57,43 @@ def settings(**guards):
     return s
 
 
+def _walk(g, x, prev, weight):
+    """networkx: from ``x`` (entered by edge key ``prev``) on along nodes of degree 2 to the
+    junction that bounds the road link; returns (junction, cost walked)."""
+    cost = 0.0
+    while g.degree(x) == 2:
+        (y, key, d), = [(y, k, d) for _, y, k, d in g.edges(x, keys=True, data=True)
+                        if k != prev]
+        cost += d[weight]
+        x, prev = y, key
+    return x, cost
+
+
 def plain_set_effect(net, bridge_ids, times=None):
-    """networkx: detours (m, min) of each removed bridge and the cut-off population."""
+    """networkx: detours (m, min) of each removed bridge and the cut-off population.
+
+    A detour is the shortest route between the junctions that bound the bridge's road link
+    (nodes of degree other than 2), without the set, minus the link's own length/time."""
     u, v = net.uv()
     g = net.to_networkx()
     if times is not None:
         for a, b, k, d in g.edges(keys=True, data=True):
             d["time_min"] = times[k]
+    full = g.copy()
     ev = SetEvaluator.of(net)
     edges = {ev.bridge_edge[b] for b in bridge_ids}
     g.remove_edges_from([(u[e], v[e], e) for e in edges])
-    L, T = net.weight("length_m"), net.weight("time_min")
     det_m, det_min = {}, {}
     for b in bridge_ids:
         e = ev.bridge_edge[b]
-        try:
-            det_m[b] = max(0.0, nx.dijkstra_path_length(g, u[e], v[e], weight="length_m") - L[e])
-            det_min[b] = max(0.0, nx.dijkstra_path_length(g, u[e], v[e], weight="time_min") - T[e])
-        except nx.NetworkXNoPath:
-            det_m[b] = det_min[b] = np.inf
+        for w, out in (("length_m", det_m), ("time_min", det_min)):
+            a, ca = _walk(full, u[e], e, w)
+            c, cc = _walk(full, v[e], e, w)
+            link = ca + cc + full.edges[u[e], v[e], e][w]
+            try:
+                out[b] = max(0.0, nx.dijkstra_path_length(g, a, c, weight=w) - link)
+            except nx.NetworkXNoPath:
+                out[b] = np.inf
     pop = net.nodes["population"].to_numpy(float)
     comp = net.nodes["component"].to_numpy()
     cut = 0.0

@@ -32,9 +32,10 @@ def test_set_scenario_is_a_set_not_a_sum():
     d = g.evaluate(["D"])
     assert math.isinf(d.detour_m["D"])
     assert d.isolated_population == 50 and d.isolated_facilities == 1 and d.isolated_nodes == 1
-    # A, B and C all gone: the west bank is cut from the east (the smaller side by nodes)
+    # A, B and C all gone: the west bank (w0, w1, w2 and the spur ends ww, wn; 240 people)
+    # is cut from the east (300 people)
     abc = g.evaluate(["A", "B", "C"])
-    assert abc.isolated_nodes == 3 and abc.isolated_population == 100 + 80 + 60
+    assert abc.isolated_nodes == 5 and abc.isolated_population == 100 + 80 + 60
 
 
 def test_island_bridge_is_never_eligible_for_removal():

@@ -64,7 +64,9 @@ def test_layers_are_in_zone_v(layers):
 
 def test_canonical_fields_present(layers):
     for kind in ("roads", "bridges", "municipalities", "facilities", "other_assets"):
-        missing = set(schema.FIELDS[kind]) - set(layers[kind].columns)
+        # motor_vehicle / walkable are optional permissions (default: allowed)
+        missing = set(schema.FIELDS[kind]) - set(layers[kind].columns) - {"motor_vehicle",
+                                                                           "walkable"}
         assert not missing, (kind, missing)
     assert set(schema.FIELDS["rivers"]) <= set(layers["rivers"].columns)
     assert set(schema.FIELDS["railways"]) <= set(layers["railways"].columns)
