@@ -59,6 +59,15 @@ ROAD_FIELDS = {
 }
 ROAD_REQUIRED = ()
 
+#: road classes (raw values, before parsing) that cars may not use: OSM highway values and
+#: their Japanese names in road ledgers (docs/criticality.md, "vehicles and walkers")
+NON_MOTOR_CLASSES = frozenset({"footway", "path", "cycleway", "steps", "pedestrian",
+                               "bridleway", "corridor", "via_ferrata", "trail", "歩道",
+                               "自転車道", "自転車歩行者道", "歩行者専用道路", "自転車歩行者専用道路",
+                               "歩行者道", "遊歩道"})
+#: raw road classes that walkers may not use (OSM motorways; 高速自動車国道)
+NO_WALK_CLASSES = frozenset({"motorway", "motorway_link", "高速自動車国道", "自動車専用道路"})
+
 MUNICIPALITY_FIELDS = {
     "municipality_code": "str, 5 digits (N03_007)",
     "municipality_name": "str (N03_004)",

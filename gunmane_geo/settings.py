@@ -38,6 +38,7 @@ class NetworkSettings:
     """Building the routable graph."""
     snap_tolerance_m: float = 1.0           # end points closer than this are merged (reported)
     bridge_match_tolerance_m: float = 30.0  # inventory point -> road edge
+    ambiguous_match_m: float = 5.0          # 2nd road this close to the best: ambiguous_match
     split_at_crossings: bool = False        # node lines where they cross (never bridges/tunnels)
     use_oneway: bool = False
     default_speed_kmh: dict = field(default_factory=lambda: {

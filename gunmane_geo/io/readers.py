@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..schema import NO_WALK_CLASSES, NON_MOTOR_CLASSES
 from ..errors import InputError, report_progress
 from ..settings import Settings
 from .canonical import (_Ctx, check_ids, check_ranges, convert_values, rename_to_canonical,
@@ -20,14 +21,6 @@ NON_SPATIAL_KINDS = {"staff"}
 #: prefix of generated ids for kinds whose id may be missing
 GENERATED_ID_PREFIX = {"roads": "r", "facilities": "f", "rivers": "w", "railways": "t"}
 
-#: road classes (raw values, before parsing) that cars may not use: OSM highway values and
-#: their Japanese names in road ledgers (docs/criticality.md, "vehicles and walkers")
-NON_MOTOR_CLASSES = frozenset({"footway", "path", "cycleway", "steps", "pedestrian",
-                               "bridleway", "corridor", "via_ferrata", "trail", "歩道",
-                               "自転車道", "自転車歩行者道", "歩行者専用道路", "自転車歩行者専用道路",
-                               "歩行者道", "遊歩道"})
-#: raw road classes that walkers may not use (OSM motorways; 高速自動車国道)
-NO_WALK_CLASSES = frozenset({"motorway", "motorway_link", "高速自動車国道", "自動車専用道路"})
 
 
 def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=None,

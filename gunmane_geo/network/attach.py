@@ -21,7 +21,8 @@ from .build import _isna, _text_column
 from .graph import Network, finish_nodes
 
 MATCH_COLUMNS = ["bridge_id", "matched", "edge_id", "u", "v", "snap_distance_m", "match_rule",
-                 "n_candidates", "nearest_edge_m", "reason"]
+                 "ambiguous_match", "match_competitors", "n_candidates", "nearest_edge_m",
+                 "reason"]
 
 
 def _norm_route(v) -> str:
@@ -53,10 +54,15 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
        link in the road data) wins, whatever the distance (a distance beyond the
        tolerance is reported as a warning).
     2. Otherwise the candidates are the edges within ``bridge_match_tolerance_m`` of the
-       bridge point (a bridge line is represented by its midpoint).  Each candidate
-       scores one point for a matching ``route_name`` (spaces and case ignored) and one
-       point for being a bridge line in the road data or crossing a river of
-       ``rivers``; the highest score wins, then the nearest.
+       bridge.  A bridge *line* goes to the edge that runs along it for the longest stretch
+       (overlap; ``match_rule = "line_overlap"``), so a road it crosses never wins.  For a
+       bridge *point* each candidate scores one point for a matching ``route_name``
+       (spaces and case ignored) and one point for being a bridge line in the road data or
+       crossing a river of ``rivers``; the highest score wins, then the nearest.  When a
+       road in another direction (over 30 degrees; another route name, or road id when
+       unnamed) scores the same and lies within ``ambiguous_match_m`` of the chosen one,
+       the match is flagged ``ambiguous_match`` with the competing roads in
+       ``match_competitors`` and a warning in the report (a bridge point near a crossing).
     3. No candidate: the bridge is unmatched, reported with the distance to the
        nearest edge, and kept in the output with ``matched`` False.
 
@@ -81,8 +87,9 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
         The network with bridge edges (``is_bridge`` True, ``bridge_id`` set) and
         ``network.bridges`` filled, and the match table: every input bridge with the
         bridge attributes plus ``matched``, ``edge_id``, ``u``, ``v``,
-        ``snap_distance_m`` (m), ``match_rule``, ``n_candidates``, ``nearest_edge_m``,
-        ``reason``; geometry = the input geometry.
+        ``snap_distance_m`` (m), ``match_rule``, ``ambiguous_match``,
+        ``match_competitors``, ``n_candidates``, ``nearest_edge_m``, ``reason``;
+        geometry = the input geometry.
     """
     settings = settings or network.settings
     ns = settings.network
@@ -163,12 +170,21 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                            f"{d[j]:.1f} m away (tolerance {tol} m): check its coordinates",
                            row=int(i + 1), feature_id=bid[i], severity="warning",
                            action="note", field="geometry")
-    # (2) candidates within tolerance
+    # (2) candidates within tolerance: points by distance, lines by overlap
     todo = np.array([i for i in ok if chosen[i] < 0], dtype=np.int64)
+    ambiguous = np.zeros(nb, bool)
+    competitors = np.full(nb, None, object)
     if len(todo):
-        pi, ei = tree.query(pts[todo], predicate="dwithin", distance=tol)
+        as_line = is_line[todo]
+        query_geom = np.where(as_line, geoms[todo], pts[todo])
+        pi, ei = tree.query(query_geom, predicate="dwithin", distance=tol)
         if len(pi):
             d = shapely.distance(pts[todo][pi], egeom[ei])
+            overlap = np.zeros(len(pi))
+            lp = np.flatnonzero(as_line[pi])
+            if len(lp):       # a bridge line: how much of each edge runs along it
+                overlap[lp] = shapely.length(shapely.intersection(
+                    egeom[ei[lp]], shapely.buffer(geoms[todo][pi[lp]], max(tol / 3.0, 1.0))))
             eroute = np.array([_norm_route(v) for v in edges["route_name"].to_numpy(object)])
             route_ok = (broute[todo][pi] != "") & (broute[todo][pi] == eroute[ei])
             struct = edges["is_bridge"].to_numpy(bool)[ei].copy()
@@ -181,18 +197,42 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                 crosses[ue[np.unique(hit_e)]] = True
                 struct |= crosses[ei]
             score = route_ok.astype(int) + struct.astype(int)
-            order = np.lexsort((ei, d, -score, pi))
+            order = np.lexsort((ei, d, -score, -np.round(overlap, 1), pi))
             pi_s, ei_s, d_s, sc_s = pi[order], ei[order], d[order], score[order]
             first = np.ones(len(pi_s), bool)
             first[1:] = pi_s[1:] != pi_s[:-1]
             ncand = np.bincount(pi, minlength=len(todo))
-            for p, e, dd, sc, ro, st in zip(pi_s[first], ei_s[first], d_s[first], sc_s[first],
-                                            route_ok[order][first], struct[order][first]):
+            starts = np.flatnonzero(first)
+            stops = np.append(starts[1:], len(pi_s))
+            rule_line = as_line[pi_s]
+            for k0, k1 in zip(starts, stops):
+                p, e, dd = pi_s[k0], ei_s[k0], d_s[k0]
+                ro, st = route_ok[order][k0], struct[order][k0]
                 i = todo[p]
                 chosen[i], dist[i] = e, dd
-                rule[i] = ("route_name+structure" if ro and st else "route_name" if ro
+                rule[i] = ("line_overlap" if rule_line[k0] else
+                           "route_name+structure" if ro and st else "route_name" if ro
                            else "structure" if st else "nearest")
                 out.at[i, "n_candidates"] = int(ncand[p])
+                if not rule_line[k0]:
+                    rivals = _rivals(edges, egeom, pts[i], e, ei_s[k0 + 1:k1], d_s[k0 + 1:k1],
+                                     sc_s[k0 + 1:k1], sc_s[k0], dd,
+                                     float(ns.ambiguous_match_m))
+                    if rivals:
+                        ambiguous[i] = True
+                        competitors[i] = rivals
+    for i in np.flatnonzero(ambiguous):
+        report.add(source, "bridges", f"ambiguous match: the bridge point is as near to other "
+                   f"roads as to the one chosen ({competitors[i]}); check which road it carries "
+                   "(give a line geometry, a route_name, or a rivers layer to decide)",
+                   row=int(i + 1), feature_id=bid[i], severity="warning", action="note",
+                   field="geometry")
+    if ambiguous.any():
+        report.add(source, "bridges", f"{int(ambiguous.sum())} bridges matched ambiguously "
+                   "(ambiguous_match = true): another road in another direction was within "
+                   f"{float(ns.ambiguous_match_m):g} m of the chosen one and no rule (route "
+                   "name, bridge line, river crossing) told them apart", severity="warning",
+                   action="note", field="geometry")
     for i in range(nb):
         if empty[i]:
             out.at[i, "reason"] = "no geometry"
@@ -230,6 +270,8 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
     out["v"] = np.where(chosen >= 0, v[np.maximum(bridge_edge, 0)], -1)
     out["snap_distance_m"] = dist
     out["match_rule"] = rule
+    out["ambiguous_match"] = ambiguous
+    out["match_competitors"] = competitors
     attrs = bridges.drop(columns=[c for c in bridges.columns
                                   if c in out.columns or c == bridges.geometry.name])
     table = pd.concat([out, attrs], axis=1)
@@ -241,6 +283,36 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                severity="warning" if n_un else "info", action="note")
     report_progress(progress, 1.0, "bridges attached")
     return net, matches
+
+
+def _rivals(edges, egeom, pt, best, cand, dist, score, best_score, best_d, within_m):
+    """The roads that compete with the chosen edge ``best`` for a bridge point: another road
+    (route name, or road id when unnamed), in another direction (over 30 degrees), as good by
+    the rules (same score) and at most ``within_m`` metres farther.  Returns their text or
+    ``""``."""
+    def road(e):
+        name = edges["route_name"].iat[e]
+        return str(name) if isinstance(name, str) and name.strip() else str(edges["road_id"].iat[e])
+
+    def heading(e):
+        g = egeom[e]
+        s = g.project(pt)
+        a = g.interpolate(max(0.0, s - 2.0))
+        b = g.interpolate(min(g.length, s + 2.0))
+        return np.degrees(np.arctan2(b.y - a.y, b.x - a.x)) % 180.0
+
+    out, seen = [], {road(best)}
+    h0 = heading(best)
+    for e, d, sc in zip(cand, dist, score):
+        if sc != best_score or d - best_d > within_m:
+            continue
+        r = road(e)
+        turn = abs(heading(e) - h0)
+        if r in seen or min(turn, 180.0 - turn) <= 30.0:
+            continue
+        seen.add(r)
+        out.append(f"road {r} {d:.1f} m")
+    return "; ".join(out) if out else ""
 
 
 def require_some_matched(matches, settings: Settings | None = None,
@@ -414,6 +486,7 @@ def bridges_from_roads(network: Network, source: str = "roads"):
     u = edges["u"].to_numpy()[e]; v = edges["v"].to_numpy()[e]
     table = pd.DataFrame({"bridge_id": ids, "matched": True, "edge_id": e, "u": u, "v": v,
                           "snap_distance_m": 0.0, "match_rule": "road_is_bridge",
+                          "ambiguous_match": False, "match_competitors": None,
                           "n_candidates": 1, "nearest_edge_m": 0.0, "reason": None,
                           "road_id": rid,
                           "route_name": edges["route_name"].to_numpy(object)[e],

@@ -27,7 +27,7 @@ from scipy.spatial import cKDTree
 
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
-from ..schema import parse_flag
+from ..schema import NO_WALK_CLASSES, NON_MOTOR_CLASSES, parse_flag
 from ..settings import Settings
 from .graph import EDGE_COLUMNS, Network, finish_nodes
 
@@ -63,10 +63,20 @@ def _flag_column(df: pd.DataFrame, name: str) -> np.ndarray:
     return np.array([bool(parse_flag(v)) if not _isna(v) else False for v in col], bool)
 
 
-def _allowed_column(df: pd.DataFrame, name: str) -> np.ndarray:
-    """A permission flag (``motor_vehicle``, ``walkable``): True unless the value says no."""
+def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
+    """A permission flag (``motor_vehicle``, ``walkable``): True unless the value says no.
+
+    Without the column, a ``highway`` or ``road_class`` value in ``closed_classes`` (e.g.
+    footway for cars, motorway for walkers; ``schema.NON_MOTOR_CLASSES``) closes the line.
+    """
     if name not in df.columns:
-        return np.ones(len(df), bool)
+        out = np.ones(len(df), bool)
+        for col in ("highway", "road_class"):
+            if col in df.columns:
+                raw = df[col].astype(object).map(
+                    lambda v: str(v).strip().lower() if isinstance(v, str) else "")
+                out &= ~raw.isin(closed_classes).to_numpy()
+        return out
     out = np.ones(len(df), bool)
     for i, v in enumerate(df[name].tolist()):
         if isinstance(v, (bool, np.bool_)):
@@ -171,8 +181,8 @@ def _canonical_roads(roads, ns, report, source):
         "speed_kmh": speed, "width_m": width, "oneway": _flag_column(roads, "oneway"),
         "is_bridge": _flag_column(roads, "is_bridge"),
         "is_tunnel": _flag_column(roads, "is_tunnel"), "layer": layer,
-        "motor": _allowed_column(roads, "motor_vehicle"),
-        "walk": _allowed_column(roads, "walkable"),
+        "motor": _allowed_column(roads, "motor_vehicle", NON_MOTOR_CLASSES),
+        "walk": _allowed_column(roads, "walkable", NO_WALK_CLASSES),
         "bridge_id": _text_column(roads, "bridge_id"),
         "source_row": row_no,
     })
