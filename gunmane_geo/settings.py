@@ -97,11 +97,13 @@ class GuardSettings:
     """Hard guards on removal options; each can be switched off by the user.
 
     ``overrides`` waives guards per bridge: ``{"B012": ["emergency_route"]}``;
-    guard names: isolation, emergency_route, max_detour, bus_route, school_route.
+    guard names: isolation, emergency_route, max_detour, walk_detour, bus_route, school_route.
     """
     forbid_isolation: bool = True               # population or a facility cut off
     forbid_emergency_route: bool = True
     max_detour_m: float = 3000.0                # inf switches it off
+    max_walk_detour_m: float = 1000.0           # walkers' detour above which a bridge is not
+                                                # removed outright (downsizing keeps it for them)
     flag_bus_route: bool = True
     flag_school_route: bool = True
     forbid_bus_route: bool = False

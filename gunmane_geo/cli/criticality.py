@@ -74,9 +74,17 @@ def run_criticality(args) -> int:
     if not args.quiet:
         m = table["matched"].astype(bool)
         iso = table["isolates"].fillna(False).astype(bool)
-        print(f"{len(table)} bridges ({int(m.sum())} on the network, {int((~m).sum())} unmatched); "
-              f"{int(iso.sum())} cut the network off; {time.perf_counter() - t0:.1f} s -> "
-              f"{args.out} (layer bridge_criticality)", file=sys.stderr)
+        amb = table["ambiguous_match"].fillna(False).astype(bool) \
+            if "ambiguous_match" in table.columns else m & False
+        ped = table["pedestrian_only"].fillna(False).astype(bool)
+        det = table["detour_m"].dropna()
+        print(f"{len(table)} bridges ({int(m.sum())} on the network, {int((~m).sum())} unmatched"
+              + (f", {int(amb.sum())} matched ambiguously: see ambiguous_match" if amb.any() else "")
+              + f"); {int(iso.sum())} cut the network off"
+              + (f"; median through-traffic detour {det.median():,.0f} m" if len(det) else "")
+              + (f"; {int(ped.sum())} footbridges (walking measures only)" if ped.any() else "")
+              + f"; {time.perf_counter() - t0:.1f} s -> {args.out} (layer bridge_criticality)",
+              file=sys.stderr)
     return 0
 
 

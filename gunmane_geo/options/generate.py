@@ -21,7 +21,8 @@ FACILITY_COLUMNS = ("isolated_facilities", "facilities_cut_off", "n_facilities_c
 
 BRIDGE_OPTION_COLUMNS = [
     "bridge_id", "name", "option", "option_ja", "option_en", "rating", "deck_area_m2", "aadt",
-    "detour_m", "detour_min", "isolated_population", "isolated_facilities", "upgrade_length_m",
+    "detour_m", "detour_min", "walk_detour_m", "isolated_population", "isolated_facilities",
+    "upgrade_length_m",
     "initial_cost_yen", *COMPONENTS, "lcc_yen", "keep_lcc_yen", "cost_avoided_yen",
     "user_cost_per_year_yen", "user_cost_yen", "net_present_benefit_yen",
     "emergency_route", "bus_route", "school_route", "guards_hit", "excluded_by", "guards_waived",
@@ -63,13 +64,21 @@ def single_measures(criticality: pd.DataFrame | None, network=None) -> dict[str,
     ids = criticality["bridge_id"].astype(str).to_numpy()
     det = _floats(criticality, "detour_m", math.inf)
     dmin = _floats(criticality, "detour_min", math.nan)
+    walk = _floats(criticality, "walk_detour_m", math.nan)
+    if "isolates_on_foot" in criticality.columns:
+        walk[criticality["isolates_on_foot"].fillna(False).astype(bool).to_numpy()] = math.inf
+    ped = (criticality["pedestrian_only"].fillna(False).astype(bool).to_numpy()
+           if "pedestrian_only" in criticality.columns else np.zeros(len(ids), bool))
     pop = _floats(criticality, "isolated_population", 0.0)
     fac = _floats(criticality, fac_col, 0.0) if fac_col else np.zeros(len(ids))
     for i in np.flatnonzero(matched):   # not on the network: the options say "no_network"
         d = det[i]
         m = dmin[i] if not math.isnan(dmin[i]) else (math.inf if not math.isfinite(d) else 0.0)
+        if ped[i]:      # a footbridge: no vehicle uses it, so no vehicle detour
+            d, m, pop[i], fac[i] = 0.0, 0.0, 0.0, 0.0
         out[ids[i]] = {"detour_m": d, "detour_min": m, "isolated_population": pop[i],
-                       "isolated_facilities": int(fac[i])}
+                       "isolated_facilities": int(fac[i]), "walk_detour_m": walk[i],
+                       "pedestrian_only": bool(ped[i])}
     return out
 
 
@@ -201,8 +210,12 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
                 else:
                     detour_m, detour_min = m["detour_m"], m["detour_min"]
                     iso_pop, iso_fac = m["isolated_population"], m["isolated_facilities"]
+                    walk_m = m["walk_detour_m"] if option != "downsize" else math.nan
                     guard = check_guards(bid, isolated_population=iso_pop, isolated_facilities=iso_fac,
-                                         detour_m=detour_m, settings=settings, **flags)
+                                         detour_m=detour_m, walk_detour_m=walk_m,
+                                         settings=settings, **flags)
+                    if option == "downsize" and m["pedestrian_only"]:
+                        extra_excl.append("already_pedestrian")
                 if option == "remove_upgrade_detour":
                     if bid not in upgrades:
                         if "no_network" not in extra_excl:
@@ -240,6 +253,8 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
                 "option_ja": OPTION_LABELS_JA[option], "option_en": OPTION_LABELS_EN[option],
                 "rating": f.rating, "deck_area_m2": f.deck_area_m2, "aadt": f.aadt,
                 "detour_m": detour_m, "detour_min": detour_min,
+                "walk_detour_m": (0.0 if option in ("keep", "downsize") or m is None
+                                  else m["walk_detour_m"]),
                 "isolated_population": iso_pop, "isolated_facilities": iso_fac,
                 "upgrade_length_m": upgrade_len, "initial_cost_yen": c["initial_cost_yen"],
                 **{k: c[k] for k in COMPONENTS}, "lcc_yen": c["lcc_yen"],

@@ -8,6 +8,10 @@ Guards (names used in ``[guards] overrides`` and in the ``excluded_by`` column):
   (``forbid_emergency_route``).
 * ``max_detour``: the vehicle detour is longer than ``max_detour_m`` (no detour at
   all is ``isolation``).
+* ``walk_detour``: removing the bridge outright leaves walkers a detour longer than
+  ``max_walk_detour_m``, or no way at all (school routes, villages across the river).
+  Only the full removals check it: downsizing to a pedestrian/bicycle bridge keeps the
+  crossing for walkers, which is what it is for.
 * ``bus_route`` / ``school_route``: flagged (``flag_*``); excluding only with ``forbid_*``.
 """
 from __future__ import annotations
@@ -16,26 +20,31 @@ import math
 
 from ..settings import GuardSettings, Settings
 
-GUARDS = ("isolation", "emergency_route", "max_detour", "bus_route", "school_route")
+GUARDS = ("isolation", "emergency_route", "max_detour", "walk_detour", "bus_route",
+          "school_route")
 GUARD_TEXT_JA = {
     "isolation": "孤立が生じる",
     "emergency_route": "緊急輸送道路",
     "max_detour": "迂回が長すぎる",
+    "walk_detour": "歩行者の迂回が長すぎる",
     "bus_route": "バス路線",
     "school_route": "通学路",
     "no_network": "道路網上にない",
     "no_upgrade": "迂回路に改良区間なし",
     "no_saving": "費用削減なし",
+    "already_pedestrian": "既に歩道橋",
 }
 GUARD_TEXT_EN = {
     "isolation": "cuts people or facilities off",
     "emergency_route": "emergency transport route",
     "max_detour": "detour too long",
+    "walk_detour": "walkers' detour too long",
     "bus_route": "bus route",
     "school_route": "school route",
     "no_network": "not on the road network",
     "no_upgrade": "no detour section to upgrade",
     "no_saving": "no cost saving",
+    "already_pedestrian": "already a footbridge",
 }
 
 
@@ -62,7 +71,7 @@ def waived_guards(bridge_id: str, settings=None) -> set[str]:
 
 def check_guards(bridge_id: str, *, isolated_population: float, isolated_facilities: int,
                  detour_m: float, emergency_route: bool, bus_route: bool, school_route: bool,
-                 settings=None) -> dict:
+                 walk_detour_m: float = math.nan, settings=None) -> dict:
     """Evaluate the guards for removing vehicle traffic from one bridge.
 
     Parameters
@@ -76,6 +85,9 @@ def check_guards(bridge_id: str, *, isolated_population: float, isolated_facilit
         Vehicle detour in metres (``inf`` when there is no alternative route).
     emergency_route, bus_route, school_route : bool
         Inventory flags of the bridge.
+    walk_detour_m : float
+        Walkers' detour in metres when the option takes the crossing from them too
+        (``inf``: walkers cut off; NaN: not applicable, e.g. downsizing).
     settings : Settings or GuardSettings, optional
 
     Returns
@@ -100,6 +112,9 @@ def check_guards(bridge_id: str, *, isolated_population: float, isolated_facilit
     if math.isfinite(detour_m) and detour_m > float(g.max_detour_m):
         hit.append("max_detour")
         hard.append("max_detour")
+    if not math.isnan(walk_detour_m) and walk_detour_m > float(g.max_walk_detour_m):
+        hit.append("walk_detour")
+        hard.append("walk_detour")
     for name, flag, forbid in (("bus_route", g.flag_bus_route, g.forbid_bus_route),
                                ("school_route", g.flag_school_route, g.forbid_school_route)):
         on = bus_route if name == "bus_route" else school_route

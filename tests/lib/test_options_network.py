@@ -58,14 +58,20 @@ def test_guards_exclude_and_user_can_override():
     # bus route: flagged, not excluded
     assert opts.loc[("B", "remove"), "eligible"] and opts.loc[("B", "remove"), "flags"] == "bus_route"
     assert "バス路線（要調整）" in opts.loc[("B", "remove"), "reason_ja"]
-    # C: detour 5400 m > 3000 m
-    assert opts.loc[("C", "remove"), "excluded_by"] == "max_detour"
-    s = settings(overrides={"A": ["emergency_route"]}, max_detour_m=6000.0)
+    # C: detour 5400 m > 3000 m, and walkers too would go 5400 m round (> 1000 m); a
+    # footbridge keeps the crossing for them, so downsizing hits only the vehicle guard
+    assert opts.loc[("C", "remove"), "excluded_by"] == "max_detour;walk_detour"
+    assert opts.loc[("C", "remove"), "walk_detour_m"] == pytest.approx(5400.0)
+    assert opts.loc[("C", "downsize"), "excluded_by"] == "max_detour"
+    assert opts.loc[("C", "downsize"), "walk_detour_m"] == 0.0
+    assert "歩行者の迂回が長すぎる" in opts.loc[("C", "remove"), "reason_ja"]
+    s = settings(overrides={"A": ["emergency_route"]}, max_detour_m=6000.0,
+                 max_walk_detour_m=6000.0)
     opts2 = generate_options(bridges, None, toy_network(), s).set_index(["bridge_id", "option"])
     assert opts2.loc[("A", "remove"), "eligible"]
     assert opts2.loc[("A", "remove"), "guards_waived"] == "emergency_route"
     assert opts2.loc[("C", "remove"), "eligible"]
-    s3 = settings(forbid_isolation=False, max_detour_m=math.inf)
+    s3 = settings(forbid_isolation=False, max_detour_m=math.inf, max_walk_detour_m=math.inf)
     opts3 = generate_options(bridges, None, toy_network(), s3).set_index(["bridge_id", "option"])
     # isolation guard off: D's removal is allowed but has no finite user cost (never ranked)
     assert opts3.loc[("D", "remove"), "eligible"]

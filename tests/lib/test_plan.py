@@ -72,7 +72,7 @@ def test_greedy_recomputes_interaction_and_isolation_in_the_plan():
     # all guards but isolation relaxed: after A, removing C (5400 m, its route untouched
     # by A) costs road users less than B (which would send A's traffic round by C too);
     # then B would cut the west bank off entirely: refused for isolation
-    _, _, plan, curve = run(settings(max_detour_m=10_000.0))
+    _, _, plan, curve = run(settings(max_detour_m=10_000.0, max_walk_detour_m=10_000.0))
     assert curve["bridge_ids"].tolist() == ["A", "C"]
     assert plan.loc["C", "detour_in_plan_m"] == pytest.approx(5400.0)
     assert plan.loc["B", "status"] == "refused_in_plan"
