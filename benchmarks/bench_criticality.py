@@ -143,7 +143,7 @@ def main(argv=None):
         _, t_full, _ = timed(lambda: bridge_criticality(net))
         n_iso = int(eng["isolates"].astype(bool).sum())
         if args.no_baseline_above is None or n_edges <= args.no_baseline_above:
-            g, t_graph, m_graph = timed(net.to_networkx)
+            g, t_graph, m_graph = timed(lambda: net.to_networkx(directed=False, mode="motor"))
             ref, t_ref, m_ref = timed(lambda: reference_criticality(net, graph=g))
             m_ref += m_graph            # the networkx graph is the baseline's memory
             del g
