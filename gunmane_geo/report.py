@@ -23,259 +23,16 @@ import json
 import math
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import GunmaneError, InputError, report_progress
+from .errors import GunmaneError
+from .io import write_csv, write_layers
 from .money import yen_en, yen_ja
-from .settings import Settings
-
-STAGES = ["load", "network", "criticality", "options", "plan", "grouping", "packages",
-          "indicators", "effect", "maps", "report"]
-STAGE_LABELS = {
-    "load": ("入力の読み込み・検証", "load and validate inputs"),
-    "network": ("道路ネットワークの構築", "road network"),
-    "criticality": ("橋梁の重要度（単独撤去）", "bridge criticality (single removal)"),
-    "options": ("集約・撤去の案", "consolidation and removal options"),
-    "plan": ("集約・撤去計画", "plan"),
-    "grouping": ("広域連携グループ", "municipal groups"),
-    "packages": ("発注パッケージ・多分野連携・道路ペア",
-                 "asset packages, multi-sector areas, road pairs"),
-    "indicators": ("見える化指標", "indicators (見える化)"),
-    "effect": ("導入効果試算", "effect estimate"),
-    "maps": ("地図", "maps"),
-    "report": ("報告書", "report"),
-}
-STATUS_JA = {"ok": "実行", "missing": "未実装（モジュールなし）", "failed": "実行できず",
-             "skipped": "前段がないため省略"}
-
-
-@dataclass
-class Stage:
-    name: str
-    status: str = "pending"          # ok | missing | failed | skipped
-    message: str = ""
-    seconds: float = 0.0
-
-
-@dataclass
-class RunResult:
-    """Everything one run produced."""
-    out_dir: Path
-    settings: Settings
-    region: object = None
-    layers: dict = field(default_factory=dict)      # name -> GeoDataFrame / DataFrame
-    stages: dict = field(default_factory=dict)      # name -> Stage
-    pages: dict = field(default_factory=dict)       # map name -> (Page, caption_ja, caption_en)
-    files: list = field(default_factory=list)
-    network: object = None
-    config_path: Path | None = None
-
-    def ok(self, name: str) -> bool:
-        return name in self.stages and self.stages[name].status == "ok"
-
-    def stages_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{"stage": s.name, "label_ja": STAGE_LABELS[s.name][0],
-                              "label_en": STAGE_LABELS[s.name][1], "status": s.status,
-                              "message": s.message, "seconds": round(s.seconds, 2)}
-                             for s in self.stages.values()])
-
-
-class _Missing(Exception):
-    pass
-
-
-def _need(module: str, *names):
-    """Import ``names`` from ``module`` or raise _Missing naming what is absent."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module.startswith(exc.name) or exc.name.startswith("gunmane_geo")):
-            raise _Missing(f"module {module} is not available") from None
-        raise
-    out = []
-    for n in names:
-        if not hasattr(mod, n):
-            raise _Missing(f"{module}.{n} is not available")
-        out.append(getattr(mod, n))
-    return out if len(out) > 1 else out[0]
-
-
-def _run_stage(result: RunResult, name: str, fn, *, needs=(), progress=None, frac=0.0):
-    stage = Stage(name)
-    result.stages[name] = stage
-    missing = [n for n in needs if not result.ok(n)]
-    if missing:
-        stage.status = "skipped"
-        stage.message = "needs " + ", ".join(missing)
-        return None
-    report_progress(progress, frac, STAGE_LABELS[name][1])
-    t0 = time.perf_counter()
-    try:
-        out = fn()
-        stage.status = "ok"
-        return out
-    except _Missing as exc:
-        stage.status, stage.message = "missing", str(exc)
-    except GunmaneError as exc:
-        stage.status, stage.message = "failed", str(exc)
-    finally:
-        stage.seconds = time.perf_counter() - t0
-    return None
-
-
-def _sub(progress, lo, hi):
-    if progress is None:
-        return None
-    return lambda f, m="": progress(lo + (hi - lo) * f, m)
-
-
-# --------------------------------------------------------------------------- analysis
-def run_analysis(config, out_dir=None, *, progress=None, stages=None,
-                 effect_inputs=None) -> RunResult:
-    """Run the analysis stages (no files written).
-
-    Parameters
-    ----------
-    config : path
-        run.toml with an ``[inputs]`` table and settings sections.
-    stages : iterable of str, optional
-        Only these stages and those they need (default: all analysis stages).
-        Indicators and the effect estimate use the groups when ``grouping`` ran.
-    effect_inputs : path, optional
-        Effect input table; overrides ``[effect] inputs_table`` (relative to
-        the current folder).
-
-    Returns
-    -------
-    RunResult
-        ``layers`` holds every output frame by layer name.
-    """
-    want = set(stages or STAGES)
-    deps = {"criticality": {"network"}, "options": {"criticality"}, "plan": {"options"},
-            "network": set(), "grouping": set(), "packages": {"network"}, "indicators": set(),
-            "effect": set()}
-    changed = True
-    while changed:
-        changed = False
-        for s in list(want):
-            for d in deps.get(s, ()):
-                if d not in want:
-                    want.add(d)
-                    changed = True
-    config = Path(config)
-    load_run_config, load_region = _need("gunmane_geo.io", "load_run_config", "load_region")
-    inputs, settings = load_run_config(config)
-    res = RunResult(out_dir=Path(out_dir) if out_dir else Path("."), settings=settings,
-                    config_path=config)
-    t0 = time.perf_counter()
-    region = load_region(inputs, settings, progress=_sub(progress, 0.0, 0.15))
-    res.stages["load"] = Stage("load", "ok", f"{len(region.report)} notes in the load report",
-                               time.perf_counter() - t0)
-    res.region = region
-    L = res.layers
-
-    def network():
-        build = _need("gunmane_geo.options.pipeline", "build_region_network")
-        res.network = build(region, settings, _sub(progress, 0.15, 0.3))
-        return res.network
-
-    def criticality():
-        f = _need("gunmane_geo.criticality", "bridge_criticality")
-        L["bridge_criticality"] = f(res.network, settings=settings, progress=_sub(progress, 0.3, 0.4))
-
-    def options():
-        gen, sets = _need("gunmane_geo.options", "generate_options", "find_consolidation_sets")
-        L["bridge_options"] = gen(region.bridges, L["bridge_criticality"], res.network, settings,
-                                  progress=_sub(progress, 0.4, 0.5))
-        L["consolidation_sets"] = sets(res.network, L["bridge_criticality"], region.bridges, settings,
-                                       progress=_sub(progress, 0.5, 0.55))
-
-    def plan():
-        make_plan = _need("gunmane_geo.options", "make_plan")
-        from .options.routes import detour_routes
-        target = settings.plan.target_saving_pct
-        p, curve = make_plan(L["bridge_options"], L["consolidation_sets"], res.network, settings,
-                             budget_yen=settings.plan.budget_yen,
-                             target_saving_share=None if target is None else target / 100.0,
-                             progress=_sub(progress, 0.55, 0.65))
-        L["plan"], L["cost_curve"] = p, curve
-        if "summary" in p.attrs:
-            L["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
-        L["detour_routes"] = detour_routes(p, res.network)
-
-    def grouping():
-        groups_fn = _need("gunmane_geo.grouping", "municipal_groups")
-        if region.municipalities is None or not len(region.municipalities):
-            raise InputError("no municipalities layer: add [inputs] municipalities", source="inputs")
-        offices = None
-        if region.facilities is not None and "facility_type" in region.facilities.columns:
-            offices = region.facilities[region.facilities["facility_type"] == "office"]
-            offices = offices if len(offices) else None
-        g, m = groups_fn(region.municipalities, bridges=region.bridges, staff=region.staff,
-                         network=res.network, roads=region.roads, offices=offices,
-                         settings=settings, report=region.report,
-                         progress=_sub(progress, 0.65, 0.8))
-        L["groups"], L["group_members"] = g, m
-
-    def packages():
-        combine, packages_fn, areas_fn, pairs_fn = _need(
-            "gunmane_geo.grouping", "combine_assets", "asset_packages", "multi_sector_areas",
-            "road_pairs")
-        assets = combine(region.bridges, region.other_assets, settings, region.report)
-        L["package_assets"], L["asset_packages"] = packages_fn(
-            assets, network=res.network, settings=settings, report=region.report,
-            progress=_sub(progress, 0.72, 0.76))
-        L["area_assets"], L["multi_sector_areas"] = areas_fn(
-            assets, network=res.network, settings=settings, report=region.report)
-        if region.roads is not None:
-            L["road_pairs"] = pairs_fn(region.roads, bridges=region.bridges, settings=settings,
-                                       report=region.report)
-
-    def indicators():
-        from .indicators import asset_type_counts, municipality_indicators
-        if region.municipalities is None or not len(region.municipalities):
-            raise InputError("no municipalities layer: add [inputs] municipalities", source="inputs")
-        ind = municipality_indicators(region.municipalities, region.bridges, region.staff,
-                                      region.other_assets, group_members=L.get("group_members"),
-                                      settings=settings, progress=_sub(progress, 0.8, 0.85))
-        L["indicators"] = ind
-        L["asset_type_counts"] = asset_type_counts(region.other_assets, region.municipalities,
-                                                   group_members=L.get("group_members"))
-        from .indicators import SKIPPED_COLUMNS
-        L["skipped_features"] = pd.DataFrame(ind.attrs.get("skipped", []),
-                                             columns=SKIPPED_COLUMNS)
-
-    def effect():
-        from .effect import effect_assumptions, effect_estimate, read_effect_inputs
-        table = None
-        if effect_inputs:
-            table = read_effect_inputs(effect_inputs)
-            L["effect_inputs"] = table
-        elif settings.effect.inputs_table:
-            path = Path(settings.effect.inputs_table)
-            if not path.is_absolute():
-                path = config.resolve().parent / path
-            table = read_effect_inputs(path)
-            L["effect_inputs"] = table
-        L["effect"] = effect_estimate(region.municipalities, region.bridges, region.other_assets,
-                                      inputs=table, group_members=L.get("group_members"),
-                                      settings=settings, progress=_sub(progress, 0.85, 0.9))
-        L["effect_assumptions"] = effect_assumptions(settings, table)
-
-    plan_of = [("network", network, (), 0.15), ("criticality", criticality, ("network",), 0.3),
-               ("options", options, ("criticality",), 0.4), ("plan", plan, ("options",), 0.55),
-               ("grouping", grouping, (), 0.65), ("packages", packages, ("network",), 0.72),
-               ("indicators", indicators, (), 0.8),
-               ("effect", effect, (), 0.85)]
-    for name, fn, needs, frac in plan_of:
-        if name in want:
-            _run_stage(res, name, fn, needs=needs, progress=progress, frac=frac)
-        else:
-            res.stages[name] = Stage(name, "skipped", "not requested in this run")
-    return res
+from .pipeline import RunResult, Stage, run_analysis
+from .progress import report_progress, sub_progress
+from .wording import STAGE_LABELS, STATUS_JA
 
 
 # --------------------------------------------------------------------------- sentences
@@ -402,7 +159,6 @@ def build_maps(res: RunResult, progress=None) -> dict:
 def _write_tables(res: RunResult, out: Path) -> list[Path]:
     from .effect import EFFECT_LABELS
     from .indicators import bilingual
-    write_csv = _need("gunmane_geo.io", "write_csv")
     tdir = out / "tables"
     files = []
     L = res.layers
@@ -482,8 +238,7 @@ def run_report(config, out_dir, *, progress=None, dpi: int | None = None,
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    res = run_analysis(config, out, progress=_sub(progress, 0.0, 0.9), stages=stages)
-    write_layers = _need("gunmane_geo.io", "write_layers")
+    res = run_analysis(config, out, progress=sub_progress(progress, 0.0, 0.9), stages=stages)
     t0 = time.perf_counter()
     st = Stage("maps")
     res.stages["maps"] = st
