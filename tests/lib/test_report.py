@@ -8,7 +8,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from gunmane_geo import report as report_mod
+from gunmane_geo.report import sections
 from gunmane_geo.cli import main
 
 pytestmark = pytest.mark.timeout(400)
@@ -143,6 +143,6 @@ def test_failed_stage_is_reported(monkeypatch, tmp_path, sample_dir):
     assert st["options"] == ("skipped", "needs criticality")
     assert st["plan"] == ("skipped", "needs options")
     assert st["indicators"][0] == "ok" and "criticality" not in res.layers
-    lines = report_mod._summary_lines(res, "ja")
+    lines = sections.summary_lines(res, "ja")
     assert any("橋梁の重要度（単独撤去）（実行できず: criticality cannot run here）" in ln
                for ln in lines)
