@@ -115,7 +115,7 @@ def nice_length(target: float) -> float:
     return best
 
 
-def _fmt_distance(m: float) -> str:
+def scale_length_text(m: float) -> str:
     if m >= 1000:
         km = m / 1000
         return f"{km:g} km"
@@ -370,9 +370,9 @@ class Page:
             ax.add_patch(Rectangle((bx + i * seg, by), seg, h, facecolor=DARK if i % 2 == 0
                                    else "white", edgecolor=DARK, lw=0.8, zorder=21))
         texts = []
-        ticks = [(0, "0"), (length, _fmt_distance(length))]
+        ticks = [(0, "0"), (length, scale_length_text(length))]
         if segments >= 4:
-            ticks.insert(1, (length / 2, _fmt_distance(length / 2)))
+            ticks.insert(1, (length / 2, scale_length_text(length / 2)))
         for pos, label in ticks:
             texts.append(ax.text(bx + pos, by + 1.5 * h, label, ha="center", va="bottom",
                                  fontsize=fs, zorder=22))

@@ -305,7 +305,7 @@ def detail_caption(number: int, detail: DetourDetail) -> tuple[str, str]:
     """The two caption lines of detail ``number``, in QGIS's language, e.g.
     ("迂回路 1：橋梁 B0123", "迂回 +350 m") or, merged, ("迂回路 2：橋梁 B0123 ほか2橋",
     "最長の迂回 +1.2 km")."""
-    from gunmane_geo.options.text import distance_text   # the library's map panels' wording
+    from gunmane_geo.wording import distance_text   # the library's map panels' wording
     distance = distance_text(detail.detour_m)
     first = detail.bridge_ids[0]
     if len(detail.detours) == 1:
