@@ -43,7 +43,8 @@ from gunmane_geo.options import (SetEvaluator, find_consolidation_sets,  # noqa:
 from gunmane_geo.options import plan as plan_mod  # noqa: E402
 from gunmane_geo.options.consolidation import set_effects  # noqa: E402
 from gunmane_geo.options.generate import detour_upgrades  # noqa: E402
-from gunmane_geo.options.pipeline import build_region_network, single_criticality  # noqa: E402
+from gunmane_geo.criticality import bridge_criticality as single_criticality  # noqa: E402
+from gunmane_geo.pipeline import network_from_region as build_region_network  # noqa: E402
 
 
 class PlainSets:

@@ -32,7 +32,7 @@ _LAZY = {
     # network and criticality
     "Network": "network", "build_network": "network", "attach_bridges": "network",
     "attach_population": "network", "attach_facilities": "network",
-    "network_from_region": "network",
+    "network_from_region": "pipeline",
     "bridge_criticality": "criticality", "removal_scenario": "criticality",
     "alternative_routes": "criticality",
     # options and plans
@@ -43,7 +43,7 @@ _LAZY = {
     "asset_packages": "grouping", "multi_sector_areas": "grouping", "road_pairs": "grouping",
     # 見える化, 導入効果試算, report
     "municipality_indicators": "indicators", "effect_estimate": "effect",
-    "run_report": "report",
+    "run_analysis": "pipeline", "run_options": "pipeline", "run_report": "report",
 }
 
 __all__ = ["Settings", "Region", "PopulationRaster", "LoadReport", "GunmaneError", "InputError",

@@ -52,7 +52,7 @@ RANK_RULE = ("isolates desc, isolated_population desc, isolated_facilities desc,
 
 
 # --- shared helpers -----------------------------------------------------------------
-def _require_bridges(network: Network) -> gpd.GeoDataFrame:
+def require_bridges(network: Network) -> gpd.GeoDataFrame:
     if not isinstance(network, Network):
         raise InputError(f"expected a gunmane_geo.network.Network, got {type(network).__name__}")
     if network.bridges is None:
@@ -518,7 +518,7 @@ def bridge_criticality(network: Network, settings: Settings | None = None, progr
         has walking measures only.  ``criticality_rank``: 1 = most critical, by
         ``RANK_RULE``.
     """
-    bridges = _require_bridges(network)
+    bridges = require_bridges(network)
     settings = settings or network.settings
     report_progress(progress, 0.0, "finding bridges that cut the network")
     matched = bridges["matched"].to_numpy(bool)
@@ -622,7 +622,7 @@ def reference_criticality(network: Network, weight: str = "length_m", bridge_ids
     """
     import networkx as nx
 
-    bridges = _require_bridges(network)
+    bridges = require_bridges(network)
     g = graph if graph is not None else network.to_networkx(directed=False, mode="motor")
     gd = network.to_networkx(directed=True, mode="motor") if network.directed else None
     one = network.edges["oneway"].fillna(False).to_numpy(bool)
@@ -827,7 +827,7 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
     """
     settings = settings or network.settings
     weight = settings.criticality.weight
-    bridges = _require_bridges(network)
+    bridges = require_bridges(network)
     ids = [str(b) for b in (bridge_ids if not isinstance(bridge_ids, str) else [bridge_ids])]
     if "bridge_table" not in network._cache:
         network._cache["bridge_table"] = bridges.set_index("bridge_id", drop=False)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, report_progress
-from .indicators import _bridge_table, _members_table, _year, assign_municipality, \
+from .indicators import bridge_table, members_table, assign_municipality, \
     dissolve_municipalities, skipped_records
 from .settings import EffectSettings, Settings
 
@@ -261,7 +261,7 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
     munis = dissolve_municipalities(municipalities)
     codes = list(munis["municipality_code"])
     report_progress(progress, 0.05, "effect estimate: counting assets")
-    btab, skipped_b = _bridge_table(bridges, munis, _year(settings), settings)
+    btab, skipped_b = bridge_table(bridges, munis, settings.reference_year("effect"), settings)
     n_bridges = (btab[btab["is_municipal"]].groupby("municipality_code").size()
                  if len(btab) else pd.Series(dtype=int)).reindex(codes, fill_value=0)
     other_hours = pd.Series(0.0, index=codes)
@@ -320,7 +320,7 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
                      "_flags": flags})
     report_progress(progress, 0.6, "effect estimate: groups")
     mun = pd.DataFrame(rows)
-    gm = _members_table(group_members, groups)
+    gm = members_table(group_members, groups)
     unknown = sorted(set(gm["municipality_code"]) - set(codes))
     if unknown:
         raise InputError("group members name municipality codes that are not in the "

@@ -55,11 +55,6 @@ SECTOR_JA = {"road": "道路", "river": "河川", "park": "公園", "sewer": "�
              "tunnel": "トンネル", "farm_forest_road": "農林道", "port_road": "臨港道路"}
 
 
-def _year(settings: Settings) -> int:
-    """``[effect] reference_year``, else the run's (``Settings.reference_year``)."""
-    return settings.reference_year()
-
-
 def age_columns(settings: Settings) -> list[str]:
     """Names of the ageing-share columns, e.g. ``share_age50_now``, ``share_age50_in10y``."""
     t = int(settings.effect.ageing_threshold_years)
@@ -186,7 +181,7 @@ def assign_municipality(features: gpd.GeoDataFrame | pd.DataFrame, municipalitie
     return feats.loc[~bad].copy(), skipped
 
 
-def _members_table(group_members: pd.DataFrame | None, groups=None) -> pd.DataFrame:
+def members_table(group_members: pd.DataFrame | None, groups=None) -> pd.DataFrame:
     if group_members is None:
         return pd.DataFrame(columns=["group_id", "group_name", "municipality_code"])
     for col in ("group_id", "municipality_code"):
@@ -223,7 +218,7 @@ def skipped_records(*frames: pd.DataFrame) -> list[dict]:
 
 
 # --------------------------------------------------------------------------
-def _bridge_table(bridges, munis, year, settings):
+def bridge_table(bridges, munis, year, settings):
     """Assign bridges; add per-bridge flags used by the aggregation."""
     if bridges is None or len(bridges) == 0:
         cols = ["bridge_id", "municipality_code", "is_municipal"]
@@ -321,10 +316,10 @@ def municipality_indicators(municipalities: gpd.GeoDataFrame,
         (``pd.DataFrame(result.attrs["skipped"])`` gives ``layer, feature_id, reason``).
     """
     settings = settings or Settings()
-    year = _year(settings)
+    year = settings.reference_year("effect")
     munis = dissolve_municipalities(municipalities)
     report_progress(progress, 0.05, "assigning bridges to municipalities")
-    btab, skipped_b = _bridge_table(bridges, munis, year, settings)
+    btab, skipped_b = bridge_table(bridges, munis, year, settings)
 
     staff_by = pd.Series(dtype=float)
     skipped_s = pd.DataFrame(columns=SKIPPED_COLUMNS)
@@ -352,7 +347,7 @@ def municipality_indicators(municipalities: gpd.GeoDataFrame,
         atab["sector"] = atab["sector"].astype(str)
     sectors = sorted(atab["sector"].unique()) if len(atab) else []
 
-    gm = _members_table(group_members, groups)
+    gm = members_table(group_members, groups)
     unknown_members = gm[~gm["municipality_code"].isin(munis["municipality_code"])]
     if len(unknown_members):
         raise InputError(
@@ -421,7 +416,7 @@ def asset_type_counts(other_assets: pd.DataFrame | gpd.GeoDataFrame | None,
     m.insert(1, "unit_id", m.pop("municipality_code"))
     m.insert(2, "unit_name", m["unit_id"].map(name_of))
     parts.append(m)
-    gm = _members_table(group_members)
+    gm = members_table(group_members)
     if len(gm):
         g = a.merge(gm, on="municipality_code")
         g = g.groupby(["group_id", "group_name", "sector", "asset_type"]).size().rename("count")

@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+
+def calendar_year() -> int:
+    """This calendar year (the one place the library asks the clock for the year)."""
+    import datetime
+    return datetime.date.today().year
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -210,19 +216,33 @@ class Settings:
     maps: MapSettings = field(default_factory=MapSettings)
 
     # ------------------------------------------------------------------
-    def reference_year(self) -> int:
-        """The year every analysis counts as "now" (ageing, overdue inspections, t = 0).
+    def reference_year(self, section: str | None = None) -> int:
+        """The year an analysis counts as "now" (ageing, overdue inspections, t = 0).
 
         The first of ``[effect] reference_year``, ``[grouping] reference_year`` and
         ``[costs] base_year`` that is set, else the current calendar year; so setting one
-        of them sets it for the whole run (a section's own key still wins for that section).
+        of them sets it for the whole run.  A section's own key still wins for that
+        section: ``section`` is ``"effect"`` (見える化, 導入効果試算), ``"grouping"``
+        or ``"costs"`` (the options' t = 0).
+
+        Returns
+        -------
+        int
+            A calendar year.
         """
-        import datetime
-        for year in (self.effect.reference_year, self.grouping.reference_year,
-                     self.costs.base_year):
+        own = {"effect": self.effect.reference_year, "grouping": self.grouping.reference_year,
+               "costs": self.costs.base_year}
+        if section is not None:
+            if section not in own:
+                raise ValueError(f"reference_year: no section {section!r}; one of {', '.join(own)}")
+            if section == "costs" and own["costs"] is not None:
+                return int(own["costs"])
+            if own[section] and int(own[section]) > 0:
+                return int(own[section])
+        for year in own.values():
             if year:
                 return int(year)
-        return datetime.date.today().year
+        return calendar_year()
 
     def to_dict(self) -> dict[str, Any]:
         """All parameters as plain nested dicts (for recording in outputs)."""

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..progress import sub_progress
 from ..settings import Settings
 
 if sys.version_info >= (3, 11):
@@ -45,7 +46,7 @@ def run_stages(args, stages, *, effect_inputs=None):
 
     ``effect_inputs`` is the CSV of ``gunmane effect --inputs`` (None: from run.toml).
     """
-    from ..report import run_analysis
+    from ..pipeline import run_analysis
     return run_analysis(args.config, args.out, progress=progress_printer(args.quiet),
                         stages=stages, effect_inputs=effect_inputs)
 
@@ -160,7 +161,8 @@ class ProgressBar:
         return False
 
     def part(self, start: float, width: float):
-        return lambda fraction, message="": self(start + width * fraction, message)
+        """The callback for a stage that fills ``start``..``start + width`` of the bar."""
+        return sub_progress(self, start, start + width)
 
     def close(self):
         if self.bar is not None:

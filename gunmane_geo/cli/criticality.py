@@ -47,7 +47,7 @@ def _common(p):
 
 def _load(args, bar):
     from ..io.loader import load_region
-    from ..network import network_from_region
+    from ..pipeline import network_from_region
     inputs, settings = inputs_and_settings(args)
     require_gpkg(args.out)
     region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))

@@ -39,7 +39,7 @@ def _common(p):
 def run_options_command(args) -> int:
     from ..io.loader import load_region
     from ..options.output import write_outputs
-    from ..options.pipeline import run_options
+    from ..pipeline import run_options
 
     require_gpkg(args.out)
     with_plan = bool(args.with_plan)

@@ -23,7 +23,8 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     from ..errors import InputError
-    from ..report import STAGES, run_report
+    from ..pipeline import STAGES
+    from ..report import run_report
     analysis = [s for s in STAGES if s not in ("load", "maps", "report")]
     unknown = [s for s in (args.stages or []) if s not in analysis]
     if unknown:
@@ -31,7 +32,7 @@ def run(args) -> int:
                          f"{' '.join(analysis)}", source="command line")
     res = run_report(args.config, args.out, progress=progress_printer(args.quiet), dpi=args.dpi,
                      stages=args.stages)
-    bad = [s for s in res.stages.values() if s.status in ("missing", "failed")]
+    bad = [s for s in res.stages.values() if s.status == "failed"]
     warn_skipped(res.region.report, "report", f"{args.out}/results.gpkg")
     if not args.quiet:
         for s in res.stages.values():

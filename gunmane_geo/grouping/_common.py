@@ -19,12 +19,6 @@ def report_or_new(report: LoadReport | None) -> LoadReport:
     return report if report is not None else LoadReport()
 
 
-def reference_year(settings: Settings) -> int:
-    """``[grouping] reference_year``, else the run's (``Settings.reference_year``)."""
-    year = int(settings.grouping.reference_year or 0)
-    return year if year > 0 else settings.reference_year()
-
-
 def require_gdf(frame, name: str, columns=(), projected: bool = True) -> gpd.GeoDataFrame:
     """Check that ``frame`` is a GeoDataFrame with a CRS and ``columns``.
 

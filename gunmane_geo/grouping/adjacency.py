@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..io.load_report import LoadReport
 from ..settings import Settings
 from ._common import normalise_code, report_or_new, require_gdf, settings_or_default, to_analysis_crs
-from .travel import _ferry_mask
+from .travel import ferry_mask
 
 ADJACENCY_COLUMNS = ["code_a", "code_b", "reason", "reasons", "distance_m", "link_m"]
 _REASON_ORDER = ("boundary", "bridge", "road")
@@ -197,7 +197,7 @@ def _road_links(munis, roads, settings):
     geoms = munis.geometry.values
     is_bridge = roads["is_bridge"].fillna(False).astype(bool).to_numpy() if "is_bridge" in roads \
         else np.zeros(len(roads), dtype=bool)
-    ferry = _ferry_mask(roads)
+    ferry = ferry_mask(roads)
     keep = ~ferry & ~pd.isna(roads.geometry.values)
     rows = np.flatnonzero(keep)
     if not len(rows):

@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..io.load_report import LoadReport
 from ..schema import deck_area_m2
 from ..settings import Settings
-from ._common import normalise_code, numeric, reference_year, report_or_new, to_analysis_crs
+from ._common import normalise_code, numeric, report_or_new, to_analysis_crs
 
 ATTRIBUTE_COLUMNS = [
     "technical_staff", "bridges", "deck_area_m2", "rating_3_4", "over_50_now", "over_50_10y",
@@ -144,7 +144,7 @@ def municipality_attributes(munis: gpd.GeoDataFrame, bridges=None, staff=None,
         rating = numeric(bridges.get("rating"), len(bridges), np.nan)
         b["r34"] = (rating >= 3).astype(float)
         year = numeric(bridges.get("built_year"), len(bridges), np.nan)
-        ref = reference_year(settings)
+        ref = settings.reference_year("grouping")
         age_limit = ref - g.old_age_years
         b["known"] = np.isfinite(year).astype(float)
         b["o0"] = (year <= age_limit).astype(float)

@@ -90,7 +90,7 @@ def road_graph(roads, settings: Settings | None = None) -> RoadGraph:
     by_class = np.array([float(speeds.get(str(c), fallback)) for c in cls]) if n else np.zeros(0)
     speed = np.where(np.isfinite(spd) & (spd > 0), spd, by_class)
     geoms = np.asarray(roads.geometry.values, dtype=object)
-    keep = ~_ferry_mask(roads) & ~pd.isna(geoms)
+    keep = ~ferry_mask(roads) & ~pd.isna(geoms)
     keep[keep] &= np.isin(shapely.get_type_id(geoms[keep]), (1, 5))     # (multi)lines only
     rows = np.flatnonzero(keep)
     parts, part_row = shapely.get_parts(geoms[rows], return_index=True)
@@ -129,7 +129,7 @@ def _min_csr(u, v, w, n) -> sparse.csr_matrix:
     return sparse.csr_matrix((df["w"].to_numpy(), (df["u"].to_numpy(), df["v"].to_numpy())), shape=(n, n))
 
 
-def _ferry_mask(roads) -> np.ndarray:
+def ferry_mask(roads) -> np.ndarray:
     mask = np.zeros(len(roads), dtype=bool)
     if "is_ferry" in roads:
         mask |= roads["is_ferry"].fillna(False).astype(bool).to_numpy()
@@ -177,7 +177,7 @@ def _graph_from_network(network) -> RoadGraph:
     w = pd.to_numeric(edges["time_min"], errors="coerce").to_numpy(dtype=float)
     # ferry lines stay in the Network as ordinary edges (road_class 'ferry'); groups must
     # not depend on ferries, exactly as in ``road_graph``
-    ok = (u >= 0) & (v >= 0) & np.isfinite(w) & ~_ferry_mask(edges)
+    ok = (u >= 0) & (v >= 0) & np.isfinite(w) & ~ferry_mask(edges)
     w = np.maximum(w[ok], 1e-9)
     mat = _min_csr(np.r_[u[ok], v[ok]], np.r_[v[ok], u[ok]], np.r_[w, w], len(node_ids))
     xy = np.column_stack([nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()])

@@ -1,14 +1,13 @@
 """Mapping source columns onto the canonical schema, converting values, checking rows.
 
 Every function here takes a frame with a ``source_row`` column (1-based row or
-feature number in the source file) and a ``_Ctx`` that writes to the load report,
+feature number in the source file) and a ``LayerContext`` that writes to the load report,
 and returns the frame with bad rows removed: each removed row is in the report
 with ``action="skipped"``.  Values that cannot be parsed are set to missing and
 reported with ``action="nulled"``.  See docs/loading.md for the rule per problem.
 """
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +15,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError
+from ..settings import calendar_year
 from .load_report import LoadReport
 
 #: canonical fields -> pandas dtype of the output column
@@ -31,7 +31,7 @@ ID_FIELD = {"bridges": "bridge_id", "roads": "road_id", "municipalities": "munic
 
 
 @dataclass
-class _Ctx:
+class LayerContext:
     """Where report rows of one layer go."""
     source: str
     layer: str
@@ -49,7 +49,7 @@ class _Ctx:
         return InputError(message, source=self.source, row=row, field=field)
 
 
-def _fid(frame: pd.DataFrame, kind: str, idx):
+def feature_id_of(frame: pd.DataFrame, kind: str, idx):
     col = ID_FIELD.get(kind)
     if col and col in frame.columns:
         value = frame.at[idx, col]
@@ -123,7 +123,7 @@ def resolve_columns(columns, kind: str, field_map: dict | None = None, source: s
     return mapping
 
 
-def rename_to_canonical(frame, kind: str, ctx: _Ctx, field_map=None):
+def rename_to_canonical(frame, kind: str, ctx: LayerContext, field_map=None):
     """Rename mapped columns; an unmapped column whose name clashes with a canonical
     field is renamed ``<name>_source``.  Other columns are kept as they are."""
     mapping = resolve_columns(list(frame.columns), kind, field_map, ctx.source,
@@ -143,7 +143,7 @@ def rename_to_canonical(frame, kind: str, ctx: _Ctx, field_map=None):
     return frame
 
 
-def convert_values(frame, kind: str, ctx: _Ctx):
+def convert_values(frame, kind: str, ctx: LayerContext):
     """Parse every canonical column with its ``schema.PARSERS`` parser.
 
     A value that does not parse becomes missing and is reported (``action="nulled"``).
@@ -163,7 +163,7 @@ def convert_values(frame, kind: str, ctx: _Ctx):
             except ValueError as exc:
                 values.append(None)
                 ctx.add(f"{exc}; value set to missing", row=frame.at[idx, "source_row"],
-                        feature_id=_fid(frame, kind, idx) if field != ID_FIELD.get(kind) else None,
+                        feature_id=feature_id_of(frame, kind, idx) if field != ID_FIELD.get(kind) else None,
                         severity="warning", action="nulled", field=field)
         frame[field] = _typed(values, field)
     return frame
@@ -179,7 +179,7 @@ def _typed(values, field):
     return pd.Series(values, dtype=object).values
 
 
-def require_columns(frame, kind: str, ctx: _Ctx, required=None):
+def require_columns(frame, kind: str, ctx: LayerContext, required=None):
     """Raise ``InputError`` naming the missing required fields and how to map them."""
     required = schema.REQUIRED.get(kind, ()) if required is None else required
     missing = [f for f in required if f not in frame.columns]
@@ -193,25 +193,25 @@ def require_columns(frame, kind: str, ctx: _Ctx, required=None):
             f"{', '.join(str(c) for c in frame.columns if c not in ('geometry', 'source_row'))}")
 
 
-def skip_rows(frame, mask, kind: str, ctx: _Ctx, message, *, severity="error", field=None):
+def skip_rows(frame, mask, kind: str, ctx: LayerContext, message, *, severity="error", field=None):
     """Remove rows where ``mask`` is True, reporting each one."""
     mask = np.asarray(mask, dtype=bool)
     if not mask.any():
         return frame
     for idx in frame.index[mask]:
         text = message(frame, idx) if callable(message) else message
-        ctx.add(text, row=frame.at[idx, "source_row"], feature_id=_fid(frame, kind, idx),
+        ctx.add(text, row=frame.at[idx, "source_row"], feature_id=feature_id_of(frame, kind, idx),
                 severity=severity, action="skipped", field=field)
     return frame[~mask].copy()
 
 
-def null_values(frame, mask, field, kind, ctx: _Ctx, message, severity="warning"):
+def null_values(frame, mask, field, kind, ctx: LayerContext, message, severity="warning"):
     """Set ``field`` to missing where ``mask``, reporting each row."""
     mask = np.asarray(mask, dtype=bool)
     for idx in frame.index[mask]:
         value = frame.at[idx, field]
         ctx.add(message.format(value=value), row=frame.at[idx, "source_row"],
-                feature_id=_fid(frame, kind, idx), severity=severity, action="nulled", field=field)
+                feature_id=feature_id_of(frame, kind, idx), severity=severity, action="nulled", field=field)
     if mask.any():
         col = frame[field].copy()
         col[mask] = np.nan if field in FLOAT_FIELDS else pd.NA
@@ -224,7 +224,7 @@ def _blank(series) -> np.ndarray:
                      (isinstance(v, str) and not v.strip()) for v in series], dtype=bool)
 
 
-def check_ids(frame, kind: str, ctx: _Ctx, *, generate_prefix=None, unique=True):
+def check_ids(frame, kind: str, ctx: LayerContext, *, generate_prefix=None, unique=True):
     """Missing ids: generate ``<prefix><source_row>`` (when ``generate_prefix``) or skip the
     row; duplicate ids: skip later rows (error) when ``unique``."""
     col = ID_FIELD.get(kind)
@@ -259,15 +259,11 @@ def check_ids(frame, kind: str, ctx: _Ctx, *, generate_prefix=None, unique=True)
     return frame
 
 
-def current_year() -> int:
-    return _dt.date.today().year
-
-
-def check_ranges(frame, kind: str, ctx: _Ctx, io_settings):
+def check_ranges(frame, kind: str, ctx: LayerContext, io_settings):
     """Impossible values become missing (reported): years outside
     [min_built_year, max_built_year or this year], non-positive or too large
     lengths/widths/areas, negative traffic, speeds outside (0, 200] km/h."""
-    max_year = io_settings.max_built_year or current_year()
+    max_year = io_settings.max_built_year or calendar_year()
     min_year = io_settings.min_built_year
     for field in ("built_year", "last_inspection_year"):
         if field in frame.columns:

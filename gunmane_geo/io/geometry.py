@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .canonical import ID_FIELD, _Ctx, _fid, skip_rows
+from .canonical import ID_FIELD, LayerContext, feature_id_of, skip_rows
 
 LINE_KINDS = {"roads", "rivers", "railways"}
 POLYGON_KINDS = {"municipalities"}
@@ -43,7 +43,7 @@ def _polygonal(geom):
     return shapely.union_all(parts)
 
 
-def clean_geometries(gdf, kind: str, ctx: _Ctx):
+def clean_geometries(gdf, kind: str, ctx: LayerContext):
     """Apply the rules of the module docstring; returns the cleaned GeoDataFrame."""
     geoms = gdf.geometry
     missing = (geoms.isna() | geoms.is_empty).to_numpy()
@@ -77,7 +77,7 @@ def clean_geometries(gdf, kind: str, ctx: _Ctx):
                 fixed = _polygonal(fixed)
             new[pos] = fixed
             ctx.add(f"invalid geometry ({reason}) repaired with make_valid",
-                    row=gdf.at[idx, "source_row"], feature_id=_fid(gdf, kind, idx),
+                    row=gdf.at[idx, "source_row"], feature_id=feature_id_of(gdf, kind, idx),
                     severity="warning", action="repaired", field="geometry")
         gdf["geometry"] = new
         empty = gdf.geometry.is_empty.to_numpy()
@@ -93,7 +93,7 @@ def clean_geometries(gdf, kind: str, ctx: _Ctx):
             gdf = gdf.copy()
             for idx in gdf.index[polys_as_points]:
                 ctx.add("polygon replaced by its representative point", row=gdf.at[idx, "source_row"],
-                        feature_id=_fid(gdf, kind, idx), severity="info", action="converted",
+                        feature_id=feature_id_of(gdf, kind, idx), severity="info", action="converted",
                         field="geometry")
             rep = gdf.geometry[polys_as_points].representative_point()
             gdf.loc[polys_as_points, "geometry"] = rep
@@ -133,12 +133,12 @@ def _explode_lines(gdf, kind, ctx):
         parts = list(merged.geoms) if merged.geom_type == "MultiLineString" else [merged]
         if len(parts) == 1:
             ctx.add("MultiLineString merged into one LineString", row=gdf.at[idx, "source_row"],
-                    feature_id=_fid(gdf, kind, idx), severity="info", action="repaired",
+                    feature_id=feature_id_of(gdf, kind, idx), severity="info", action="repaired",
                     field="geometry")
             rows.append((idx, parts[0], None))
         else:
             ctx.add(f"MultiLineString exploded into {len(parts)} lines (ids <id>.1..{len(parts)})",
-                    row=gdf.at[idx, "source_row"], feature_id=_fid(gdf, kind, idx),
+                    row=gdf.at[idx, "source_row"], feature_id=feature_id_of(gdf, kind, idx),
                     severity="info", action="repaired", field="geometry")
             for k, part in enumerate(parts, 1):
                 rows.append((idx, part, k))

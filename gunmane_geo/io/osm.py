@@ -25,7 +25,7 @@ import pandas as pd
 
 from .. import schema
 from ..errors import InputError, report_progress
-from .canonical import _Ctx
+from .canonical import LayerContext
 
 EXCLUDED_HIGHWAY = frozenset({
     "proposed", "construction", "abandoned", "disused", "razed", "platform", "elevator",
@@ -111,7 +111,7 @@ def read_osm_roads(path, report, *, progress=None):
     """
     import geopandas as gpd
     import shapely
-    ctx = _Ctx(str(path), "roads", report)
+    ctx = LayerContext(str(path), "roads", report)
     ways, excluded = _read_ways(path, progress)
     for way_id, highway, area in excluded:
         why = "area=yes (a square, not a line to travel along)" if area else \

@@ -10,7 +10,7 @@ from .. import schema
 from ..schema import NO_WALK_CLASSES, NON_MOTOR_CLASSES
 from ..errors import InputError, report_progress
 from ..settings import Settings
-from .canonical import (_Ctx, check_ids, check_ranges, convert_values, rename_to_canonical,
+from .canonical import (LayerContext, check_ids, check_ranges, convert_values, rename_to_canonical,
                         require_columns, skip_rows)
 from .geometry import clean_geometries
 from .load_report import LoadReport
@@ -78,7 +78,7 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
     if fmt == "raster":
         raise InputError(f"a raster can only be a population grid (read_population), not {kind}",
                          source=path)
-    ctx = _Ctx(str(path), kind, report)
+    ctx = LayerContext(str(path), kind, report)
     report_progress(progress, 0.0, f"reading {Path(path).name}")
     if fmt == "csv":
         frame, encoding = read_csv_table(path)
@@ -436,8 +436,8 @@ def read_population(path, *, layer=None, field_map=None, crs=None, report=None, 
                 raster_crs = src.crs
                 shape = (src.height, src.width)
         except rasterio.errors.RasterioIOError as exc:
-            from .sources import _gdal_reason
-            raise InputError(f"cannot open the raster ({_gdal_reason(exc, path)}); fix: check "
+            from .sources import gdal_reason
+            raise InputError(f"cannot open the raster ({gdal_reason(exc, path)}); fix: check "
                              "that it is a GeoTIFF (or other GDAL raster) of persons per cell, "
                              "or give population as polygons/points or a mesh CSV",
                              source=path) from None

@@ -42,7 +42,7 @@ def file_format(path) -> str:
                      source=path)
 
 
-def _gdal_reason(exc, path) -> str:
+def gdal_reason(exc, path) -> str:
     """GDAL's message without the file name and its driver-prefix hint."""
     text = str(exc).replace(f"'{path}'", "").replace(str(path), "").strip(" :;.")
     text = text.split("; It might help")[0].split(". It might help")[0].strip(" :;.")
@@ -67,7 +67,7 @@ def choose_layer(path, kind: str, layer=None) -> str | None:
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio.errors.DataSourceError and GDAL errors
-        raise InputError(f"cannot be opened as a vector file ({_gdal_reason(exc, path)}); fix: "
+        raise InputError(f"cannot be opened as a vector file ({gdal_reason(exc, path)}); fix: "
                          "check that it is the right file, or open it in QGIS and export the "
                          "layer again as GeoPackage, Shapefile, GeoJSON or FlatGeobuf",
                          source=path) from None
@@ -116,7 +116,7 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
         try:
             gdf = pyogrio.read_dataframe(path, encoding="ISO-8859-1", **kwargs)
         except Exception as exc:
-            raise InputError(f"cannot read the layer ({_gdal_reason(exc, path)}); fix: open it "
+            raise InputError(f"cannot read the layer ({gdal_reason(exc, path)}); fix: open it "
                              "in QGIS, repair or re-export it", source=path) from None
 
         def fix(text, errors):
@@ -130,7 +130,7 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
         try:
             gdf = pyogrio.read_dataframe(path, **kwargs)
         except Exception as exc:
-            raise InputError(f"cannot read the layer ({_gdal_reason(exc, path)}); fix: open it "
+            raise InputError(f"cannot read the layer ({gdal_reason(exc, path)}); fix: open it "
                              "in QGIS, repair or re-export it", source=path) from None
     if not isinstance(gdf, gpd.GeoDataFrame):
         # a table without geometry (e.g. a staff table inside a GeoPackage)
@@ -280,7 +280,7 @@ def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
     x/y rows need ``source_crs``.  WKT rows are parsed with shapely.
     """
     import shapely
-    from .canonical import _fid
+    from .canonical import feature_id_of
     keep, geoms = [], []
     idxs = list(df.index)
     mode = coords[0]
@@ -290,7 +290,7 @@ def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
                         "Python, or use 緯度/経度 columns")
     for idx in idxs:
         row_no = df.at[idx, "source_row"]
-        fid = _fid(df, kind, idx)
+        fid = feature_id_of(df, kind, idx)
         if mode == "wkt":
             text = df.at[idx, coords[1]]
             try:
@@ -387,14 +387,14 @@ def mesh_polygon(code) -> "shapely.Polygon":
 
 def mesh_table_to_polygons(df, column, ctx, kind):
     """GeoDataFrame of mesh polygons (EPSG:6668) from a mesh-code column; bad codes skipped."""
-    from .canonical import _fid
+    from .canonical import feature_id_of
     keep, geoms = [], []
     for idx in df.index:
         try:
             geoms.append(mesh_polygon(df.at[idx, column]))
             keep.append(idx)
         except ValueError as exc:
-            ctx.add(f"{exc}: skipped", row=df.at[idx, "source_row"], feature_id=_fid(df, kind, idx),
+            ctx.add(f"{exc}: skipped", row=df.at[idx, "source_row"], feature_id=feature_id_of(df, kind, idx),
                     severity="error", action="skipped", field=column)
     return gpd.GeoDataFrame(df.loc[keep].copy(), geometry=geoms, crs=LATLON_CRS)
 

@@ -72,7 +72,7 @@ def detour_handle():
     return (Line2D([], [], **DETOUR_CASING), Line2D([], [], **DETOUR_STYLE))
 
 
-def _check_projected(*frames):
+def check_projected(*frames):
     for f in frames:
         if f is None or getattr(f, "crs", None) is None:
             continue
@@ -81,17 +81,17 @@ def _check_projected(*frames):
                                "Region's metric CRS (a JGD2011 plane rectangular zone) first")
 
 
-def _dissolved(municipalities):
+def dissolved_municipalities(municipalities):
     if municipalities is None or not len(municipalities):
         return None
     from ..indicators import dissolve_municipalities
     return dissolve_municipalities(municipalities)
 
 
-def _point_handle(color, marker, size_pt):
+def point_handle(color, marker, size_pt):
     return Line2D([], [], linestyle="none", marker=marker, markersize=size_pt,
                   markerfacecolor=color, markeredgecolor=DARK, markeredgewidth=0.7)
 
 
-def _region(settings) -> str:
+def region_suffix(settings) -> str:
     return f" — {settings.maps.region_name}" if settings.maps.region_name else ""

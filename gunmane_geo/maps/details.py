@@ -21,13 +21,13 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..errors import GunmaneError, report_progress
-from ..options.text import distance_text
+from ..wording import distance_text
 from ..settings import Settings
 from .labels import place_labels
 from .layout import Page, map_style, wrap_text
 from .common import (BOUNDARY_DASH, CROSSED_CLASSES, DETAIL_CLASSES, DETOUR_CASING,  # noqa: F401
-                     DETOUR_STYLE, PLAN_CLASSES, _check_projected, _dissolved, _point_handle,
-                     _region, detail_numbers, detour_handle, plan_class)
+                     DETOUR_STYLE, PLAN_CLASSES, check_projected, dissolved_municipalities, point_handle,
+                     region_suffix, detail_numbers, detour_handle, plan_class)
 from .styles import DARK, LIGHT_GREY, text_halo
 
 RIVER_COLOR = "#8CC4E8"
@@ -163,7 +163,7 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
         empty when the plan changes no bridge.
     """
     settings = settings or Settings()
-    _check_projected(plan, municipalities, roads, rivers, detours)
+    check_projected(plan, municipalities, roads, rivers, detours)
     if plan is None or not len(plan):
         raise GunmaneError("map_plan_details: the plan is empty")
     if "plan_option" not in plan.columns or "bridge_id" not in plan.columns:
@@ -189,7 +189,7 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
             nm = row.get("name") if "name" in plan.columns else None
             hubs[str(row["set_id"])] = str(nm) if nm is not None and not pd.isna(nm) \
                 else str(row["bridge_id"])
-    munis = _dissolved(municipalities)
+    munis = dissolved_municipalities(municipalities)
     ids = list(numbers.index)
     pages = []
     with map_style(settings):
@@ -201,7 +201,7 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
             suffix = f"（{p0 // per_page + 1}/{n_pages}）" if n_pages > 1 else ""
             page = Page("集約・撤去計画（案）詳細図" + suffix,
                         "Close-ups: each bridge that loses vehicle traffic and its detour"
-                        + _region(settings), settings=settings, paper=paper, sources=sources,
+                        + region_suffix(settings), settings=settings, paper=paper, sources=sources,
                         crs=plan.crs, grid=(rows_, cols_))
             present = set()
             for ax in page.axes[len(chunk):]:     # 5 panels in a 2 x 3 grid: no empty frame
@@ -311,7 +311,7 @@ def map_plan_details(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None
             for code in ("downsize", "kept_hub", "keep"):
                 if code in present:
                     _, _, col, mk, _ = PLAN_CLASSES[code]
-                    handles.append(_point_handle(col, mk, page.fs * (0.7 if code == "keep" else 1.0)))
+                    handles.append(point_handle(col, mk, page.fs * (0.7 if code == "keep" else 1.0)))
                     labels.append(PLAN_CLASSES[code][0])
             page.add_legend(handles, labels, title="橋梁 / bridges")
             rh, rl = [], []

@@ -24,7 +24,7 @@ from ..errors import GunmaneError
 from ..money import yen_ja  # also the QGIS plugin's labels (styling.py)
 from ..settings import Settings
 from .common import (BOUNDARY_DASH, DETOUR_CASING, DETOUR_STYLE, PLAN_CLASSES,  # noqa: F401
-                     _check_projected, _dissolved, _point_handle, _region, detail_numbers,
+                     check_projected, dissolved_municipalities, point_handle, region_suffix, detail_numbers,
                      detour_handle, plan_class)
 from .labels import place_area_labels, place_labels
 from .layout import Page, map_style, wrap_text
@@ -52,8 +52,8 @@ def criticality_classes(settings: Settings | None = None) -> dict:
     """:data:`CRITICALITY_CLASSES` with the detour breaks of ``settings`` in the labels."""
     settings = settings or Settings()
     limit = float(settings.guards.max_detour_m)
-    from .layout import _fmt_distance
-    a, b, c = (_fmt_distance(round(limit * f, -1)) for f in (1 / 3, 2 / 3, 1.0))
+    from .layout import scale_length_text
+    a, b, c = (scale_length_text(round(limit * f, -1)) for f in (1 / 3, 2 / 3, 1.0))
     return {k: (ja.format(a=a, b=b, c=c), en.format(a=a, b=b, c=c), *rest)
             for k, (ja, en, *rest) in CRITICALITY_CLASSES.items()}
 
@@ -185,7 +185,7 @@ def _class_map(page, gdf, cls: pd.Series, classes: dict, title: str, zorder0: in
         shrink = float(np.clip(math.sqrt(100.0 / n_eff), 0.45, 1.0))
         base = (page.fs * 1.25 * shrink) ** 2
         _points(ax, sel, color, marker, base * k, zorder=zorder0 + list(classes).index(code))
-        handles.append(_point_handle(color, marker, page.fs * 1.25 * shrink * math.sqrt(k)))
+        handles.append(point_handle(color, marker, page.fs * 1.25 * shrink * math.sqrt(k)))
         labels.append(f"{ja}（{len(sel)}橋）")
     if legend:
         page.add_legend(handles, labels, title=title)
@@ -251,14 +251,14 @@ def map_groups(municipalities: gpd.GeoDataFrame, group_members: pd.DataFrame, *,
         Drawn thin in the background.
     """
     settings = settings or Settings()
-    _check_projected(municipalities, roads)
-    from ..indicators import _members_table
+    check_projected(municipalities, roads)
+    from ..indicators import members_table
     with map_style(settings):
-        munis = _dissolved(municipalities)
-        gm = _members_table(group_members).drop_duplicates("municipality_code")
+        munis = dissolved_municipalities(municipalities)
+        gm = members_table(group_members).drop_duplicates("municipality_code")
         m = munis.merge(gm, on="municipality_code", how="left")
         page = Page(title or "群マネ 広域連携グループ（案）",
-                    "Municipal groups for joint management (proposal)" + _region(settings),
+                    "Municipal groups for joint management (proposal)" + region_suffix(settings),
                     settings=settings, paper=paper, sources=sources, crs=municipalities.crs)
         ax = page.ax
         handles, labels = [], []
@@ -315,13 +315,13 @@ def map_bridges(bridges: gpd.GeoDataFrame, *, by: str = "criticality",
     by : {"criticality", "option"}
     """
     settings = settings or Settings()
-    _check_projected(bridges, municipalities, roads)
+    check_projected(bridges, municipalities, roads)
     if by not in ("criticality", "option"):
         raise GunmaneError(f"map_bridges: by='{by}': use 'criticality' or 'option'")
     if bridges is None or not len(bridges):
         raise GunmaneError("map_bridges: there are no bridges to map")
     with map_style(settings):
-        munis = _dissolved(municipalities)
+        munis = dissolved_municipalities(municipalities)
         if by == "criticality":
             cls, classes = criticality_class(bridges, settings), criticality_classes(settings)
             t = title or "橋梁の重要度（撤去した場合の迂回・孤立）"
@@ -339,7 +339,7 @@ def map_bridges(bridges: gpd.GeoDataFrame, *, by: str = "criticality",
             t = title or "橋梁ごとの推奨案（集約・撤去・ダウンサイジング）"
             sub = "Recommended option per bridge"
             legend_title = "推奨案 / option"
-        page = Page(t, sub + _region(settings), settings=settings, paper=paper, sources=sources,
+        page = Page(t, sub + region_suffix(settings), settings=settings, paper=paper, sources=sources,
                     crs=bridges.crs)
         bh, bl = _background(page, page.ax, munis, roads)
         if by == "option":   # the many kept bridges small and under, the changes on top
@@ -385,13 +385,13 @@ def map_plan(plan: gpd.GeoDataFrame, *, detours: gpd.GeoDataFrame | None = None,
         labels do not overlap.
     """
     settings = settings or Settings()
-    _check_projected(plan, municipalities, roads, detours)
+    check_projected(plan, municipalities, roads, detours)
     if plan is None or not len(plan):
         raise GunmaneError("map_plan: the plan is empty")
     with map_style(settings):
-        munis = _dissolved(municipalities)
+        munis = dissolved_municipalities(municipalities)
         page = Page(title or "橋梁の集約・撤去計画（案）",
-                    "Bridge consolidation and removal plan (proposal)" + _region(settings),
+                    "Bridge consolidation and removal plan (proposal)" + region_suffix(settings),
                     settings=settings, paper=paper, sources=sources, crs=plan.crs)
         ax = page.ax
         bh, bl = _background(page, ax, munis, roads)
@@ -461,7 +461,7 @@ def map_ageing(indicators: gpd.GeoDataFrame, *, columns: list[str] | None = None
         now, in 10 and in 20 years, side by side at one scale.
     """
     settings = settings or Settings()
-    _check_projected(indicators, roads)
+    check_projected(indicators, roads)
     from ..indicators import age_columns, indicator_labels
     ind = indicators[indicators["level"] == "municipality"] if "level" in indicators.columns \
         else indicators
@@ -474,7 +474,7 @@ def map_ageing(indicators: gpd.GeoDataFrame, *, columns: list[str] | None = None
     colors = sequential(len(AGEING_LABELS))
     with map_style(settings):
         page = Page(title or f"建設後{t}年以上の橋梁の割合（市区町村別）",
-                    f"Share of municipal bridges {t}+ years old" + _region(settings),
+                    f"Share of municipal bridges {t}+ years old" + region_suffix(settings),
                     settings=settings, paper=paper, sources=sources, crs=indicators.crs,
                     n_maps=len(columns))
         labels_all = indicator_labels(columns)
@@ -577,7 +577,7 @@ def chart_effect(effect: pd.DataFrame, *, settings: Settings | None = None,
     with map_style(settings):
         page = Page(title or "導入効果試算（直営＋委託のトータルコスト）",
                     "Effect estimate: direct staff cost + outsourcing, now and after the group "
-                    f"arrangement ({unit_en} per year)" + _region(settings),
+                    f"arrangement ({unit_en} per year)" + region_suffix(settings),
                     settings=settings, paper=paper, sources=sources, crs=None, chart=True)
         ax = page.ax
         styles = [("直営人件費", "direct staff cost", OKABE_ITO[4], ""),

@@ -24,7 +24,8 @@ _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XI
           "XIV", "XV", "XVI", "XVII", "XVIII", "XIX"]
 
 
-def _cols(ch: str) -> int:
+def char_columns(ch: str) -> int:
+    """Columns ``ch`` takes in print: 2 for a kanji, kana or full-width sign, else 1."""
     import unicodedata
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
@@ -42,7 +43,7 @@ def wrap_text(text: str, width: int) -> str:
     for para in text.split("\n"):
         tokens, word = [], ""
         for ch in para:
-            if _cols(ch) == 2 or ch == " ":
+            if char_columns(ch) == 2 or ch == " ":
                 if word:
                     tokens.append(word)
                     word = ""
@@ -53,9 +54,9 @@ def wrap_text(text: str, width: int) -> str:
             tokens.append(word)
         line, n = "", 0
         for tok in tokens:
-            w = sum(_cols(c) for c in tok)
+            w = sum(char_columns(c) for c in tok)
             if n + w > width and line.strip() and tok != " " and tok[0] not in no_start:
-                glued = line[-1] in no_end or (line[-1].isdigit() and _cols(tok[0]) == 2)
+                glued = line[-1] in no_end or (line[-1].isdigit() and char_columns(tok[0]) == 2)
                 carry = ""
                 if glued:   # take the opening bracket / number to the next line with tok
                     head = line
@@ -67,7 +68,7 @@ def wrap_text(text: str, width: int) -> str:
                         carry = None
                 if carry is not None:
                     out_lines.append(line.rstrip())
-                    line, n = carry, sum(_cols(c) for c in carry)
+                    line, n = carry, sum(char_columns(c) for c in carry)
                     if tok == " ":
                         continue
             if not line and tok == " ":
@@ -114,7 +115,7 @@ def nice_length(target: float) -> float:
     return best
 
 
-def _fmt_distance(m: float) -> str:
+def scale_length_text(m: float) -> str:
     if m >= 1000:
         km = m / 1000
         return f"{km:g} km"
@@ -369,9 +370,9 @@ class Page:
             ax.add_patch(Rectangle((bx + i * seg, by), seg, h, facecolor=DARK if i % 2 == 0
                                    else "white", edgecolor=DARK, lw=0.8, zorder=21))
         texts = []
-        ticks = [(0, "0"), (length, _fmt_distance(length))]
+        ticks = [(0, "0"), (length, scale_length_text(length))]
         if segments >= 4:
-            ticks.insert(1, (length / 2, _fmt_distance(length / 2)))
+            ticks.insert(1, (length / 2, scale_length_text(length / 2)))
         for pos, label in ticks:
             texts.append(ax.text(bx + pos, by + 1.5 * h, label, ha="center", va="bottom",
                                  fontsize=fs, zorder=22))

@@ -7,15 +7,13 @@ Public API::
     bridges_from_roads(network) -> (Network, matches)          # OSM: bridge=yes ways
     attach_population(network, population, settings=None, report=None) -> Network
     attach_facilities(network, facilities, settings=None, report=None) -> Network
-    network_from_region(region, settings=None, progress=None) -> Network   # all of the above
     Network  (nodes, edges, crs, bridges, facilities, csr(), weight(), to_networkx())
 """
 from .graph import Network, compute_components
 from .build import build_network
 from .attach import attach_bridges, attach_facilities, attach_population, bridges_from_roads
-from .region import network_from_region
 from ._kernels import HAVE_NUMBA
 
 __all__ = ["Network", "build_network", "attach_bridges", "bridges_from_roads",
-           "attach_population", "attach_facilities", "network_from_region",
+           "attach_population", "attach_facilities",
            "compute_components", "HAVE_NUMBA"]

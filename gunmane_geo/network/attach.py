@@ -17,7 +17,7 @@ from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
 from ..schema import FACILITY_TYPES, parse_facility_type
 from ..settings import Settings
-from .build import _isna, _text_column
+from .build import is_missing, text_column
 from .graph import Network, finish_nodes
 
 MATCH_COLUMNS = ["bridge_id", "matched", "edge_id", "u", "v", "snap_distance_m", "match_rule",
@@ -26,7 +26,7 @@ MATCH_COLUMNS = ["bridge_id", "matched", "edge_id", "u", "v", "snap_distance_m",
 
 
 def _norm_route(v) -> str:
-    if v is None or _isna(v):
+    if v is None or is_missing(v):
         return ""
     return "".join(str(v).split()).lower()
 
@@ -102,7 +102,7 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                          "(橋梁ID / 施設ID), e.g. load them with gunmane_geo.io.read_bridges",
                          source=source)
     bridges = _to_crs(bridges, network, source, "bridges", report).reset_index(drop=True)
-    bid = _text_column(bridges, "bridge_id")
+    bid = text_column(bridges, "bridge_id")
     missing = np.flatnonzero(np.array([b is None for b in bid]))
     if len(missing):
         raise InputError(f"{len(missing)} bridges have no bridge_id (first at row "
@@ -136,7 +136,7 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
     span = np.where(np.isfinite(length) & (length > 0), length,
                     np.where(np.isfinite(line_len) & (line_len > 0), line_len,
                              float(ns.default_bridge_length_m)))
-    broute = np.array([_norm_route(v) for v in _text_column(bridges, "route_name")])
+    broute = np.array([_norm_route(v) for v in text_column(bridges, "route_name")])
 
     out = pd.DataFrame({"bridge_id": bid, "matched": False, "edge_id": -1,
                         "snap_distance_m": np.nan, "match_rule": None,
@@ -345,7 +345,7 @@ def _split_for_bridges(network, chosen, matched, pts, span, bid, is_struct, min_
         e = int(chosen[i])
         if is_struct[e]:
             bridge_edge[i] = e
-            if _isna(edges.at[e, "bridge_id"]) or edges.at[e, "bridge_id"] is None:
+            if is_missing(edges.at[e, "bridge_id"]) or edges.at[e, "bridge_id"] is None:
                 edges.at[e, "bridge_id"] = bid[i]
         else:
             by_edge.setdefault(e, []).append(i)
@@ -471,7 +471,7 @@ def bridges_from_roads(network: Network, source: str = "roads"):
     seen: dict[str, int] = {}
     counts = pd.Series(rid).value_counts()
     for r, gv in zip(rid, given):
-        if gv is not None and not _isna(gv):
+        if gv is not None and not is_missing(gv):
             base = str(gv)
         else:
             base = str(r)
@@ -668,13 +668,13 @@ def attach_facilities(network: Network, facilities: gpd.GeoDataFrame,
         raise InputError("facilities have no 'facility_type' column (hospital, school, "
                          "office, fire_station; 病院, 学校, 役所, 消防署)", source=source)
     fac = _to_crs(facilities, network, source, "facilities", report).reset_index(drop=True)
-    fid = _text_column(fac, "facility_id")
+    fid = text_column(fac, "facility_id")
     fid = np.array([f if f is not None else f"facility{i + 1}" for i, f in enumerate(fid)],
                    dtype=object)
-    name = _text_column(fac, "name")
+    name = text_column(fac, "name")
     ftype = []
     for i, v in enumerate(fac["facility_type"].to_numpy(object)):
-        t = None if _isna(v) else (v if v in FACILITY_TYPES else parse_facility_type(v))
+        t = None if is_missing(v) else (v if v in FACILITY_TYPES else parse_facility_type(v))
         if t is None:
             report.add(source, "facilities", f"facility_type {v!r} not recognised: counted as "
                        "'other'", row=i + 1, feature_id=fid[i], severity="warning",

@@ -60,7 +60,7 @@ def _flag_column(df: pd.DataFrame, name: str) -> np.ndarray:
     col = df[name]
     if col.dtype == bool:
         return col.to_numpy()
-    return np.array([bool(parse_flag(v)) if not _isna(v) else False for v in col], bool)
+    return np.array([bool(parse_flag(v)) if not is_missing(v) else False for v in col], bool)
 
 
 def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
@@ -81,7 +81,7 @@ def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
     for i, v in enumerate(df[name].tolist()):
         if isinstance(v, (bool, np.bool_)):
             out[i] = bool(v)
-        elif not _isna(v):
+        elif not is_missing(v):
             try:
                 flag = parse_flag(v)
             except ValueError:
@@ -90,18 +90,18 @@ def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
     return out
 
 
-def _isna(v) -> bool:
+def is_missing(v) -> bool:
     try:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
 
 
-def _text_column(df, name, default=None) -> np.ndarray:
+def text_column(df, name, default=None) -> np.ndarray:
     if name not in df.columns:
         return np.full(len(df), default, dtype=object)
     out = df[name].astype(object).to_numpy()
-    return np.array([default if _isna(v) or str(v).strip() == "" else str(v) for v in out],
+    return np.array([default if is_missing(v) or str(v).strip() == "" else str(v) for v in out],
                     dtype=object)
 
 
@@ -109,7 +109,7 @@ def _canonical_roads(roads, ns, report, source):
     """Canonical attribute arrays per line after exploding multi-lines; bad rows reported."""
     roads = roads.reset_index(drop=True)
     row_no = np.arange(1, len(roads) + 1)
-    road_id = _text_column(roads, "road_id")
+    road_id = text_column(roads, "road_id")
     missing_id = np.array([r is None for r in road_id])
     road_id[missing_id] = [f"row{r}" for r in row_no[missing_id]]
     if len(set(road_id)) != len(road_id):
@@ -146,7 +146,7 @@ def _canonical_roads(roads, ns, report, source):
                    row=int(row_no[i]), feature_id=road_id[i], severity="info",
                    action="repaired", field="geometry")
 
-    road_class = _text_column(roads, "road_class", "other")
+    road_class = text_column(roads, "road_class", "other")
     speeds = (pd.to_numeric(roads["speed_kmh"], errors="coerce").to_numpy(float)
               if "speed_kmh" in roads.columns else np.full(len(roads), np.nan))
     defaults = ns.default_speed_kmh
@@ -177,13 +177,13 @@ def _canonical_roads(roads, ns, report, source):
              .to_numpy() if "layer" in roads.columns else np.zeros(len(roads), int))
     attrs = pd.DataFrame({
         "road_id": road_id, "road_class": road_class,
-        "route_name": _text_column(roads, "route_name"),
+        "route_name": text_column(roads, "route_name"),
         "speed_kmh": speed, "width_m": width, "oneway": _flag_column(roads, "oneway"),
         "is_bridge": _flag_column(roads, "is_bridge"),
         "is_tunnel": _flag_column(roads, "is_tunnel"), "layer": layer,
         "motor": _allowed_column(roads, "motor_vehicle", NON_MOTOR_CLASSES),
         "walk": _allowed_column(roads, "walkable", NO_WALK_CLASSES),
-        "bridge_id": _text_column(roads, "bridge_id"),
+        "bridge_id": text_column(roads, "bridge_id"),
         "source_row": row_no,
     })
     return shapely.force_2d(parts), attrs.iloc[src].reset_index(drop=True)

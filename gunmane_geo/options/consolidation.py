@@ -22,10 +22,11 @@ from shapely.geometry import LineString, MultiLineString, MultiPoint
 from ..errors import report_progress
 from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, bridge_facts, option_costs, user_cost
-from .generate import _flag
-from .guards import GUARD_TEXT_EN, GUARD_TEXT_JA, check_guards
+from .generate import flag_value
+from .guards import check_guards
 from .scenario import SetEvaluator
-from .text import detour_en, detour_ja, isolation_en, isolation_ja, yen_en, yen_ja
+from ..wording import (GUARD_TEXT_EN, GUARD_TEXT_JA, detour_en, detour_ja, isolation_en,
+                       isolation_ja, yen_en, yen_ja)
 
 CONSOLIDATION_COLUMNS = [
     "set_id", "bridge_ids", "n_bridges", "kept_bridge_id", "removed_bridge_ids", "max_gap_m",
@@ -182,7 +183,7 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
     sets = connected_subsets(links, int(g.consolidation_max_set_size))
     facts = bridge_facts(bridges, settings)
     geom_of = dict(zip(bridges["bridge_id"], bridges.geometry))
-    flags_of = {str(row["bridge_id"]): {k: _flag(row, k) for k in
+    flags_of = {str(row["bridge_id"]): {k: flag_value(row, k) for k in
                                         ("emergency_route", "bus_route", "school_route")}
                 for row in pd.DataFrame(bridges.drop(columns=bridges.geometry.name)).to_dict("records")}
     keep_lcc = {b: option_costs(facts[b], "keep", settings)["lcc_yen"] for b in set().union(*sets)} if sets else {}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 
-import datetime
 import math
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..schema import deck_area_m2
-from ..settings import CostSettings, Settings
+from ..settings import CostSettings, Settings, calendar_year
 
 ILLUSTRATIVE_NOTE = (
     "費用の既定値は例示（ILLUSTRATIVE）であり公式の単価ではありません。判断に使う前に自団体の単価に置き換えてください。"
@@ -50,14 +49,13 @@ COMPONENTS = ("repair_yen", "renewal_yen", "removal_yen", "new_deck_yen", "detou
 
 
 def base_year(settings: Settings | CostSettings | None = None) -> int:
-    """The year counted as ``t = 0``: ``costs.base_year``, else the run's reference year
-    (``Settings.reference_year``), else the current calendar year."""
-    costs = _costs(settings)
-    if costs.base_year is not None:
-        return int(costs.base_year)
+    """The year counted as ``t = 0``: ``Settings.reference_year("costs")`` (``costs.base_year``,
+    else the run's reference year); given the ``[costs]`` section alone, its ``base_year``
+    else the current calendar year."""
     if isinstance(settings, Settings):
-        return settings.reference_year()
-    return datetime.date.today().year
+        return settings.reference_year("costs")
+    costs = _costs(settings)
+    return int(costs.base_year) if costs.base_year is not None else calendar_year()
 
 
 def _costs(settings) -> CostSettings:

@@ -13,7 +13,7 @@ from .costs import (COMPONENTS, ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABE
                     base_year, bridge_facts, option_costs, user_cost)
 from .guards import check_guards
 from .scenario import SetEvaluator
-from .text import option_reason
+from ..wording import option_reason
 
 #: criticality column names accepted for the facility count cut off (first found wins)
 FACILITY_COLUMNS = ("isolated_facilities", "facilities_cut_off", "n_facilities_cut_off",
@@ -30,7 +30,7 @@ BRIDGE_OPTION_COLUMNS = [
 ]
 
 
-def _flag(row, name) -> bool:
+def flag_value(row, name) -> bool:
     value = row.get(name) if hasattr(row, "get") else None
     if value is None or value is pd.NA:
         return False
@@ -196,7 +196,7 @@ def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None
         f = facts[bid]
         keep = option_costs(f, "keep", settings)
         m = measures.get(bid)
-        flags = {k: _flag(brow, k) for k in ("emergency_route", "bus_route", "school_route")}
+        flags = {k: flag_value(brow, k) for k in ("emergency_route", "bus_route", "school_route")}
         upgrade = None
         for option in OPTIONS:
             upgrade_len = 0.0

@@ -22,30 +22,6 @@ from ..settings import GuardSettings, Settings
 
 GUARDS = ("isolation", "emergency_route", "max_detour", "walk_detour", "bus_route",
           "school_route")
-GUARD_TEXT_JA = {
-    "isolation": "孤立が生じる",
-    "emergency_route": "緊急輸送道路",
-    "max_detour": "迂回が長すぎる",
-    "walk_detour": "歩行者の迂回が長すぎる",
-    "bus_route": "バス路線",
-    "school_route": "通学路",
-    "no_network": "道路網上にない",
-    "no_upgrade": "迂回路に改良区間なし",
-    "no_saving": "費用削減なし",
-    "already_pedestrian": "既に歩道橋",
-}
-GUARD_TEXT_EN = {
-    "isolation": "cuts people or facilities off",
-    "emergency_route": "emergency transport route",
-    "max_detour": "detour too long",
-    "walk_detour": "walkers' detour too long",
-    "bus_route": "bus route",
-    "school_route": "school route",
-    "no_network": "not on the road network",
-    "no_upgrade": "no detour section to upgrade",
-    "no_saving": "no cost saving",
-    "already_pedestrian": "already a footbridge",
-}
 
 
 def _guards(settings) -> GuardSettings:

@@ -32,7 +32,7 @@ from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_c
 from .generate import detour_upgrades
 from .guards import waived_guards
 from .scenario import SetEvaluator
-from .text import detour_en, detour_ja, yen_en, yen_ja
+from ..wording import detour_en, detour_ja, yen_en, yen_ja
 
 PLAN_COLUMNS = [
     "bridge_id", "name", "plan_option", "plan_option_ja", "status", "step", "set_id",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..criticality import (_require_bridges, alternative_routes, isolated_totals, road_links,
+from ..criticality import (alternative_routes, isolated_totals, require_bridges, road_links,
                            set_components, share_a_link)
 from ..errors import InputError
 from ..network.graph import Network
@@ -78,7 +78,7 @@ class SetEvaluator:
     """
 
     def __init__(self, network: Network):
-        bridges = _require_bridges(network)
+        bridges = require_bridges(network)
         self.network = network
         m = bridges[bridges["matched"].astype(bool) & (bridges["edge_id"] >= 0)]
         self.bridge_edge = dict(zip(m["bridge_id"].astype(str), m["edge_id"].astype(int)))

@@ -54,10 +54,8 @@ FONT_FILES = (
 )
 _PROBE = "橋梁群マネ議会"
 
-MAX_DETAIL_FRAMES = 6
+MAX_DETAIL_FRAMES = 6       # detail frames the layout has room for
 DETAIL_COLOUR = "#6A3D9A"   # detail frames and their numbers (purple: no plan class uses it)
-DETAIL_MARGIN = 0.15        # share of a detour's extent added on each side of its detail map
-MIN_DETAIL_SPAN_M = 200.0   # a detail map shows at least this much ground (metres)
 MIN_DETAIL_SIDE_MM = 38.0   # at A3 (x0.707 on A4): smaller frames in the column -> bottom strip
 DETAIL_STRIP_SHARE = 0.34   # the strip's frames take at most this share of the map's height
 LEGEND_FONTS = ((QgsLegendStyle.Title, 16, True), (QgsLegendStyle.Group, 13, True),
@@ -238,7 +236,7 @@ def detour_details(layers, crs, max_frames: int = 4,
     Each route's extent (in ``crs``, at least ``MIN_DETAIL_SPAN_M`` metres across, square,
     plus ``DETAIL_MARGIN`` on each side) is one detail; details whose extents overlap are
     merged into one (repeated until none overlap) and ranked by their longest
-    ``detour_m``.  Routes without geometry or without a finite ``detour_m`` (the removal
+    ``detour_m``: the library's rule, :func:`gunmane_geo.maps.frames.detail_frames`.  Routes without geometry or without a finite ``detour_m`` (the removal
     cuts people off) get no detail, nor do routes outside ``within``; the result counts both.
 
     Parameters
@@ -254,6 +252,7 @@ def detour_details(layers, crs, max_frames: int = 4,
         intersect it get a detail.
     """
     from qgis.core import QgsProject
+    from gunmane_geo.maps.frames import DETAIL_MARGIN, MIN_DETAIL_SPAN_M, detail_frames
     if not 0 <= max_frames <= MAX_DETAIL_FRAMES:
         raise ValueError(f"max_frames must be 0 to {MAX_DETAIL_FRAMES}, not {max_frames}")
     result = DetourDetails()
@@ -261,7 +260,7 @@ def detour_details(layers, crs, max_frames: int = 4,
         return result
     min_span = MIN_DETAIL_SPAN_M * QgsUnitTypes.fromUnitToUnitFactor(
         QgsUnitTypes.DistanceMeters, crs.mapUnits())
-    areas = []
+    routes = []
     for layer in layers:
         if not is_detour_layer(layer):
             continue
@@ -280,24 +279,12 @@ def detour_details(layers, crs, max_frames: int = 4,
             if within is not None and not within.isEmpty() and not within.intersects(rect):
                 result.outside_extent += 1
                 continue
-            centre = rect.center()
-            half = max(rect.width(), rect.height(), min_span) * (0.5 + DETAIL_MARGIN)
-            extent = QgsRectangle(centre.x() - half, centre.y() - half,
-                                  centre.x() + half, centre.y() + half)
-            areas.append(DetourDetail(extent, [(detour, str(feature["bridge_id"]))]))
-    while True:                              # merge overlapping areas until none overlap
-        pair = next(((i, j) for i in range(len(areas)) for j in range(i + 1, len(areas))
-                     if areas[i].extent.intersects(areas[j].extent)), None)
-        if pair is None:
-            break
-        first, second = areas[pair[0]], areas.pop(pair[1])
-        extent = QgsRectangle(first.extent)
-        extent.combineExtentWith(second.extent)
-        areas[pair[0]] = DetourDetail(extent, sorted(first.detours + second.detours,
-                                                     key=lambda d: -d[0]))
-    areas.sort(key=lambda area: -area.detour_m)
-    result.shown = areas[:max_frames]
-    result.not_shown = len(areas) - len(result.shown)
+            routes.append(((rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()),
+                           detour, str(feature["bridge_id"])))
+    # the library's rule (gunmane_geo.maps.frames): square frames, overlapping ones merged
+    frames, result.not_shown = detail_frames(routes, min_span=min_span, margin=DETAIL_MARGIN,
+                                             max_frames=max_frames)
+    result.shown = [DetourDetail(QgsRectangle(*frame.bounds), frame.detours) for frame in frames]
     return result
 
 
@@ -305,7 +292,7 @@ def detail_caption(number: int, detail: DetourDetail) -> tuple[str, str]:
     """The two caption lines of detail ``number``, in QGIS's language, e.g.
     ("迂回路 1：橋梁 B0123", "迂回 +350 m") or, merged, ("迂回路 2：橋梁 B0123 ほか2橋",
     "最長の迂回 +1.2 km")."""
-    from gunmane_geo.options.text import distance_text   # the library's map panels' wording
+    from gunmane_geo.wording import distance_text   # the library's map panels' wording
     distance = distance_text(detail.detour_m)
     first = detail.bridge_ids[0]
     if len(detail.detours) == 1:

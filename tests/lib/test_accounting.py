@@ -26,7 +26,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from gunmane_geo.report import run_analysis
+from gunmane_geo.pipeline import run_analysis
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_layers"

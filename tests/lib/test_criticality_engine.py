@@ -404,7 +404,7 @@ def test_agrees_with_networkx_on_the_sample_region():
     """The sample region 架空県 through io + network_from_region: every bridge on the
     network checked against the plain networkx way (remove, Dijkstra, put back)."""
     from gunmane_geo.io import load_region, load_run_config
-    from gunmane_geo.network import network_from_region
+    from gunmane_geo.pipeline import network_from_region
     run = ROOT / "sample_layers" / "run.toml"
     inputs, settings = load_run_config(run)
     inputs = {k: v for k, v in inputs.items()

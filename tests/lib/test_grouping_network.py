@@ -30,7 +30,7 @@ CRS = "EPSG:6673"
 @pytest.fixture(scope="module")
 def sample(sample_dir):
     from gunmane_geo.io import load_region, load_run_config
-    from gunmane_geo.network import network_from_region
+    from gunmane_geo.pipeline import network_from_region
     inputs, settings = load_run_config(sample_dir / "run.toml")
     keep = ("municipalities", "roads", "bridges", "rivers", "facilities", "staff")
     region = load_region({k: v for k, v in inputs.items() if k in keep}, settings)

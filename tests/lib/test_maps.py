@@ -25,7 +25,7 @@ def sample(sample_dir):
     from gunmane_geo.grouping import municipal_groups
     from gunmane_geo.indicators import municipality_indicators
     from gunmane_geo.io import load_region, load_run_config
-    from gunmane_geo.options.pipeline import build_region_network
+    from gunmane_geo.pipeline import network_from_region as build_region_network
     inputs, s = load_run_config(sample_dir / "run.toml")
     s.maps.date = "2026-01-15"
     s.effect.reference_year = 2026

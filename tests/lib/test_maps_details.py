@@ -24,7 +24,7 @@ pytestmark = pytest.mark.timeout(300)
 def sample(sample_dir):
     from gunmane_geo.criticality import bridge_criticality
     from gunmane_geo.io import load_region, load_run_config
-    from gunmane_geo.options.pipeline import build_region_network
+    from gunmane_geo.pipeline import network_from_region as build_region_network
     inputs, s = load_run_config(sample_dir / "run.toml")
     r = load_region(inputs, s)
     net = build_region_network(r, s)

@@ -8,7 +8,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from gunmane_geo import report as report_mod
+from gunmane_geo.report import sections
 from gunmane_geo.cli import main
 
 pytestmark = pytest.mark.timeout(400)
@@ -127,20 +127,22 @@ def test_same_config_same_outputs(run, tmp_path):
         assert (out / rel).read_bytes() == (out2 / rel).read_bytes(), rel
 
 
-def test_missing_stage_is_reported(monkeypatch, tmp_path, sample_dir):
-    real = report_mod._need
+def test_failed_stage_is_reported(monkeypatch, tmp_path, sample_dir):
+    """A stage that cannot run is named with its reason; the stages that need it are
+    skipped and none of their numbers is made up (was: a stage whose module is absent)."""
+    from gunmane_geo import pipeline
+    from gunmane_geo.errors import GunmaneError
 
-    def fake(module, *names):
-        if module == "gunmane_geo.criticality":
-            raise report_mod._Missing("module gunmane_geo.criticality is not available")
-        return real(module, *names)
-    monkeypatch.setattr(report_mod, "_need", fake)
+    def fail(*args, **kwargs):
+        raise GunmaneError("criticality cannot run here")
+    monkeypatch.setattr(pipeline, "bridge_criticality", fail)
     cfg = _config(tmp_path, sample_dir)
-    res = report_mod.run_analysis(cfg, stages=["plan", "indicators"])
+    res = pipeline.run_analysis(cfg, stages=["plan", "indicators"])
     st = {k: (v.status, v.message) for k, v in res.stages.items()}
-    assert st["criticality"] == ("missing", "module gunmane_geo.criticality is not available")
+    assert st["criticality"] == ("failed", "criticality cannot run here")
     assert st["options"] == ("skipped", "needs criticality")
     assert st["plan"] == ("skipped", "needs options")
     assert st["indicators"][0] == "ok" and "criticality" not in res.layers
-    lines = report_mod._summary_lines(res, "ja")
-    assert any("橋梁の重要度（単独撤去）（未実装（モジュールなし）" in ln for ln in lines)
+    lines = sections.summary_lines(res, "ja")
+    assert any("橋梁の重要度（単独撤去）（実行できず: criticality cannot run here）" in ln
+               for ln in lines)

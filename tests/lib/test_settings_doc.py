@@ -23,9 +23,13 @@ def test_every_setting_is_documented():
 def test_one_reference_year_serves_the_whole_run():
     """Setting "now" once ([effect] reference_year) moves ageing, grouping and t = 0 together;
     a section's own key still wins for that section."""
-    from gunmane_geo.grouping._common import reference_year as grouping_year
-    from gunmane_geo.indicators import _year as indicator_year
     from gunmane_geo.options.costs import base_year
+
+    def indicator_year(s):
+        return s.reference_year("effect")
+
+    def grouping_year(s):
+        return s.reference_year("grouping")
 
     s = Settings.from_dict({"effect": {"reference_year": 2030}})
     assert (s.reference_year(), indicator_year(s), grouping_year(s), base_year(s)) == (2030,) * 4

@@ -8,7 +8,7 @@ def _library_criticality(clip, settings_kwargs=None):
     from gunmane_geo.criticality import bridge_criticality
     from gunmane_geo.io.loader import load_region
     from gunmane_geo.maps.kinds import criticality_class
-    from gunmane_geo.network import network_from_region
+    from gunmane_geo.pipeline import network_from_region
     from gunmane_geo.settings import Settings
     settings = Settings()
     gpkg = str(clip["gpkg"])

@@ -14,7 +14,7 @@ def _inputs(clip):
 
 def _library(clip, **kwargs):
     from gunmane_geo.io.loader import load_region
-    from gunmane_geo.options.pipeline import run_options
+    from gunmane_geo.pipeline import run_options
     from gunmane_geo.settings import Settings
     settings = Settings()
     gpkg = str(clip["gpkg"])

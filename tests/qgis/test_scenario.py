@@ -9,7 +9,7 @@ from conftest import layer_uri, same_number, val
 def _library(clip, ids):
     from gunmane_geo.criticality import removal_scenario
     from gunmane_geo.io.loader import load_region
-    from gunmane_geo.network import network_from_region
+    from gunmane_geo.pipeline import network_from_region
     from gunmane_geo.settings import Settings
     settings = Settings()
     gpkg = str(clip["gpkg"])

@@ -153,7 +153,7 @@ def test_model_chains_native_tool_with_criticality(qgis_app, sample_clip):
     import geopandas as gpd
     from gunmane_geo.criticality import bridge_criticality
     from gunmane_geo.io.loader import load_region
-    from gunmane_geo.network import network_from_region
+    from gunmane_geo.pipeline import network_from_region
     from gunmane_geo.settings import Settings
     import tempfile, os
     bridges = gpd.read_file(gpkg, layer="bridges")

@@ -387,12 +387,15 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
         Maps fraction 0..1 to ``start``..``end`` percent; returns True (cancel) when the
         user pressed Cancel.
         """
-        def callback(fraction, message=""):
-            feedback.setProgress(start + (end - start) * max(0.0, min(1.0, float(fraction))))
+        from gunmane_geo.progress import sub_progress
+
+        def percent(value, message=""):
+            feedback.setProgress(value)
             if message:
                 feedback.setProgressText(message)
             return feedback.isCanceled()
-        return callback
+        part = sub_progress(percent, start, end)
+        return lambda fraction, message="": part(max(0.0, min(1.0, float(fraction))), message)
 
     @staticmethod
     def require_library():

@@ -55,7 +55,7 @@ class BridgeCriticalityAlgorithm(GunmaneAlgorithm):
         self.require_library()
         from gunmane_geo.criticality import bridge_criticality
         from gunmane_geo.maps.kinds import criticality_class
-        from gunmane_geo.network import network_from_region
+        from gunmane_geo.pipeline import network_from_region
 
         settings = self.apply_target_crs(parameters, context, self.settings(parameters, context))
         region = self.load_network_region(parameters, context, feedback, settings, (0.0, 30.0))

@@ -48,8 +48,8 @@ class BridgeOptionsAlgorithm(GunmaneAlgorithm):
             self.N_RECOMMENDED, tr("Bridges with a recommended removal-type option")))
 
     def run_options(self, parameters, context, feedback, plan=False, **plan_kwargs):
-        """Load the inputs and run ``gunmane_geo.options.pipeline.run_options``."""
-        from gunmane_geo.options.pipeline import run_options
+        """Load the inputs and run ``gunmane_geo.pipeline.run_options``."""
+        from gunmane_geo.pipeline import run_options
         settings = self.apply_target_crs(parameters, context, self.settings(parameters, context))
         region = self.load_network_region(parameters, context, feedback, settings, (0.0, 30.0))
         layers = self.call(run_options, region, settings, plan=plan,

@@ -96,7 +96,7 @@ class RemovalScenarioAlgorithm(GunmaneAlgorithm):
         self.require_library()
         import geopandas as gpd
         from gunmane_geo.criticality import removal_scenario
-        from gunmane_geo.network import network_from_region
+        from gunmane_geo.pipeline import network_from_region
 
         settings = self.apply_target_crs(parameters, context, self.settings(parameters, context))
         ids = self.bridge_ids(parameters, context, feedback, settings)
