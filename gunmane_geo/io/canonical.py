@@ -153,18 +153,25 @@ def convert_values(frame, kind: str, ctx: LayerContext):
         if field not in frame.columns:
             continue
         parser = schema.PARSERS.get(field, schema.parse_text)
-        values = []
-        for idx, raw in zip(frame.index, frame[field].tolist()):
+        # one parse per distinct value (a column repeats a lot), spread back over the rows
+        codes, uniques = pd.factorize(frame[field].astype(object), use_na_sentinel=False)
+        results = np.empty(len(uniques), dtype=object)
+        for j, raw in enumerate(uniques):
             try:
                 value = parser(raw)
-                if value is None and field in BOOL_FIELDS:
-                    value = False   # a blank cell in a ○/× column means "no"
-                values.append(value)
+                # a blank cell in a ○/× column means "no"
+                results[j] = False if value is None and field in BOOL_FIELDS else value
             except ValueError as exc:
-                values.append(None)
-                ctx.add(f"{exc}; value set to missing", row=frame.at[idx, "source_row"],
-                        feature_id=feature_id_of(frame, kind, idx) if field != ID_FIELD.get(kind) else None,
-                        severity="warning", action="nulled", field=field)
+                results[j] = exc
+        bad = np.array([isinstance(r, ValueError) for r in results], bool)
+        values = results[codes] if len(codes) else np.empty(0, dtype=object)
+        for i in np.flatnonzero(bad[codes]) if len(codes) else ():       # in row order
+            values[i] = None
+            idx = frame.index[i]
+            ctx.add(f"{results[codes[i]]}; value set to missing", row=frame.at[idx, "source_row"],
+                    feature_id=feature_id_of(frame, kind, idx) if field != ID_FIELD.get(kind) else None,
+                    severity="warning", action="nulled", field=field)
+        values = values.tolist()
         frame[field] = _typed(values, field)
     return frame
 

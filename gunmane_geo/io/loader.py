@@ -13,6 +13,7 @@ from ..errors import InputError, report_progress
 from ..settings import RUN_FILE_TABLES, Settings
 from .load_report import LoadReport
 from .readers import read_layer, read_population, read_roads
+from .sources import file_format
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -122,7 +123,11 @@ def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, p
         if kind == "population":
             frames[kind] = read_population(spec["path"], **kwargs)
         elif kind == "roads":
-            frames[kind], osm_bridges = read_roads(spec["path"], with_bridges=True, **kwargs)
+            # the OSM bridge ways are the bridges only when no inventory is given
+            scan = "bridges" not in specs and file_format(spec["path"]) == "pbf"
+            frames[kind] = read_roads(spec["path"], with_bridges=scan, **kwargs)
+            if scan:
+                frames[kind], osm_bridges = frames[kind]
         else:
             frames[kind] = read_layer(spec["path"], kind, **kwargs)
     if "bridges" not in frames and osm_bridges is not None and len(osm_bridges) \

@@ -54,13 +54,21 @@ def check_metric_frame(gdf, source, what) -> None:
                          "reproject to a metric CRS", source=source)
 
 
+def _per_value(values, fn, missing, dtype):
+    """``fn`` applied once per distinct value of ``values`` (a column has few: road classes,
+    flags), spread back over the rows; missing values (NaN, None) give ``missing``."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    mapped = np.array([fn(u) for u in uniques] + [missing], dtype=dtype)
+    return mapped[codes]            # code -1 (missing) takes the last entry
+
+
 def _flag_column(df: pd.DataFrame, name: str) -> np.ndarray:
     if name not in df.columns:
         return np.zeros(len(df), bool)
     col = df[name]
     if col.dtype == bool:
         return col.to_numpy()
-    return np.array([bool(parse_flag(v)) if not is_missing(v) else False for v in col], bool)
+    return _per_value(col, lambda v: bool(parse_flag(v)), False, bool)
 
 
 def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
@@ -73,21 +81,20 @@ def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
         out = np.ones(len(df), bool)
         for col in ("highway", "road_class"):
             if col in df.columns:
-                raw = df[col].astype(object).map(
-                    lambda v: str(v).strip().lower() if isinstance(v, str) else "")
-                out &= ~raw.isin(closed_classes).to_numpy()
+                out &= _per_value(df[col], lambda v: not (isinstance(v, str) and
+                                                          v.strip().lower() in closed_classes),
+                                  True, bool)
         return out
-    out = np.ones(len(df), bool)
-    for i, v in enumerate(df[name].tolist()):
+
+    def allowed(v):
         if isinstance(v, (bool, np.bool_)):
-            out[i] = bool(v)
-        elif not is_missing(v):
-            try:
-                flag = parse_flag(v)
-            except ValueError:
-                flag = None
-            out[i] = True if flag is None else bool(flag)
-    return out
+            return bool(v)
+        try:
+            flag = parse_flag(v)
+        except ValueError:
+            flag = None
+        return True if flag is None else bool(flag)
+    return _per_value(df[name], allowed, True, bool)
 
 
 def is_missing(v) -> bool:
@@ -98,11 +105,11 @@ def is_missing(v) -> bool:
 
 
 def text_column(df, name, default=None) -> np.ndarray:
+    """Column ``name`` as str objects; missing or blank values become ``default``."""
     if name not in df.columns:
         return np.full(len(df), default, dtype=object)
-    out = df[name].astype(object).to_numpy()
-    return np.array([default if is_missing(v) or str(v).strip() == "" else str(v) for v in out],
-                    dtype=object)
+    return _per_value(df[name], lambda v: default if str(v).strip() == "" else str(v),
+                      default, object)
 
 
 def _canonical_roads(roads, ns, report, source):
@@ -110,7 +117,7 @@ def _canonical_roads(roads, ns, report, source):
     roads = roads.reset_index(drop=True)
     row_no = np.arange(1, len(roads) + 1)
     road_id = text_column(roads, "road_id")
-    missing_id = np.array([r is None for r in road_id])
+    missing_id = pd.isna(road_id)
     road_id[missing_id] = [f"row{r}" for r in row_no[missing_id]]
     if len(set(road_id)) != len(road_id):
         dup = pd.Series(road_id).duplicated(keep=False)
@@ -151,13 +158,14 @@ def _canonical_roads(roads, ns, report, source):
               if "speed_kmh" in roads.columns else np.full(len(roads), np.nan))
     defaults = ns.default_speed_kmh
     fallback = float(defaults.get("other", 20.0))
-    bad_class = sorted({c for c in road_class if c not in defaults})
+    bad_class = sorted({c for c in pd.unique(road_class) if c not in defaults})
     if bad_class:
         report.add(source, LAYER, f"road_class values without a default speed: {bad_class}; "
                    f"their lines use the 'other' speed {fallback} km/h where speed_kmh is "
                    "missing (set [network] default_speed_kmh)", severity="info", action="note",
                    field="road_class")
-    default_speed = np.array([float(defaults.get(c, fallback)) for c in road_class])
+    default_speed = _per_value(road_class, lambda c: float(defaults.get(c, fallback)),
+                               fallback, float)
     need_default = ~(np.isfinite(speeds) & (speeds > 0))
     if need_default.any():
         counts = pd.Series(road_class[need_default]).value_counts().to_dict()
