@@ -17,7 +17,7 @@ from importlib import import_module
 
 from .errors import Cancelled, GunmaneError, InputError
 from .io.load_report import LoadReport
-from .region import PopulationRaster, Region
+from .io.region import PopulationRaster, Region
 from .settings import Settings
 
 __version__ = "0.1.0"

@@ -37,7 +37,7 @@ from .network import (Network, attach_bridges, attach_facilities, attach_populat
 from .network.attach import require_some_matched
 from .options import detour_routes, find_consolidation_sets, generate_options, make_plan
 from .progress import Progress, report_progress, sub_progress
-from .region import Region
+from .io.region import Region
 from .settings import Settings
 from .wording import STAGE_LABELS
 

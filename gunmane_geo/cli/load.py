@@ -21,7 +21,7 @@ def run_load(args) -> int:
 
     from ..io.loader import load_region, load_run_config
     from ..io.writers import write_csv, write_layers
-    from ..region import PopulationRaster
+    from ..io.region import PopulationRaster
     from .validate import format_report
 
     inputs, settings = load_run_config(args.config)

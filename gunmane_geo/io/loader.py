@@ -109,7 +109,7 @@ def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, p
         repaired or converted feature.  When roads come from OSM PBF and no bridge
         inventory is given, the OSM bridge ways become ``region.bridges``.
     """
-    from ..region import Region
+    from .region import Region
     settings = settings or Settings()
     report = report if report is not None else LoadReport()
     specs = {kind: _input_spec(kind, spec, "inputs", base_dir) for kind, spec in inputs.items()}

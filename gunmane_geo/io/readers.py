@@ -426,7 +426,7 @@ def read_population(path, *, layer=None, field_map=None, crs=None, report=None, 
                     settings=None, progress=None):
     """Population: a raster path -> ``PopulationRaster`` (persons per cell, read on use);
     polygons/points/mesh-code CSV -> GeoDataFrame with ``population``."""
-    from ..region import PopulationRaster
+    from .region import PopulationRaster
     if file_format(path) == "raster":
         import rasterio
         from .sources import check_exists

@@ -536,7 +536,7 @@ def attach_population(network: Network, population, settings: Settings | None = 
         ``settings.network.population_max_snap_m`` from its node is still allotted,
         and reported.  Negative and no-data values are skipped and reported.
     """
-    from ..region import PopulationRaster
+    from ..io.region import PopulationRaster
 
     settings = settings or network.settings
     report = report if report is not None else network.report

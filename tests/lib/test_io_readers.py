@@ -279,7 +279,7 @@ def test_shapefile_encodings_and_flatgeobuf(name, cp932):
 
 def test_population_mesh_csv_and_raster(tmp_path):
     from gunmane_geo.io import read_population
-    from gunmane_geo.region import PopulationRaster
+    from gunmane_geo.io.region import PopulationRaster
     src = tmp_path / "mesh.csv"
     # e-Stat style: KEY_CODE + T001101001 (人口総数); the 3rd code is malformed, the 4th
     # population is negative

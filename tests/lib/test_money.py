@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from gunmane_geo.money import yen_en, yen_ja
-from gunmane_geo.options import text
+from gunmane_geo import wording as text
 
 
 @pytest.mark.parametrize("value, expected", [

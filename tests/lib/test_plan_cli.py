@@ -75,7 +75,7 @@ def test_set_measures_agree_with_criticality_on_single_bridges(toy_files):
     from gunmane_geo.criticality import bridge_criticality
     from gunmane_geo.options import RoadGraph
     from gunmane_geo.pipeline import network_from_region as build_region_network
-    from gunmane_geo.region import Region
+    from gunmane_geo.io.region import Region
 
     d = toy_files
     roads = gpd.read_file(d / "roads.gpkg")
@@ -103,7 +103,7 @@ def test_detour_upgrade_through_the_real_network_uses_road_widths(toy_files):
     """Widths come from the road lines through build_network: A's detour has 600 m to upgrade."""
     from gunmane_geo.options import generate_options
     from gunmane_geo.pipeline import network_from_region as build_region_network
-    from gunmane_geo.region import Region
+    from gunmane_geo.io.region import Region
     from gunmane_geo.settings import Settings
 
     d = toy_files

@@ -7,7 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .io.load_report import LoadReport
+from .load_report import LoadReport
 
 
 @dataclass
