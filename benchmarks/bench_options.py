@@ -135,12 +135,12 @@ def main(argv=None) -> None:
     lap("network", nodes=net.n_nodes, edges=net.n_edges)
     crit = single_criticality(net, settings)
     lap("criticality")
-    opts = generate_options(region.bridges, crit, net, settings)
+    opts = generate_options(net, crit, region.bridges, settings=settings)
     lap("generate_options", rows=len(opts),
         eligible=int((opts["eligible"] & (opts["option"] != "keep")).sum()))
-    sets = find_consolidation_sets(net, crit, region.bridges, settings)
+    sets = find_consolidation_sets(net, crit, region.bridges, settings=settings)
     lap("find_consolidation_sets", sets=int(sets["set_id"].nunique()), rows=len(sets))
-    plan, curve = make_plan(opts, sets, net, settings)
+    plan, curve = make_plan(net, opts, sets, settings=settings)
     lap("make_plan (no target)", steps=len(curve), in_plan=int(curve["in_plan"].sum()))
     n_eval = n_set_bridges = 0
     real_evaluate = plan_mod._evaluate
@@ -153,7 +153,7 @@ def main(argv=None) -> None:
 
     plan_mod._evaluate = counting
     try:
-        plan, curve = make_plan(opts, sets, net, settings, target_saving_share=0.10)
+        plan, curve = make_plan(net, opts, sets, settings=settings, target_saving_share=0.10)
     finally:
         plan_mod._evaluate = real_evaluate
     s = plan.attrs["summary"]

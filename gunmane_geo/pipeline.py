@@ -174,13 +174,13 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
                          source="bridges")
     net = network_from_region(region, settings, progress=sub_progress(progress, 0.0, 0.3))
     crit = bridge_criticality(net, settings=settings, progress=sub_progress(progress, 0.3, 0.5))
-    opts = generate_options(region.bridges, crit, net, settings,
+    opts = generate_options(net, crit, region.bridges, settings=settings,
                             progress=sub_progress(progress, 0.5, 0.7))
-    sets = find_consolidation_sets(net, crit, region.bridges, settings,
+    sets = find_consolidation_sets(net, crit, region.bridges, settings=settings,
                                    progress=sub_progress(progress, 0.7, 0.8))
     out = {"bridge_options": opts, "consolidation_sets": sets, "_network": net}
     if plan:
-        p, curve = make_plan(opts, sets, net, settings, budget_yen=budget_yen,
+        p, curve = make_plan(net, opts, sets, settings=settings, budget_yen=budget_yen,
                              target_saving_share=target_saving_share,
                              progress=sub_progress(progress, 0.8, 1.0))
         out["plan"] = p
@@ -272,17 +272,17 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
                                                      progress=sub_progress(progress, 0.3, 0.4))
 
     def options():
-        L["bridge_options"] = generate_options(region.bridges, L["bridge_criticality"],
-                                               res.network, settings,
-                                               progress=sub_progress(progress, 0.4, 0.5))
+        L["bridge_options"] = generate_options(
+            res.network, L["bridge_criticality"], region.bridges, settings=settings,
+            progress=sub_progress(progress, 0.4, 0.5))
         L["consolidation_sets"] = find_consolidation_sets(
-            res.network, L["bridge_criticality"], region.bridges, settings,
+            res.network, L["bridge_criticality"], region.bridges, settings=settings,
             progress=sub_progress(progress, 0.5, 0.55))
 
     def plan():
         target = settings.plan.target_saving_pct
-        p, curve = make_plan(L["bridge_options"], L["consolidation_sets"], res.network, settings,
-                             budget_yen=settings.plan.budget_yen,
+        p, curve = make_plan(res.network, L["bridge_options"], L["consolidation_sets"],
+                             settings=settings, budget_yen=settings.plan.budget_yen,
                              target_saving_share=None if target is None else target / 100.0,
                              progress=sub_progress(progress, 0.55, 0.65))
         L["plan"], L["cost_curve"] = p, curve

@@ -157,7 +157,7 @@ GUARD_TEXT_EN = {
 }
 
 
-def yen_ja(value) -> str:
+def option_yen_ja(value) -> str:
     """Yen in Japanese units as option texts write them: 億円 with one decimal and no
     thousands separator (``5.9億円``, ``1372.4億円``, ``350万円``, ``8,000円``); see
     :func:`gunmane_geo.money.yen_ja`."""
@@ -206,7 +206,7 @@ def option_reason(*, option: str, detour_m: float, isolated_population: float,
                   keep_lcc_yen: int | None = None, renewal_year=None) -> tuple[str, str]:
     """The reason strings (ja, en) of one option row."""
     if option == "keep":
-        ja = f"基準案：{horizon_years}年のライフサイクル費用 {yen_ja(keep_lcc_yen)}"
+        ja = f"基準案：{horizon_years}年のライフサイクル費用 {option_yen_ja(keep_lcc_yen)}"
         en = f"baseline: life-cycle cost {yen_en(keep_lcc_yen)} over {horizon_years} years"
         if renewal_year is not None:
             ja += f"、{renewal_year}年に更新"
@@ -215,13 +215,13 @@ def option_reason(*, option: str, detour_m: float, isolated_population: float,
     ja = [detour_ja(detour_m), isolation_ja(isolated_population, isolated_facilities)]
     en = [detour_en(detour_m), isolation_en(isolated_population, isolated_facilities)]
     if cost_avoided_yen >= 0:
-        ja.append(f"{horizon_years}年で{yen_ja(cost_avoided_yen)}の削減")
+        ja.append(f"{horizon_years}年で{option_yen_ja(cost_avoided_yen)}の削減")
         en.append(f"saves {yen_en(cost_avoided_yen)} over {horizon_years} years")
     else:
-        ja.append(f"{horizon_years}年で{yen_ja(-cost_avoided_yen)}の増加")
+        ja.append(f"{horizon_years}年で{option_yen_ja(-cost_avoided_yen)}の増加")
         en.append(f"costs {yen_en(-cost_avoided_yen)} more over {horizon_years} years")
     if user_cost_yen is not None and user_cost_yen >= 0:
-        ja.append(f"利用者負担 {yen_ja(user_cost_yen)}")
+        ja.append(f"利用者負担 {option_yen_ja(user_cost_yen)}")
         en.append(f"road-user cost {yen_en(user_cost_yen)}")
     for f in flags:
         ja.append(f"{GUARD_TEXT_JA[f]}（要調整）")

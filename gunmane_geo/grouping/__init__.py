@@ -12,11 +12,11 @@ from .groups import municipal_groups, office_points
 from .packages import asset_packages, balanced_assign, combine_assets, multi_sector_areas
 from .partition import GroupProblem, evaluate as evaluate_partition, solve as solve_partition
 from .road_pairs import road_pairs
-from .travel import RoadGraph, road_graph, travel_matrix
+from .travel import TravelGraph, road_graph, travel_matrix
 
 __all__ = [
     "municipal_adjacency", "prepare_municipalities", "municipality_attributes", "municipal_groups",
-    "office_points", "GroupProblem", "evaluate_partition", "solve_partition", "RoadGraph",
+    "office_points", "GroupProblem", "evaluate_partition", "solve_partition", "TravelGraph",
     "road_graph", "travel_matrix", "asset_packages", "balanced_assign", "combine_assets",
     "multi_sector_areas", "road_pairs",
 ]

@@ -64,7 +64,7 @@ def require_network_crs(network, crs, reference_name: str) -> None:
     """Raise ``InputError`` when a ``Network`` is in another CRS than the analysis CRS.
 
     A built network is not reprojected: its nodes, edges and caches are tied to its CRS.
-    Objects without a ``crs`` (a ``RoadGraph``) are taken to be in the analysis CRS.
+    Objects without a ``crs`` (a ``TravelGraph``) are taken to be in the analysis CRS.
     """
     net_crs = getattr(network, "crs", None)
     if net_crs is None:

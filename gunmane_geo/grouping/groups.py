@@ -15,13 +15,15 @@ import shapely
 
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
+from ..network.graph import Network
+from ..progress import Progress
 from ..settings import Settings
 from ._common import (normalise_code, report_or_new, require_network_crs, settings_or_default,
                       to_analysis_crs)
 from .adjacency import municipal_adjacency, prepare_municipalities
 from .attributes import municipality_attributes
 from .partition import GroupProblem, evaluate, groups_to_labels, solve
-from .travel import graph_from_network, office_travel, road_graph
+from .travel import TravelGraph, graph_from_network, office_travel, road_graph
 
 MEMBER_COLUMNS = ["municipality_code", "municipality_name", "candidate", "group_id", "group_name"]
 GROUP_COLUMNS = [
@@ -100,10 +102,14 @@ def _check_settings(g):
             raise InputError(f"{name} must be >= 0 (got {getattr(g, name)})", source="settings [grouping]")
 
 
-def municipal_groups(municipalities, bridges=None, staff=None, network=None, roads=None, offices=None,
-                     settings: Settings | None = None, adjacency: pd.DataFrame | None = None,
-                     vertical: bool = False, method: str = "auto", progress=None,
-                     report: LoadReport | None = None):
+def municipal_groups(municipalities: gpd.GeoDataFrame, *,
+                     bridges: gpd.GeoDataFrame | None = None, staff: pd.DataFrame | None = None,
+                     network: Network | TravelGraph | None = None, roads: gpd.GeoDataFrame | None = None,
+                     offices: gpd.GeoDataFrame | None = None, settings: Settings | None = None,
+                     adjacency: pd.DataFrame | None = None, vertical: bool = False,
+                     method: str = "auto", progress: Progress | None = None,
+                     report: LoadReport | None = None
+                     ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The best few partitions of the municipalities into contiguous groups.
 
     Parameters
@@ -118,7 +124,7 @@ def municipal_groups(municipalities, bridges=None, staff=None, network=None, roa
         ``width_m``), ``rating``, ``built_year``, ``manager``, ``municipality_code``).
     staff : DataFrame, optional
         ``municipality_code``, ``technical_staff``.
-    network : gunmane_geo.network.Network or RoadGraph, optional
+    network : gunmane_geo.network.Network or TravelGraph, optional
         Road graph for office-to-office travel minutes, in the municipalities' CRS (else
         ``InputError``); else built from ``roads``;
         else straight line x ``fallback_circuity`` at ``fallback_speed_kmh``.

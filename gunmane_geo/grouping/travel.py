@@ -29,7 +29,7 @@ from ..settings import Settings
 
 
 @dataclass
-class RoadGraph:
+class TravelGraph:
     """An undirected routable graph: ``csr`` of edge minutes, node coordinates (metres), and
     per edge its end nodes, minutes and line (points are attached to the nearest edge).
 
@@ -63,7 +63,7 @@ class RoadGraph:
         return edge, np.nan_to_num(frac), dist
 
 
-def road_graph(roads, settings: Settings | None = None) -> RoadGraph:
+def road_graph(roads, settings: Settings | None = None) -> TravelGraph:
     """Build a routable graph (edge weights in minutes) from a roads GeoDataFrame.
 
     Parameters
@@ -76,7 +76,7 @@ def road_graph(roads, settings: Settings | None = None) -> RoadGraph:
 
     Returns
     -------
-    RoadGraph
+    TravelGraph
     """
     settings = settings if settings is not None else Settings()
     speeds = settings.network.default_speed_kmh
@@ -100,7 +100,7 @@ def road_graph(roads, settings: Settings | None = None) -> RoadGraph:
     ok = nvert >= 2
     if not ok.any():
         empty = np.zeros(0, dtype=np.int64)
-        return RoadGraph(sparse.csr_matrix((0, 0)), np.zeros((0, 2)), empty, empty, np.zeros(0),
+        return TravelGraph(sparse.csr_matrix((0, 0)), np.zeros((0, 2)), empty, empty, np.zeros(0),
                          np.array([], dtype=object))
     first = np.r_[0, np.cumsum(nvert)[:-1]]
     last = first + nvert - 1
@@ -120,7 +120,7 @@ def road_graph(roads, settings: Settings | None = None) -> RoadGraph:
     node_xy[inverse] = pts
     w = np.maximum(minutes, 1e-9)
     mat = _min_csr(np.r_[u, v], np.r_[v, u], np.r_[w, w], nn)   # fastest of parallel edges
-    return RoadGraph(mat, node_xy, u, v, w, np.asarray(parts, dtype=object))
+    return TravelGraph(mat, node_xy, u, v, w, np.asarray(parts, dtype=object))
 
 
 def _min_csr(u, v, w, n) -> sparse.csr_matrix:
@@ -138,7 +138,7 @@ def ferry_mask(roads) -> np.ndarray:
     return mask
 
 
-def graph_from_network(network) -> RoadGraph:
+def graph_from_network(network) -> TravelGraph:
     """Adapt a ``gunmane_geo.network`` Network (edges with ``u``, ``v``, ``time_min``).
 
     Edge minutes are the network's ``time_min``; parallel edges keep the fastest; ferry
@@ -147,10 +147,10 @@ def graph_from_network(network) -> RoadGraph:
     ``network.nodes`` (or its ``node_id``).  The graph is kept in the Network's cache, so
     later calls with the same Network (and its office travel matrices) are free.
     """
-    if isinstance(network, RoadGraph):
+    if isinstance(network, TravelGraph):
         return network
     cache = getattr(network, "_cache", None)
-    if isinstance(cache, dict) and isinstance(cache.get(_CACHE_KEY), RoadGraph):
+    if isinstance(cache, dict) and isinstance(cache.get(_CACHE_KEY), TravelGraph):
         return cache[_CACHE_KEY]
     graph = _graph_from_network(network)
     if isinstance(cache, dict):
@@ -161,12 +161,12 @@ def graph_from_network(network) -> RoadGraph:
 _CACHE_KEY = "grouping:road_graph"
 
 
-def _graph_from_network(network) -> RoadGraph:
+def _graph_from_network(network) -> TravelGraph:
     edges = getattr(network, "edges", None)
     nodes = getattr(network, "nodes", None)
     if edges is None or nodes is None:
         raise InputError("network must be a gunmane_geo.network Network (with nodes and edges) "
-                         "or a RoadGraph", source="network")
+                         "or a TravelGraph", source="network")
     ucol = next((c for c in ("u", "source", "from_node") if c in edges.columns), None)
     vcol = next((c for c in ("v", "target", "to_node") if c in edges.columns), None)
     if ucol is None or vcol is None or "time_min" not in edges.columns:
@@ -182,10 +182,10 @@ def _graph_from_network(network) -> RoadGraph:
     mat = _min_csr(np.r_[u[ok], v[ok]], np.r_[v[ok], u[ok]], np.r_[w, w], len(node_ids))
     xy = np.column_stack([nodes.geometry.x.to_numpy(), nodes.geometry.y.to_numpy()])
     geoms = edges.geometry.values[ok]
-    return RoadGraph(mat, xy, u[ok], v[ok], w, np.asarray(geoms, dtype=object), source="network")
+    return TravelGraph(mat, xy, u[ok], v[ok], w, np.asarray(geoms, dtype=object), source="network")
 
 
-def travel_matrix(xy: np.ndarray, graph: RoadGraph | None = None, settings: Settings | None = None,
+def travel_matrix(xy: np.ndarray, graph: TravelGraph | None = None, settings: Settings | None = None,
                   limit_min: float = np.inf, targets_xy: np.ndarray | None = None,
                   chunk: int = 64) -> np.ndarray:
     """Travel minutes from each point of ``xy`` to each point of ``targets_xy`` (default ``xy``).
@@ -194,7 +194,7 @@ def travel_matrix(xy: np.ndarray, graph: RoadGraph | None = None, settings: Sett
     ----------
     xy, targets_xy : array (n, 2)
         Coordinates in metres (projected CRS).
-    graph : RoadGraph, optional
+    graph : TravelGraph, optional
         Road graph; ``None`` uses straight line x circuity at the fallback speed.
     limit_min : float
         Searches stop at this many minutes; farther pairs are ``inf``.
@@ -275,7 +275,7 @@ def _dijkstra_from_points(csr, nodes, offsets, limit) -> np.ndarray:
     return dist[:, :n]
 
 
-def office_travel(xy: np.ndarray, graph: RoadGraph | None, settings: Settings | None = None,
+def office_travel(xy: np.ndarray, graph: TravelGraph | None, settings: Settings | None = None,
                   limit_min: float = np.inf) -> np.ndarray:
     """Symmetric office-to-office minutes (diagonal 0), kept in ``graph.cache``.
 

@@ -3,10 +3,12 @@
 Public API::
 
     life_cycle_costs(bridges, settings) -> DataFrame
-    generate_options(bridges, criticality, network, settings=None) -> GeoDataFrame  (bridge_options)
-    find_consolidation_sets(network, criticality, bridges, settings=None) -> GeoDataFrame
-    make_plan(bridge_options, consolidation_sets, network, settings=None, budget_yen=None,
-              target_saving_share=None, progress=None) -> (plan GeoDataFrame, cost_curve DataFrame)
+    generate_options(network, criticality, bridges, *, settings=None, progress=None)
+        -> GeoDataFrame (bridge_options)
+    find_consolidation_sets(network, criticality, bridges, *, settings=None, progress=None)
+        -> GeoDataFrame
+    make_plan(network, bridge_options, consolidation_sets, *, settings=None, budget_yen=None,
+              target_saving_share=None, progress=None) -> (plan GeoDataFrame, cost_curve)
     detour_routes(plan, network) -> GeoDataFrame  (route of each planned removal's detour)
 
 Money is in integer yen (present value), distances in metres, times in minutes;
@@ -19,10 +21,10 @@ from .generate import generate_options
 from .output import run_settings_table, write_outputs
 from .plan import make_plan
 from .routes import detour_routes
-from .scenario import RoadGraph, SetEffect, SetEvaluator
+from .scenario import SetEffect, SetEvaluator
 
 __all__ = [
     "life_cycle_costs", "generate_options", "find_consolidation_sets", "make_plan", "detour_routes",
     "option_costs", "user_cost", "annuity_factor", "run_settings_table", "write_outputs",
-    "SetEvaluator", "RoadGraph", "SetEffect", "OPTIONS", "ILLUSTRATIVE_NOTE",
+    "SetEvaluator", "SetEffect", "OPTIONS", "ILLUSTRATIVE_NOTE",
 ]

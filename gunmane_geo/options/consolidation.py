@@ -20,13 +20,15 @@ import pandas as pd
 from shapely.geometry import LineString, MultiLineString, MultiPoint
 
 from ..errors import report_progress
+from ..network.graph import Network
+from ..progress import Progress
 from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, bridge_facts, option_costs, user_cost
 from .generate import flag_value
 from .guards import check_guards
 from .scenario import SetEvaluator
 from ..wording import (GUARD_TEXT_EN, GUARD_TEXT_JA, detour_en, detour_ja, isolation_en,
-                       isolation_ja, yen_en, yen_ja)
+                       isolation_ja, option_yen_ja, yen_en)
 
 CONSOLIDATION_COLUMNS = [
     "set_id", "bridge_ids", "n_bridges", "kept_bridge_id", "removed_bridge_ids", "max_gap_m",
@@ -147,8 +149,9 @@ def _set_geometry(geoms):
     return MultiPoint([g.representative_point() for g in geoms])
 
 
-def find_consolidation_sets(network, criticality=None, bridges=None, settings: Settings | None = None,
-                            progress=None) -> gpd.GeoDataFrame:
+def find_consolidation_sets(network: Network, criticality: pd.DataFrame | None,
+                            bridges: gpd.GeoDataFrame, *, settings: Settings | None = None,
+                            progress: Progress | None = None) -> gpd.GeoDataFrame:
     """Candidate 複数橋梁の集約 sets, one row per set and kept bridge.
 
     Parameters
@@ -234,11 +237,11 @@ def find_consolidation_sets(network, criticality=None, bridges=None, settings: S
             iso_ja = isolation_ja(eff.isolated_population, eff.isolated_facilities)
             iso_en = isolation_en(eff.isolated_population, eff.isolated_facilities)
             ja = (f"{kept}に集約し{'・'.join(removed)}を撤去、最大{detour_ja(max_det)}、{iso_ja}、"
-                  f"{H}年で{yen_ja(avoided)}の削減")
+                  f"{H}年で{option_yen_ja(avoided)}の削減")
             en = (f"keep {kept}, remove {', '.join(removed)}: max {detour_en(max_det)}, {iso_en}, "
                   f"saves {yen_en(avoided)} over {H} years")
             if finite:
-                ja += f"、利用者負担 {yen_ja(uc_pv)}"
+                ja += f"、利用者負担 {option_yen_ja(uc_pv)}"
                 en += f", road-user cost {yen_en(uc_pv)}"
             for f in flags:
                 ja += f"、{GUARD_TEXT_JA[f]}（要調整）"

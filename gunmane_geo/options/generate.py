@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, report_progress
+from ..network.graph import Network
+from ..progress import Progress
 from ..settings import Settings
 from .costs import (COMPONENTS, ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, OPTIONS,
                     base_year, bridge_facts, option_costs, user_cost)
@@ -140,22 +142,22 @@ def detour_upgrades(network, bridge_ids, settings=None) -> dict[str, dict]:
     return out
 
 
-def generate_options(bridges: gpd.GeoDataFrame, criticality: pd.DataFrame | None = None,
-                     network=None, settings: Settings | None = None,
-                     progress=None) -> gpd.GeoDataFrame:
+def generate_options(network: Network | None, criticality: pd.DataFrame | None,
+                     bridges: gpd.GeoDataFrame, *, settings: Settings | None = None,
+                     progress: Progress | None = None) -> gpd.GeoDataFrame:
     """Every option for every bridge, costed, guarded and explained.
 
     Parameters
     ----------
+    network : Network or None
+        With bridges attached; needed for 撤去＋迂回路整備 (the detour's sections) and
+        when ``criticality`` is None.  None: costs only, no network measures.
+    criticality : DataFrame or None
+        ``gunmane_geo.criticality.bridge_criticality`` output (single-bridge
+        ``detour_m``, ``detour_min``, ``walk_detour_m``, ``isolated_population``,
+        facilities cut off).  When None, the same measures are computed on ``network``.
     bridges : GeoDataFrame
         Canonical bridge inventory in the region's metric CRS.
-    criticality : DataFrame, optional
-        ``gunmane_geo.criticality.bridge_criticality`` output (single-bridge
-        ``detour_m``, ``detour_min``, ``isolated_population``, facilities cut off).
-        When None, the same measures are computed on ``network``.
-    network : Network, optional
-        With bridges attached; needed for 撤去＋迂回路整備 (the detour's sections) and
-        when ``criticality`` is None.
     settings : Settings, optional
     progress : callable, optional
         ``progress(fraction, message) -> bool``; True cancels.

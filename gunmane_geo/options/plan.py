@@ -27,12 +27,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, report_progress
+from ..network.graph import Network
+from ..progress import Progress
 from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_cost
 from .generate import detour_upgrades
 from .guards import waived_guards
 from .scenario import SetEvaluator
-from ..wording import detour_en, detour_ja, yen_en, yen_ja
+from ..wording import detour_en, detour_ja, option_yen_ja, yen_en
 
 PLAN_COLUMNS = [
     "bridge_id", "name", "plan_option", "plan_option_ja", "status", "step", "set_id",
@@ -226,20 +228,20 @@ def _candidates(bridge_options, consolidation_sets, ev: SetEvaluator, settings) 
     return cands
 
 
-def make_plan(bridge_options: gpd.GeoDataFrame, consolidation_sets: gpd.GeoDataFrame | None,
-              network, settings: Settings | None = None, budget_yen: float | None = None,
-              target_saving_share: float | None = None,
-              progress=None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
+              consolidation_sets: gpd.GeoDataFrame | None, *, settings: Settings | None = None,
+              budget_yen: float | None = None, target_saving_share: float | None = None,
+              progress: Progress | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Choose options across bridges under the guards, a budget or a saving target.
 
     Parameters
     ----------
+    network : Network
+        With bridges attached (the network the options were generated on).
     bridge_options : GeoDataFrame
         From ``generate_options``.
     consolidation_sets : GeoDataFrame or None
         From ``find_consolidation_sets``.
-    network : Network
-        With bridges attached (the network the options were generated on).
     settings : Settings, optional
     budget_yen : float, optional
         Life-cycle cost (present value, yen) the whole bridge stock may use over the horizon.
@@ -416,7 +418,7 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
                          "detour_in_plan_m": d, "detour_in_plan_min": t,
                          "user_cost_in_plan_yen": int(uc) if uc is not None and math.isfinite(uc) else None,
                          "reason_ja": f"手順{step}：{label_ja}、計画全体で{detour_ja(d)}、"
-                                      f"{H}年で{yen_ja(orow['cost_avoided_yen'])}の削減",
+                                      f"{H}年で{option_yen_ja(orow['cost_avoided_yen'])}の削減",
                          "reason_en": f"step {step}: {OPTION_LABELS_EN[option]}, {detour_en(d)} with the "
                                       f"whole plan, saves {yen_en(orow['cost_avoided_yen'])} over {H} years"})
             continue

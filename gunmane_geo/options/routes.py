@@ -4,7 +4,7 @@ Public API::
 
     detour_routes(plan, network) -> GeoDataFrame
 
-Routes are measured on the network engine (:class:`gunmane_geo.options.scenario.RoadGraph`,
+Routes are measured on the network engine (:class:`gunmane_geo.options.scenario.SetEvaluator`,
 shortest by length) with all planned removals and downsizings applied at once, the
 same state as the plan's ``detour_in_plan_m``.  Distances in metres, in the network's
 projected CRS.  The maps (``gunmane_geo.maps.map_plan``, ``map_plan_details``), the
@@ -38,13 +38,13 @@ def detour_routes(plan: gpd.GeoDataFrame, network) -> gpd.GeoDataFrame:
         network's CRS.  Bridges without a route have empty geometry.
     """
     import shapely
-    from .scenario import RoadGraph
+    from .scenario import SetEvaluator
     lost = plan[(plan["plan_option"].isin(list(DETOUR_OPTIONS)))
                 & (plan.get("status", "planned") == "planned")]
     cols = ["bridge_id", "plan_option", "detour_m"]
     if not len(lost):
         return gpd.GeoDataFrame(columns=cols, geometry=[], crs=network.edges.crs)
-    graph = RoadGraph.from_network(network)
+    graph = SetEvaluator.of(network)
     eff = graph.evaluate(set(lost["bridge_id"].astype(str)), isolation=False)
     rows, geoms = [], []
     for r in lost.itertuples():

@@ -107,7 +107,6 @@ class SetEvaluator:
             ev = network._cache["set_evaluator"] = cls(network)
         return ev
 
-    from_network = of     # the name used by earlier callers
 
     @property
     def bridge_edges(self) -> dict:
@@ -222,4 +221,3 @@ class SetEvaluator:
 
 
 #: the earlier name of ``SetEvaluator`` (kept for callers such as ``gunmane_geo.maps``)
-RoadGraph = SetEvaluator

@@ -36,7 +36,7 @@ def test_yen_ja(value, expected):
 def test_unknown_amounts(value):
     assert yen_ja(value) == "不明"
     assert yen_en(value) == "unknown"
-    assert text.yen_ja(value) == "不明"
+    assert text.option_yen_ja(value) == "不明"
 
 
 def test_yen_ja_oku_format_and_option_texts():
@@ -44,10 +44,10 @@ def test_yen_ja_oku_format_and_option_texts():
     assert yen_ja(99_995_000, oku_format=".1f") == "1.0億円"
     assert yen_ja(-590_000_000, oku_format=".0f") == "-6億円"
     # option reasons: 億 with one decimal and no thousands separator, 万 and 円 as usual
-    assert text.yen_ja(587_000_000) == "5.9億円"
-    assert text.yen_ja(137_238_951_250) == "1372.4億円"
-    assert text.yen_ja(2_770_000) == "277万円"
-    assert text.yen_ja(np.int64(8_000)) == "8,000円"
+    assert text.option_yen_ja(587_000_000) == "5.9億円"
+    assert text.option_yen_ja(137_238_951_250) == "1372.4億円"
+    assert text.option_yen_ja(2_770_000) == "277万円"
+    assert text.option_yen_ja(np.int64(8_000)) == "8,000円"
 
 
 @pytest.mark.parametrize("value, expected", [

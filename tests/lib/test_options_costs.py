@@ -100,7 +100,7 @@ def test_generate_options_from_hand_criticality(hand_settings):
     settings, _ = hand_settings
     crit = pd.DataFrame([{"bridge_id": "H1", "detour_m": 600.0, "detour_min": 1.2,
                           "isolated_population": 0.0, "isolated_facilities": 0}])
-    opts = generate_options(hand_bridge(), crit, None, settings).set_index("option")
+    opts = generate_options(None, crit, hand_bridge(), settings=settings).set_index("option")
     assert list(opts.index) == ["keep", "remove", "remove_upgrade_detour", "downsize"]
     assert opts.loc["remove", "cost_avoided_yen"] == 14583 - 10000
     assert opts.loc["remove", "user_cost_yen"] == 67_896_033
@@ -134,15 +134,17 @@ def test_changing_a_cost_in_the_file_changes_the_result(hand_settings, tmp_path)
     p3.write_text(text3, encoding="utf-8")
     crit = pd.DataFrame([{"bridge_id": "H1", "detour_m": 600.0, "detour_min": 1.2,
                           "isolated_population": 0.0}])
-    o1 = generate_options(hand_bridge(), crit, None, settings).set_index("option")
-    o3 = generate_options(hand_bridge(), crit, None, Settings.from_toml(p3)).set_index("option")
+    o1 = generate_options(None, crit, hand_bridge(), settings=settings).set_index("option")
+    o3 = generate_options(None, crit, hand_bridge(), settings=Settings.from_toml(p3)) \
+        .set_index("option")
     assert o1.loc["remove", "cost_avoided_yen"] - o3.loc["remove", "cost_avoided_yen"] == 5000
     # a cheaper road-user valuation makes the removal worth doing
     p4 = tmp_path / "costs4.toml"
     p4.write_text(HAND_TOML.replace("value_per_vehicle_km_yen = 30", "value_per_vehicle_km_yen = 0")
                   .replace("value_per_vehicle_hour_yen = 2500", "value_per_vehicle_hour_yen = 0"),
                   encoding="utf-8")
-    o4 = generate_options(hand_bridge(), crit, None, Settings.from_toml(p4)).set_index("option")
+    o4 = generate_options(None, crit, hand_bridge(), settings=Settings.from_toml(p4)) \
+        .set_index("option")
     assert o4.loc["remove", "user_cost_yen"] == 0
     assert o4.loc["remove", "recommended"] and not o4.loc["keep", "recommended"]
 

@@ -145,7 +145,7 @@ def test_set_effects_agree_with_networkx_and_removal_scenario(region):
 def test_consolidation_rows_are_measured_as_sets(region):
     net, bridges = region
     s = settings(consolidation_max_gap_m=800.0, max_detour_m=5000.0)
-    sets = find_consolidation_sets(net, None, bridges, s)
+    sets = find_consolidation_sets(net, None, bridges, settings=s)
     assert sets["set_id"].nunique() >= 10 and (sets["n_bridges"] == 3).any()
     sample = sets.iloc[:: max(1, len(sets) // 12)]
     for row in sample.itertuples():
@@ -161,9 +161,9 @@ def test_incremental_plan_equals_remeasuring_every_step(region):
     a from-scratch networkx measure of the whole set (with the upgraded sections)."""
     net, bridges = region
     s = settings(max_detour_m=1e9, consolidation_max_gap_m=800.0)
-    opts = generate_options(bridges, None, net, s)
-    sets = find_consolidation_sets(net, None, bridges, s)
-    plan, curve = make_plan(opts, sets, net, s)
+    opts = generate_options(net, None, bridges, settings=s)
+    sets = find_consolidation_sets(net, None, bridges, settings=s)
+    plan, curve = make_plan(net, opts, sets, settings=s)
     assert len(curve) >= 10
     assert "remove_upgrade_detour" in set(curve["option"])      # the upgrade branch is used
     assert plan["status"].eq("refused_in_plan").any()
@@ -204,4 +204,4 @@ def test_options_need_a_network_with_bridges(region):
     with pytest.raises(InputError, match="Network"):
         SetEvaluator.of(gpd.GeoDataFrame())
     with pytest.raises(InputError, match="attach_bridges"):
-        generate_options(bridges, None, net.replace(bridges=None), settings())
+        generate_options(net.replace(bridges=None), None, bridges, settings=settings())

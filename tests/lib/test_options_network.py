@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from gunmane_geo.options import RoadGraph, find_consolidation_sets, generate_options
+from gunmane_geo.options import SetEvaluator, find_consolidation_sets, generate_options
 from gunmane_geo.settings import Settings
 
 from options_toy import toy_bridges, toy_network
@@ -21,7 +21,7 @@ def settings(**guards):
 
 
 def test_set_scenario_is_a_set_not_a_sum():
-    g = RoadGraph.from_network(toy_network())
+    g = SetEvaluator.of(toy_network())
     a = g.evaluate(["A"])
     assert a.detour_m["A"] == pytest.approx(600.0) and a.detour_min["A"] == pytest.approx(1.2)
     assert a.isolated_population == 0
@@ -39,7 +39,7 @@ def test_set_scenario_is_a_set_not_a_sum():
 
 
 def test_island_bridge_is_never_eligible_for_removal():
-    opts = generate_options(toy_bridges(), None, toy_network(), settings())
+    opts = generate_options(toy_network(), None, toy_bridges(), settings=settings())
     d = opts[opts["bridge_id"] == "D"].set_index("option")
     for option in ("remove", "remove_upgrade_detour", "downsize"):
         assert not d.loc[option, "eligible"]
@@ -51,7 +51,8 @@ def test_island_bridge_is_never_eligible_for_removal():
 
 def test_guards_exclude_and_user_can_override():
     bridges = toy_bridges(emergency_route={"A"}, bus_route={"B"})
-    opts = generate_options(bridges, None, toy_network(), settings()).set_index(["bridge_id", "option"])
+    opts = generate_options(toy_network(), None, bridges, settings=settings()) \
+        .set_index(["bridge_id", "option"])
     assert not opts.loc[("A", "remove"), "eligible"]
     assert opts.loc[("A", "remove"), "excluded_by"] == "emergency_route"
     assert "緊急輸送道路" in opts.loc[("A", "remove"), "reason_ja"]
@@ -67,12 +68,14 @@ def test_guards_exclude_and_user_can_override():
     assert "歩行者の迂回が長すぎる" in opts.loc[("C", "remove"), "reason_ja"]
     s = settings(overrides={"A": ["emergency_route"]}, max_detour_m=6000.0,
                  max_walk_detour_m=6000.0)
-    opts2 = generate_options(bridges, None, toy_network(), s).set_index(["bridge_id", "option"])
+    opts2 = generate_options(toy_network(), None, bridges, settings=s) \
+        .set_index(["bridge_id", "option"])
     assert opts2.loc[("A", "remove"), "eligible"]
     assert opts2.loc[("A", "remove"), "guards_waived"] == "emergency_route"
     assert opts2.loc[("C", "remove"), "eligible"]
     s3 = settings(forbid_isolation=False, max_detour_m=math.inf, max_walk_detour_m=math.inf)
-    opts3 = generate_options(bridges, None, toy_network(), s3).set_index(["bridge_id", "option"])
+    opts3 = generate_options(toy_network(), None, bridges, settings=s3) \
+        .set_index(["bridge_id", "option"])
     # isolation guard off: D's removal is allowed but has no finite user cost (never ranked)
     assert opts3.loc[("D", "remove"), "eligible"]
     assert opts3.loc[("D", "remove"), "rank"] is pd_na()
@@ -85,7 +88,8 @@ def pd_na():
 
 def test_detour_upgrade_sections_and_time():
     s = settings()
-    opts = generate_options(toy_bridges(), None, toy_network(), s).set_index(["bridge_id", "option"])
+    opts = generate_options(toy_network(), None, toy_bridges(), settings=s) \
+        .set_index(["bridge_id", "option"])
     row = opts.loc[("A", "remove_upgrade_detour")]
     # A's detour w0-w1 (class 'other', width unknown) and e0-e1 (4 m < 5.5 m): 600 m upgraded
     assert row["upgrade_length_m"] == pytest.approx(600.0)
@@ -99,7 +103,7 @@ def test_detour_upgrade_sections_and_time():
 
 
 def test_every_bridge_and_option_is_in_the_output():
-    opts = generate_options(toy_bridges(), None, toy_network(), settings())
+    opts = generate_options(toy_network(), None, toy_bridges(), settings=settings())
     assert len(opts) == 4 * 4
     assert set(opts["bridge_id"]) == {"A", "B", "C", "D"}
     assert (opts.groupby("bridge_id")["recommended"].sum() == 1).all()
@@ -118,7 +122,7 @@ def test_every_bridge_and_option_is_in_the_output():
 
 def test_consolidation_sets_come_from_the_network():
     net, bridges = toy_network(), toy_bridges()
-    sets = find_consolidation_sets(net, None, bridges, settings())
+    sets = find_consolidation_sets(net, None, bridges, settings=settings())
     # only A-B: B carries A's detour and they are 300 m apart; C is 2700 m from B, D has no detour
     assert sorted(sets["bridge_ids"].unique()) == ["A;B"]
     assert set(sets["kept_bridge_id"]) == {"A", "B"}
@@ -126,15 +130,17 @@ def test_consolidation_sets_come_from_the_network():
     assert keep_a["removed_bridge_ids"] == "B" and keep_a["detours_m"] == "B:600"
     assert keep_a["eligible"]
     # with a larger gap B-C links too, and the triple is measured as a set
-    wide = find_consolidation_sets(net, None, bridges, settings(consolidation_max_gap_m=5000.0,
-                                                                  max_detour_m=10000.0))
+    wide = find_consolidation_sets(net, None, bridges,
+                                   settings=settings(consolidation_max_gap_m=5000.0,
+                                                     max_detour_m=10000.0))
     assert sorted(wide["bridge_ids"].unique()) == ["A;B", "A;B;C", "B;C"]
     trio = wide[wide["bridge_ids"] == "A;B;C"].set_index("kept_bridge_id")
     assert trio.loc["B", "detours_m"] == "A:600;C:5400"
     assert trio.loc["C", "detours_m"] == "A:6000;B:5400"
     assert trio.loc["C", "max_detour_m"] == pytest.approx(6000.0)
     # keeping A while removing B and C pushes C's traffic to 5400 m: 3 km rule excludes it by default
-    narrow = find_consolidation_sets(net, None, bridges, settings(consolidation_max_gap_m=5000.0))
+    narrow = find_consolidation_sets(net, None, bridges,
+                                     settings=settings(consolidation_max_gap_m=5000.0))
     t2 = narrow[narrow["bridge_ids"] == "A;B;C"].set_index("kept_bridge_id")
     assert "max_detour" in t2.loc["A", "excluded_by"]
     assert wide.groupby("set_id")["best_in_set"].sum().le(1).all()

@@ -23,9 +23,9 @@ def settings(**guards):
 
 def run(s, bridges=None, **kw):
     net, bridges = toy_network(), (toy_bridges() if bridges is None else bridges)
-    opts = generate_options(bridges, None, net, s)
-    sets = find_consolidation_sets(net, None, bridges, s)
-    plan, curve = make_plan(opts, sets, net, s, **kw)
+    opts = generate_options(net, None, bridges, settings=s)
+    sets = find_consolidation_sets(net, None, bridges, settings=s)
+    plan, curve = make_plan(net, opts, sets, settings=s, **kw)
     return opts, sets, plan.set_index("bridge_id"), curve
 
 
@@ -88,34 +88,34 @@ def test_target_and_budget():
     s = settings()
     opts, sets, plan, curve = run(s, target_saving_share=0.10)
     net = toy_network()
-    p2, c2 = make_plan(opts, sets, net, s, target_saving_share=0.10)
+    p2, c2 = make_plan(net, opts, sets, settings=s, target_saving_share=0.10)
     summary = p2.attrs["summary"]
     baseline = int(opts[opts["option"] == "keep"]["lcc_yen"].sum())
     assert summary["baseline_lcc_yen"] == baseline
     assert summary["target_reached"] and summary["n_steps"] == 1
     assert summary["cost_avoided_yen"] >= 0.10 * baseline
     # 50 % cannot be reached: only one of A/B may go
-    p3, _ = make_plan(opts, sets, net, s, target_saving_share=0.5)
+    p3, _ = make_plan(net, opts, sets, settings=s, target_saving_share=0.5)
     assert not p3.attrs["summary"]["target_reached"]
     assert (p3["plan_option"] != "keep").sum() == 1
     # a budget equal to the baseline needs no saving: nothing removed
-    p4, _ = make_plan(opts, sets, net, s, budget_yen=baseline)
+    p4, _ = make_plan(net, opts, sets, settings=s, budget_yen=baseline)
     assert (p4["plan_option"] == "keep").all() and p4.attrs["summary"]["target_reached"]
     # a budget a little below the baseline needs one removal
-    p5, _ = make_plan(opts, sets, net, s, budget_yen=baseline - 1)
+    p5, _ = make_plan(net, opts, sets, settings=s, budget_yen=baseline - 1)
     assert (p5["plan_option"] != "keep").sum() == 1
     with pytest.raises(InputError, match="between 0 and 1"):
-        make_plan(opts, sets, net, s, target_saving_share=20)
+        make_plan(net, opts, sets, settings=s, target_saving_share=20)
 
 
 def test_consolidation_hub_in_plan():
     # make single removals unattractive to compare: only the set remains a candidate
     s = settings()
     net, bridges = toy_network(), toy_bridges()
-    opts = generate_options(bridges, None, net, s)
-    sets = find_consolidation_sets(net, None, bridges, s)
+    opts = generate_options(net, None, bridges, settings=s)
+    sets = find_consolidation_sets(net, None, bridges, settings=s)
     opts.loc[opts["option"] != "keep", "eligible"] = False
-    plan, curve = make_plan(opts, sets, net, s)
+    plan, curve = make_plan(net, opts, sets, settings=s)
     plan = plan.set_index("bridge_id")
     assert plan.loc["A", "status"] == "kept_hub" and plan.loc["A", "set_id"] == "S0001"
     assert plan.loc["B", "plan_option"] == "remove" and plan.loc["B", "set_id"] == "S0001"
@@ -125,6 +125,6 @@ def test_consolidation_hub_in_plan():
 def test_progress_cancel():
     s = settings()
     net, bridges = toy_network(), toy_bridges()
-    opts = generate_options(bridges, None, net, s)
+    opts = generate_options(net, None, bridges, settings=s)
     with pytest.raises(Cancelled):
-        make_plan(opts, None, net, s, progress=lambda f, m: True)
+        make_plan(net, opts, None, settings=s, progress=lambda f, m: True)

@@ -73,7 +73,7 @@ def test_options_command_needs_roads(toy_files, capsys):
 def test_set_measures_agree_with_criticality_on_single_bridges(toy_files):
     """The options' set evaluator gives the criticality module's single-bridge answers."""
     from gunmane_geo.criticality import bridge_criticality
-    from gunmane_geo.options import RoadGraph
+    from gunmane_geo.options import SetEvaluator
     from gunmane_geo.pipeline import network_from_region as build_region_network
     from gunmane_geo.io.region import Region
 
@@ -86,7 +86,7 @@ def test_set_measures_agree_with_criticality_on_single_bridges(toy_files):
     from gunmane_geo.settings import Settings
     net = build_region_network(region, Settings())
     crit = bridge_criticality(net).set_index("bridge_id")
-    g = RoadGraph.from_network(net)
+    g = SetEvaluator.of(net)
     for bid in "ABCD":
         eff = g.evaluate([bid])
         if crit.loc[bid, "isolates"]:
@@ -113,7 +113,8 @@ def test_detour_upgrade_through_the_real_network_uses_road_widths(toy_files):
     s.costs.base_year = 2025
     net = build_region_network(region, s)
     assert "width_m" in net.edges.columns
-    opts = generate_options(region.bridges, None, net, s).set_index(["bridge_id", "option"])
+    opts = generate_options(net, None, region.bridges, settings=s) \
+        .set_index(["bridge_id", "option"])
     assert opts.loc[("A", "remove_upgrade_detour"), "upgrade_length_m"] == pytest.approx(600.0, abs=1.0)
 
 
