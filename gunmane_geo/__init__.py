@@ -8,7 +8,7 @@ stays quick)::
     inputs, settings = gg.load_run_config("sample_layers/run.toml")
     region = gg.load_region(inputs, settings)
     net = gg.network_from_region(region, settings)
-    crit = gg.bridge_criticality(net, settings)            # one row per bridge
+    crit = gg.bridge_criticality(net, settings=settings)   # one row per bridge
     options = gg.generate_options(region.bridges, crit, net, settings)
 
 See docs/architecture.md for where each concern lives.

@@ -34,7 +34,7 @@ from .indicators import SKIPPED_COLUMNS, asset_type_counts, municipality_indicat
 from .io import load_region, load_run_config
 from .network import (Network, attach_bridges, attach_facilities, attach_population,
                       bridges_from_roads, build_network)
-from .network.attach import require_some_matched
+from .network.bridges import require_some_matched
 from .options import detour_routes, find_consolidation_sets, generate_options, make_plan
 from .progress import Progress, report_progress, sub_progress
 from .io.region import Region

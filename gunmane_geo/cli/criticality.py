@@ -62,7 +62,7 @@ def run_criticality(args) -> int:
     t0 = time.perf_counter()
     try:
         region, net, settings = _load(args, bar)
-        table = bridge_criticality(net, settings, progress=bar.part(0.5, 0.5))
+        table = bridge_criticality(net, settings=settings, progress=bar.part(0.5, 0.5))
     except (KeyboardInterrupt, Cancelled):
         bar.close()
         print("gunmane criticality: interrupted; nothing written", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""The routable road network: building, bridges, population and facilities.
+"""The routable road network: building (``build``), bridges (``bridges``), population and
+facilities (``attach``), the compiled graph kernels (``kernels``).
 
 Public API::
 
@@ -11,9 +12,10 @@ Public API::
 """
 from .graph import Network, compute_components
 from .build import build_network
-from .attach import attach_bridges, attach_facilities, attach_population, bridges_from_roads
-from ._kernels import HAVE_NUMBA
+from .attach import attach_facilities, attach_population, settlement_nodes
+from .bridges import attach_bridges, bridges_from_roads, require_some_matched
+from .kernels import HAVE_NUMBA
 
 __all__ = ["Network", "build_network", "attach_bridges", "bridges_from_roads",
-           "attach_population", "attach_facilities",
+           "require_some_matched", "attach_population", "attach_facilities", "settlement_nodes",
            "compute_components", "HAVE_NUMBA"]

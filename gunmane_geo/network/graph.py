@@ -2,7 +2,7 @@
 
 Nodes and edges are GeoDataFrames in the region's projected metric CRS; the
 adjacency is kept as CSR arrays (numpy) for the compiled searches in
-``gunmane_geo.network._kernels``.  Node ``i`` is row ``i`` of ``nodes`` and edge
+``gunmane_geo.network.kernels``.  Node ``i`` is row ``i`` of ``nodes`` and edge
 ``j`` is row ``j`` of ``edges`` (``node_id``/``edge_id`` equal the position).
 """
 from __future__ import annotations

@@ -465,7 +465,7 @@ def test_settings_accept_good_values():
 
 
 def test_require_some_matched():
-    from gunmane_geo.network.attach import require_some_matched
+    from gunmane_geo.network.bridges import require_some_matched
     table = pd.DataFrame({"bridge_id": ["A", "B"], "matched": [False, False],
                           "nearest_edge_m": [1234.4, 87.0]})
     with pytest.raises(InputError, match=r"b\.gpkg, field 'geometry': none of the 2 bridges "

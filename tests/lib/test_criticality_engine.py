@@ -411,7 +411,7 @@ def test_agrees_with_networkx_on_the_sample_region():
               if k in ("roads", "bridges", "population", "facilities", "rivers")}
     region = load_region(inputs, settings, base_dir=run.parent)
     net = network_from_region(region, settings)
-    c = by_id(bridge_criticality(net, settings))
+    c = by_id(bridge_criticality(net, settings=settings))
     assert len(c) == len(region.bridges)                   # every bridge has a row
     m = c[c.matched.astype(bool)]
     pick = sorted(m.index)

@@ -17,7 +17,7 @@ def _library_criticality(clip, settings_kwargs=None):
                           "facilities": {"path": gpkg, "layer": "facilities"},
                           "population": str(clip["population"])}, settings)
     net = network_from_region(region, settings)
-    table = bridge_criticality(net, settings)
+    table = bridge_criticality(net, settings=settings)
     table["criticality_class"] = criticality_class(table, settings)
     return table.set_index("bridge_id"), region
 

@@ -163,7 +163,8 @@ def test_model_chains_native_tool_with_criticality(qgis_app, sample_clip):
     settings = Settings()
     region = load_region({"roads": {"path": str(gpkg), "layer": "roads"},
                           "bridges": {"path": path, "layer": "bridges"}}, settings)
-    lib = bridge_criticality(network_from_region(region, settings), settings).set_index("bridge_id")
+    lib = bridge_criticality(network_from_region(region, settings),
+                             settings=settings).set_index("bridge_id")
     assert sorted(got) == sorted(subset["bridge_id"]) == sorted(lib.index)
     assert 0 < len(got) < len(bridges)
     for bid, feature in got.items():
