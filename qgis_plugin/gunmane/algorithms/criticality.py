@@ -62,7 +62,7 @@ class BridgeCriticalityAlgorithm(GunmaneAlgorithm):
         feedback.pushInfo(tr("Building the road network..."))
         net = self.call(network_from_region, region, settings,
                         progress=self.progress(feedback, 30.0, 50.0))
-        table = self.call(bridge_criticality, net, settings,
+        table = self.call(bridge_criticality, net, settings=settings,
                           progress=self.progress(feedback, 50.0, 90.0))
         table["criticality_class"] = criticality_class(table, settings)
         dest = gdf_to_sink(self, parameters, self.OUTPUT, context, as_points(table),
