@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"gunmane {args.command}: interrupted", file=sys.stderr)
+        print(f"gunmane {args.command}: interrupted; nothing was written (outputs of an "
+              "earlier run are left as they were)", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug or an input we do not check yet: no traceback for users
         if os.environ.get("GUNMANE_TRACEBACK"):

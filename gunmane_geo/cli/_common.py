@@ -132,10 +132,36 @@ def warn_skipped(report, command: str, out=None, limit: int = 3) -> int:
     return len(df)
 
 
-def require_gpkg(path) -> None:
+def require_gpkg(path, inputs=None) -> set[str]:
+    """Check ``--out`` before any work: a .gpkg name, a folder and file that can be written,
+    no lock by another program (``io.writers.check_gpkg_target``).  Returns the layers of
+    that file which are inputs of the run (``inputs``: the run's inputs dict), which the
+    run must never overwrite (pass them to ``write_layers(..., protected=)``)."""
+    from ..io.writers import check_gpkg_target
     if not str(path).lower().endswith(".gpkg"):
         raise InputError("--out must be a GeoPackage file name ending in .gpkg",
                          source="command line")
+    protected = input_layers_in(path, inputs or {})
+    check_gpkg_target(path, (), protected=protected)
+    return protected
+
+
+def input_layers_in(gpkg_path, inputs: dict) -> set[str]:
+    """The layers of ``gpkg_path`` that ``inputs`` (kind -> path or {path, layer}) read."""
+    from ..io.sources import choose_layer
+    target = Path(gpkg_path).resolve()
+    out = set()
+    for kind, spec in inputs.items():
+        path = spec.get("path") if isinstance(spec, dict) else spec
+        if path is None or Path(path).resolve() != target or not target.exists():
+            continue
+        layer = spec.get("layer") if isinstance(spec, dict) else None
+        try:
+            out.add(choose_layer(target, kind, layer))
+        except InputError:          # several layers and none named: protect them all
+            from ..io.writers import gpkg_layer_names
+            out |= set(gpkg_layer_names(target))
+    return out
 
 
 class ProgressBar:

@@ -49,7 +49,7 @@ def _load(args, bar):
     from ..io.loader import load_region
     from ..pipeline import network_from_region
     inputs, settings = inputs_and_settings(args)
-    require_gpkg(args.out)
+    args.protected = require_gpkg(args.out, inputs)
     region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
     net = network_from_region(region, settings, progress=bar.part(0.2, 0.3))
     return region, net, settings
@@ -69,7 +69,7 @@ def run_criticality(args) -> int:
         return 130
     bar.close()
     write_layers(args.out, {"bridge_criticality": table}, settings=settings,
-                 report=region.report)
+                 report=region.report, protected=args.protected)
     warn_skipped(region.report, "criticality", args.out)
     if not args.quiet:
         m = table["matched"].astype(bool)
@@ -112,7 +112,7 @@ def run_scenario(args) -> int:
                             "scenario_bridges": res.bridges,
                             "scenario_trips": res.trips,
                             "isolated_nodes": gpd.GeoDataFrame(iso, crs=net.crs)},
-                 settings=settings, report=region.report)
+                 settings=settings, report=region.report, protected=args.protected)
     warn_skipped(region.report, "scenario", args.out)
     if not args.quiet:
         s = res.summary

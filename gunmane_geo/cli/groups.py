@@ -77,9 +77,9 @@ def _load(args, kinds: tuple, required: tuple = ()):
     from the data).  Returns ``(region, settings)``."""
     from ..io import load_region
     from ..io.sources import check_exists
-    require_gpkg(args.out)
     inputs, settings = inputs_and_settings(args, kinds=kinds, required=required)
     inputs = {k: v for k, v in inputs.items() if k in kinds and v}
+    args.protected = require_gpkg(args.out, inputs)
     if getattr(args, "crs", None):
         from ..crs import check_target_crs
         settings.io.target_crs = check_target_crs(args.crs, source="--crs")
@@ -92,7 +92,8 @@ def _load(args, kinds: tuple, required: tuple = ()):
 def _write(args, layers: dict, region, settings: Settings) -> None:
     """The layers plus ``load_report`` (loading and grouping notes) and ``run_settings``."""
     from ..io import write_layers
-    write_layers(args.out, layers, settings=settings, report=region.report)
+    write_layers(args.out, layers, settings=settings, report=region.report,
+                 protected=args.protected)
     warn_skipped(region.report, args.command, args.out)
     if not args.quiet:
         print(f"wrote {args.out}: layers {', '.join(list(layers) + ['load_report', 'run_settings'])}")

@@ -41,9 +41,9 @@ def run_options_command(args) -> int:
     from ..options.output import write_outputs
     from ..pipeline import run_options
 
-    require_gpkg(args.out)
     with_plan = bool(args.with_plan)
     inputs, settings = inputs_and_settings(args, required=("roads", "bridges"))
+    protected = require_gpkg(args.out, inputs)
     # the plan's aim: command-line flags win over [plan] in the config
     target_pct = getattr(args, "target_saving_pct", None)
     if target_pct is None:
@@ -72,7 +72,8 @@ def run_options_command(args) -> int:
         print(f"gunmane {args.command}: interrupted; nothing written", file=sys.stderr)
         return 130
     bar.close()
-    written = write_outputs(layers, args.out, args.csv, settings=settings, report=region.report)
+    written = write_outputs(layers, args.out, args.csv, settings=settings, report=region.report,
+                            protected=protected)
     warn_skipped(region.report, args.command, args.out)
     if not args.quiet:
         opts = layers["bridge_options"]

@@ -94,6 +94,8 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
                          "chose the right file/layer and that it was exported with its rows",
                          source=path)
     frame = frame.reset_index(drop=True)
+    if "source_row" in frame.columns:        # e.g. a gunmane output read back as input
+        frame = frame.rename(columns={"source_row": "source_row_input"})
     frame.insert(0, "source_row", np.arange(1, n_read + 1))
     if kind == "municipalities":
         frame = _n03_names(frame, ctx)

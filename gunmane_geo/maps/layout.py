@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 from ..errors import GunmaneError
+from ..io.writers import replace_when_done
 from ..settings import Settings
 from .fonts import GlyphWarnings, figure_missing_glyphs, rc_params
 from .styles import DARK, text_halo
@@ -516,8 +517,8 @@ class Page:
                     meta["ModDate"] = None
                 elif fmt != "png":
                     meta = None
-                with GlyphWarnings() as gw:
-                    self.fig.savefig(path, format=fmt, dpi=dpi, metadata=meta)
+                with GlyphWarnings() as gw, replace_when_done(path) as tmp:
+                    self.fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta)
                 if gw.missing:
                     raise GunmaneError(f"map '{self.title}': {gw.missing[0]}; install "
                                        "fonts-noto-cjk or change [maps] font_family")

@@ -17,10 +17,12 @@ def run_settings_table(settings) -> pd.DataFrame:
     return df
 
 
-def write_outputs(layers: dict, out_gpkg, csv_dir=None, settings=None, report=None) -> list[Path]:
+def write_outputs(layers: dict, out_gpkg, csv_dir=None, settings=None, report=None,
+                  protected=()) -> list[Path]:
     """Write the layers to one GeoPackage (plus ``run_settings``, ``load_report``) and CSVs.
 
-    Keys starting with ``_`` are skipped.  CSV files are UTF-8 with BOM so that
+    Keys starting with ``_`` are skipped; ``protected`` layers of an existing GeoPackage
+    (the run's inputs) are never overwritten (``io.writers.write_layers``).  CSV files are UTF-8 with BOM so that
     Excel in Japan opens them; spatial layers get ``x``/``y`` (a representative
     point, in the layer's CRS).  Returns the paths written.
     """
@@ -28,7 +30,7 @@ def write_outputs(layers: dict, out_gpkg, csv_dir=None, settings=None, report=No
     tables = dict(layers)
     if settings is not None:
         tables["run_settings"] = run_settings_table(settings)
-    path = write_layers(out_gpkg, tables, report=report)
+    path = write_layers(out_gpkg, tables, report=report, protected=protected)
     written = [Path(path)]
     if csv_dir is not None:
         for name, df in tables.items():

@@ -10,6 +10,12 @@
 * ``report_ja.html``, ``report_en.html``, ``report_ja.pdf``, ``report_en.pdf``
 * ``run_settings.json`` every parameter used (and the config file copied as ``run_config.toml``)
 
+The folder belongs to the run: everything is written into a temporary folder beside it
+(``.NAME.partial-PID``) and swapped in only when complete, so an interrupted run leaves
+the previous report as it was (or no folder), never a mix, and a rerun leaves no stale
+file of an earlier run.  A folder that holds files gunmane did not write (no
+``run_settings.json``) is refused before any work (``check_report_folder``).
+
 One module a job: ``figures.py`` (the maps and their sentences), ``outputs.py``
 (results.gpkg, tables, run_settings.json), ``sections.py`` (what the report says),
 ``html.py`` and ``pdf.py`` (laying it out).  A stage that did not run is listed
@@ -17,10 +23,12 @@ with its reason; no number is ever made up for it.  See ``docs/report.md``.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from pathlib import Path
 
-from ..errors import GunmaneError
+from ..errors import GunmaneError, InputError
 from ..pipeline import RunResult, Stage, run_analysis
 from ..progress import Progress, report_progress, sub_progress
 from .figures import build_maps
@@ -28,7 +36,45 @@ from .html import write_html
 from .outputs import write_results
 from .pdf import write_pdf
 
-__all__ = ["run_report", "write_report", "build_maps", "write_html", "write_pdf"]
+__all__ = ["run_report", "write_report", "check_report_folder", "build_maps", "write_html",
+           "write_pdf"]
+
+#: the file that marks a folder as a gunmane report (written by ``write_results``)
+MARKER = "run_settings.json"
+
+
+def check_report_folder(out_dir) -> None:
+    """Refuse, before any work, a report folder the run cannot own.
+
+    The folder may be missing, empty, or an earlier gunmane report (it holds
+    ``run_settings.json``; the run replaces it whole).  A folder with other files, a
+    read-only folder or a file of that name raise ``InputError`` with the fix.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError("the report folder names an existing file; fix: give a folder name",
+                         source=out)
+    parent = out.parent if str(out.parent) else Path(".")
+    base = next((p for p in [parent, *parent.parents] if p.exists()), Path("."))
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise InputError(f"the folder {base} is read-only, so the report cannot be written "
+                         "there; fix: choose an --out folder you may write to", source=out)
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        names = sorted(p.name for p in out.iterdir())[:5]
+        raise InputError(f"the folder holds files that gunmane did not write ({', '.join(names)}"
+                         f"{', ...' if len(names) == 5 else ''}); a report folder is replaced "
+                         "whole by each run, so it must be new, empty or an earlier gunmane "
+                         "report; fix: choose a new --out folder", source=out)
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by the complete folder ``tmp`` (two renames in the same folder)."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def run_report(config, out_dir, *, progress: Progress | None = None, dpi: int | None = None,
@@ -40,7 +86,8 @@ def run_report(config, out_dir, *, progress: Progress | None = None, dpi: int | 
     config : path
         run.toml (``[inputs]`` and settings sections).
     out_dir : path
-        Output folder (created).
+        Output folder: new, empty, or an earlier report (replaced whole when this run is
+        complete; see ``check_report_folder``).
     progress : callable, optional
         ``progress(fraction, message) -> bool``; True cancels.
     dpi : int, optional
@@ -54,9 +101,19 @@ def run_report(config, out_dir, *, progress: Progress | None = None, dpi: int | 
     RunResult
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_report_folder(out)
     res = run_analysis(config, out, progress=sub_progress(progress, 0.0, 0.9), stages=stages)
-    write_report(res, out, progress=progress, dpi=dpi)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        write_report(res, tmp, progress=progress, dpi=dpi)
+        _swap_in(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    res.files = [out / Path(f).relative_to(tmp) for f in res.files]
     return res
 
 
