@@ -1,6 +1,9 @@
 """Geometry checks and repairs of loaded layers (every repair is reported).
 
 * missing or empty geometry: row skipped (error);
+* a coordinate that is not finite (NaN or infinite x/y, e.g. ``Point(inf, 0)`` or a road
+  with a NaN vertex): row skipped (error), before any other check touches it (GEOS
+  cannot measure, repair or reproject such a geometry);
 * Z/M coordinates: dropped (one info row per layer with the count);
 * invalid geometry: ``shapely.make_valid``; for polygon layers only the polygonal
   part is kept (reported ``repaired``); a row left with nothing is skipped;
@@ -33,6 +36,25 @@ ALLOWED = {
 }
 
 
+NONFINITE_MESSAGE = ("coordinates are not finite (NaN or infinite x/y): skipped; fix: correct "
+                     "or delete the vertex in the source (QGIS: 頂点ツール, or the x/y / "
+                     "緯度/経度 cells of the row)")
+
+
+def nonfinite(geoms) -> np.ndarray:
+    """True for each geometry with a NaN or infinite x or y coordinate (array of bool)."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.zeros(len(geoms), dtype=bool)
+    if not len(geoms):
+        return out
+    with np.errstate(invalid="ignore"):
+        coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        out[np.unique(index[bad])] = True
+    return out
+
+
 def _polygonal(geom):
     """Polygonal part of a geometry (Polygon/MultiPolygon) or an empty polygon."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
@@ -50,6 +72,10 @@ def clean_geometries(gdf, kind: str, ctx: LayerContext):
     gdf = skip_rows(gdf, missing, kind, ctx,
                     "feature has no geometry: skipped; draw it or give coordinates",
                     field="geometry")
+    if len(gdf) == 0:
+        return gdf
+    bad = nonfinite(gdf.geometry.values)
+    gdf = skip_rows(gdf, bad, kind, ctx, NONFINITE_MESSAGE, field="geometry")
     if len(gdf) == 0:
         return gdf
     has_z = shapely.has_z(gdf.geometry.values)
