@@ -533,30 +533,53 @@ def parse_sector(value) -> str | None:
     return text.lower()
 
 
+#: commas that are thousands separators: 1,234 / 12,345,678.5 (groups of exactly 3 digits)
+_THOUSANDS_RE = _re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
 def parse_number(value) -> float | None:
     """Numeric cell -> float: full-width digits, thousands commas and a trailing
     unit (``m``, ``m2``, ``㎡``, ``km/h``, ``台``, ``台/日``, ``人``) are accepted.
     Blank / ``"-"`` / ``"不明"`` give ``None``.
 
+    A comma is read only as a thousands separator (``"1,234"`` -> 1234, groups of three
+    digits).  Any other comma, e.g. the decimal comma of ``"5,6"`` (5.6? or the two spans
+    5 and 6?), is ambiguous and raises ``ValueError`` (the loader sets the value to
+    missing and reports it, docs/loading.md).  NaN / infinite values raise too.
+
     Raises
     ------
     ValueError
-        For text that is not a number.
+        For text that is not a number, an ambiguous comma, or a non-finite number.
     """
+    import math
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not a number")
     if isinstance(value, (int, float)):
-        import math
-        return None if isinstance(value, float) and math.isnan(value) else float(value)
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if not math.isfinite(value):
+            raise ValueError(f"'{value}' is not a finite number")
+        return float(value)
     text = _norm_value(value)
     if text is None:
         return None
-    text = text.replace(",", "").replace(" ", "")
+    text = text.replace(" ", "")
     text = _re.sub(r"(km/h|m2|m\^2|m|km|台/日|台|人|名|本|時間|h)$", "", text, flags=_re.IGNORECASE)
+    if "," in text:
+        if not _THOUSANDS_RE.match(text):
+            raise ValueError(
+                f"'{value}' has a comma that is not a thousands separator (a decimal comma "
+                "such as 5,6, or a list of values?); write the number with a decimal point, "
+                "e.g. 5.6")
+        text = text.replace(",", "")
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise ValueError(f"'{value}' is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"'{value}' is not a finite number")
+    return number
 
 
 def municipality_check_digit(code5: str) -> int:
