@@ -311,16 +311,51 @@ class Settings:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> "Settings":
-        """Read a TOML file; tables not named there keep their defaults."""
+        """Read a TOML file (``read_toml``: UTF-8 with or without BOM, or CP932); tables
+        not named there keep their defaults."""
         path = Path(path)
         try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
+            data, note = read_toml(path)
         except FileNotFoundError:
             raise FileNotFoundError(f"settings file not found: {path}; check the path") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: not valid TOML: {exc}") from None
-        return cls.from_dict(data, source=str(path))
+        settings = cls.from_dict(data, source=str(path))
+        if note:
+            settings.read_notes = [(str(path), note)]
+        return settings
+
+
+def read_toml(path) -> tuple[dict, str | None]:
+    """A TOML file (run.toml or a settings file) as a dict, and a note or None.
+
+    TOML is UTF-8: a UTF-8 BOM (Windows メモ帳) is dropped; a file that is not UTF-8 but
+    decodes as CP932 (Shift_JIS, "ANSI" in Japanese Windows) is read as CP932 and the
+    note says so.  Anything else (UTF-16, a damaged file), and a TOML syntax error,
+    raise ``InputError`` naming the file.  A missing file raises ``FileNotFoundError``.
+    """
+    from .errors import InputError
+    path = Path(path)
+    raw = path.read_bytes()
+    note = None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("the file is saved as UTF-16 (Unicode); fix: save it as UTF-8 "
+                         "(メモ帳: 名前を付けて保存 → 文字コード UTF-8)", source=path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp932")
+        except UnicodeDecodeError:
+            raise InputError("the file is neither UTF-8 nor CP932 (Shift_JIS) text; fix: "
+                             "save it as UTF-8 (メモ帳: 名前を付けて保存 → 文字コード UTF-8)",
+                             source=path) from None
+        note = ("the file is CP932 (Shift_JIS), not UTF-8 as TOML requires: read as CP932; "
+                "save it as UTF-8 to silence this note")
+    try:
+        return tomllib.loads(text), note
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", source=path) from None
 
 
 #: tables of a run file (run.toml) that are not settings sections
@@ -340,6 +375,19 @@ def _check_range(where: str, section: str, key: str, value) -> None:
         raise ValueError(f"{where} = {value!r}: use one of " + ", ".join(f'"{c}"' for c in choices))
     if (section, key) == ("costs", "discount_rate") and not value > -1:
         raise ValueError(f"{where} = {value}: must be more than -1, e.g. 0.04 for 4 % a year")
+    if key.endswith("_pct") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        exclusive = (section, key) == ("plan", "target_saving_pct")
+        if not (0 < value < 100 if exclusive else 0 <= value <= 100):
+            raise ValueError(
+                f"{where} = {value}: a percentage, in percent from 0 to 100 "
+                f"({'more than 0 and less than 100, ' if exclusive else ''}e.g. 20 for 20 %; "
+                "not a share such as 0.2 and not more than 100 %)")
+    if key.endswith("_yen") and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and not abs(value) < float("inf"):
+        raise ValueError(f"{where} = {value}: must be a finite amount of yen, e.g. "
+                         "5_000_000_000")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value != value:
+        raise ValueError(f"{where} = nan: give a number")
     if key.endswith(UNIT_SUFFIXES):
         items = value.items() if isinstance(value, dict) else [(None, value)]
         for k, v in items:

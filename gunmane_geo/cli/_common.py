@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..progress import sub_progress
-from ..settings import Settings
+from ..settings import Settings, read_toml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,12 +83,9 @@ def inputs_and_settings(args, kinds=tuple(LAYER_HELP), required=("roads",)):
     if getattr(args, "config", None):
         path = Path(args.config)
         try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
+            data, _ = read_toml(path)      # UTF-8 (BOM dropped) or CP932; syntax errors
         except FileNotFoundError:
             raise InputError("configuration file not found", source=path) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"not valid TOML: {exc}", source=path) from None
         if "inputs" in data:
             from ..io.loader import load_run_config
             inputs, settings = load_run_config(path)

@@ -1,7 +1,6 @@
 """Loading a whole run: the ``[inputs]`` of run.toml -> a ``Region`` in one metric CRS."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,15 +9,10 @@ import pandas as pd
 from .. import schema
 from ..crs import check_target_crs, choose_metric_crs
 from ..errors import InputError, report_progress
-from ..settings import RUN_FILE_TABLES, Settings
+from ..settings import RUN_FILE_TABLES, Settings, read_toml
 from .load_report import LoadReport
 from .readers import read_layer, read_population, read_roads
 from .sources import file_format
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 #: top-level tables of run.toml that are not settings sections (one list, in settings.py)
 NON_SETTINGS_TABLES = RUN_FILE_TABLES
@@ -64,13 +58,10 @@ def load_run_config(toml_path) -> tuple[dict, Settings]:
     """
     toml_path = Path(toml_path)
     try:
-        with toml_path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data, note = read_toml(toml_path)      # UTF-8 (BOM dropped) or CP932 (note)
     except FileNotFoundError:
         raise InputError("run configuration not found; check the path (--config)",
                          source=toml_path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", source=toml_path) from None
     if "inputs" not in data or not isinstance(data["inputs"], dict) or not data["inputs"]:
         raise InputError("no [inputs] table; add one, e.g. [inputs] bridges = \"bridges.csv\"",
                          source=toml_path)
@@ -82,6 +73,8 @@ def load_run_config(toml_path) -> tuple[dict, Settings]:
         settings = Settings.from_dict(settings_data, source=str(toml_path))
     except ValueError as exc:
         raise InputError(str(exc)) from None
+    if note:
+        settings.read_notes = [(str(toml_path), note)]
     return inputs, settings
 
 
@@ -113,6 +106,8 @@ def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, p
     settings = settings or Settings()
     report = report if report is not None else LoadReport()
     specs = {kind: _input_spec(kind, spec, "inputs", base_dir) for kind, spec in inputs.items()}
+    for source, note in getattr(settings, "read_notes", ()):
+        report.add(source, "settings", note, severity="info")
     frames: dict = {}
     osm_bridges = None
     n = max(len(specs), 1)
