@@ -58,9 +58,11 @@ def run_options_command(args) -> int:
                              "(--target-saving-pct or [plan] target_saving_pct)",
                              source="command line")
         share = target_pct / 100.0
-    if with_plan and budget_yen is not None and not budget_yen >= 0:
-        raise InputError(f"the budget must be 0 yen or more (got {budget_yen:g}); fix "
-                         "--budget-yen or [plan] budget_yen", source="command line")
+    if with_plan and budget_yen is not None and not 0 <= budget_yen < float("inf"):
+        raise InputError(f"--budget-yen must be a finite amount of 0 yen or more (got "
+                         f"{budget_yen:g}); fix: give the budget in yen, e.g. --budget-yen "
+                         "5000000000, or leave it out (also [plan] budget_yen)",
+                         source="command line")
     bar = ProgressBar(args.quiet, "plan" if with_plan else "options")
     try:
         region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
