@@ -133,6 +133,18 @@ def clean_geometries(gdf, kind: str, ctx: LayerContext):
         gdf = _explode_lines(gdf, kind, ctx)
         # shapely directly: only the sign matters, so no CRS warning in lon/lat
         zero = shapely.length(gdf.geometry.to_numpy()) <= 0
+        if zero.any():
+            # a zero-length part of a row whose other parts are kept is dropped (repaired),
+            # so that the row is either kept or skipped: read = kept + skipped
+            rows = gdf["source_row"].to_numpy()
+            kept_rows = set(rows[~zero])
+            part = zero & np.isin(rows, list(kept_rows))
+            for idx in gdf.index[part]:
+                ctx.add("a part of zero length dropped (the other parts are kept)",
+                        row=gdf.at[idx, "source_row"], feature_id=_fid(gdf, kind, idx),
+                        severity="info", action="repaired", field="geometry")
+            gdf = gdf[~part].copy()
+            zero = zero[~part]
         gdf = skip_rows(gdf, zero, kind, ctx, "line has zero length: skipped", field="geometry")
     if kind in POLYGON_KINDS and len(gdf):
         single = gdf.geometry.geom_type.to_numpy() == "Polygon"

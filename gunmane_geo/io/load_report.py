@@ -52,7 +52,11 @@ class LoadReport:
 
     def summary(self) -> pd.DataFrame:
         """One row per layer read: features read, kept, skipped, repaired, nulled, and the
-        number of error / warning rows (``SUMMARY_COLUMNS``)."""
+        number of error / warning rows (``SUMMARY_COLUMNS``).
+
+        ``skipped`` counts the source rows (or whole-layer features) with a skipped row in
+        the report, also those skipped after loading (the network build drops a road that
+        collapses when snapped); ``kept = read - skipped``, so the three always add up."""
         df = self.to_frame()
         out = []
         for entry in self.layers:
@@ -64,7 +68,11 @@ class LoadReport:
                 return int(s["row"].dropna().nunique() + s[s["row"].isna()]["feature_id"]
                            .dropna().nunique())
 
-            out.append({**entry, "skipped": n_rows("skipped"), "repaired": n_rows("repaired"),
+            # rows skipped after reading (e.g. by the network build) count as skipped, so
+            # that read = kept + skipped holds in every summary
+            skipped = min(n_rows("skipped"), entry["read"])
+            out.append({**entry, "kept": min(entry["kept"], entry["read"] - skipped),
+                        "skipped": skipped, "repaired": n_rows("repaired"),
                         "nulled": n_rows("nulled"),
                         "errors": int((sub["severity"] == "error").sum()),
                         "warnings": int((sub["severity"] == "warning").sum())})
