@@ -234,10 +234,16 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 # Coordinate columns of point tables (CSV): searched in this order.
-LAT_ALIASES = ("緯度", "lat", "latitude", "y座標(緯度)", "北緯")
+LAT_ALIASES = ("緯度", "lat", "latitude", "北緯")
 LON_ALIASES = ("経度", "lon", "lng", "long", "longitude", "東経")
-X_ALIASES = ("x", "x座標", "easting")
-Y_ALIASES = ("y", "y座標", "northing")
+#: x/y the GIS way round: x = easting, y = northing
+X_ALIASES = ("x", "easting")
+Y_ALIASES = ("y", "northing")
+#: X座標/Y座標 the Japanese survey way round (平面直角座標系): X = northing, Y = easting;
+#: names are compared normalised, so Ｘ座標, X座標(m) and X座標（ｍ） match too.  A name
+#: that says 経度/緯度, e.g. X座標(経度), is a longitude/latitude column instead.
+SURVEY_X_ALIASES = ("x座標", "x座標値", "座標x", "平面直角座標x", "平面直角x", "x座標m")
+SURVEY_Y_ALIASES = ("y座標", "y座標値", "座標y", "平面直角座標y", "平面直角y", "y座標m")
 WKT_ALIASES = ("wkt", "geometry", "geom", "the_geom")
 
 import re as _re

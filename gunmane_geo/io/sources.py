@@ -257,11 +257,32 @@ def parse_degrees(value) -> float | None:
     return val
 
 
+def _named_degrees(columns, word):
+    """First column whose name says ``word`` (緯度/経度), e.g. ``Y座標(緯度)``."""
+    for col in columns:
+        if word in unicodedata.normalize("NFKC", str(col)):
+            return col
+    return None
+
+
 def coordinate_columns(columns):
-    """('lonlat', lon, lat) | ('xy', x, y) | ('wkt', col) | None for a table's columns."""
-    lat, lon = find_column(columns, schema.LAT_ALIASES), find_column(columns, schema.LON_ALIASES)
-    if lat and lon:
+    """How a table gives its locations, from its column names:
+
+    * ``('lonlat', lon, lat)``: 緯度/経度, lat/lon, or columns whose names say 緯度/経度
+      (``X座標(経度)``/``Y座標(緯度)``);
+    * ``('survey', x, y)``: X座標/Y座標 (also Ｘ座標, X座標(m), 座標X ...), the Japanese survey
+      convention of the 平面直角座標系: X is the northing, Y the easting;
+    * ``('xy', x, y)``: x/y, easting/northing (GIS convention: x is the easting);
+    * ``('wkt', col)``; or None.
+    """
+    lat = find_column(columns, schema.LAT_ALIASES) or _named_degrees(columns, "緯度")
+    lon = find_column(columns, schema.LON_ALIASES) or _named_degrees(columns, "経度")
+    if lat and lon and lat != lon:
         return ("lonlat", lon, lat)
+    x, y = find_column(columns, schema.SURVEY_X_ALIASES), find_column(columns,
+                                                                      schema.SURVEY_Y_ALIASES)
+    if x and y:
+        return ("survey", x, y)
     x, y = find_column(columns, schema.X_ALIASES), find_column(columns, schema.Y_ALIASES)
     if x and y:
         return ("xy", x, y)
@@ -271,23 +292,75 @@ def coordinate_columns(columns):
     return None
 
 
+#: share of the rows that must look exchanged for the whole 緯度/経度 pair to be called
+#: exchanged (one layer-level warning)
+SWAPPED_SHARE = 0.5
+
+
+def _geographic(source_crs) -> bool:
+    if source_crs is None:
+        return True
+    try:
+        from pyproj import CRS
+        return bool(CRS.from_user_input(source_crs).is_geographic)
+    except Exception:
+        return False
+
+
 def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
     """GeoDataFrame from a table with coordinate columns; bad rows skipped and reported.
 
     lon/lat rows (CRS ``source_crs`` or JGD2011 EPSG:6668): empty or unparseable ->
     skipped; outside Japan but inside it when swapped -> swapped back (reported
-    ``repaired``); outside Japan otherwise -> skipped (when ``check_japan``).
-    x/y rows need ``source_crs``.  WKT rows are parsed with shapely.
+    ``repaired``; when most rows are like that, one layer-level warning says the two
+    columns are exchanged); outside Japan otherwise -> skipped (when ``check_japan`` and
+    no ``source_crs``; with a geographic ``source_crs`` only latitudes beyond +-90 and
+    longitudes beyond +-180 are skipped).
+    x/y rows need ``source_crs``; X座標/Y座標 (``'survey'``) are read X -> northing (y),
+    Y -> easting (x), with a note.  WKT rows are parsed with shapely.
     """
     import shapely
     from .canonical import feature_id_of
     keep, geoms = [], []
     idxs = list(df.index)
     mode = coords[0]
-    if mode == "xy" and source_crs is None:
+    if mode in ("xy", "survey") and source_crs is None:
         raise ctx.error(f"coordinates in columns '{coords[1]}'/'{coords[2]}' need their CRS: "
                         "give source_crs (e.g. \"EPSG:6673\") in run.toml's input table or in "
                         "Python, or use 緯度/経度 columns")
+    if mode == "survey":
+        ctx.add(f"columns '{coords[1]}'/'{coords[2]}' read in the Japanese survey convention "
+                f"(平面直角座標系): {coords[1]} is the northing (north-south, map y) and "
+                f"{coords[2]} the easting (east-west, map x); if your {coords[1]} is the "
+                "easting, rename the columns x/y", severity="info", action="note",
+                field=f"{coords[1]}/{coords[2]}")
+    check_lonlat = mode == "lonlat" and check_japan and _geographic(source_crs)
+    parsed = {}
+    if mode != "wkt":
+        a_col, b_col = coords[1], coords[2]
+        if mode == "survey":          # easting first: Y座標, then X座標
+            a_col, b_col = coords[2], coords[1]
+        for idx in idxs:
+            try:
+                if mode in ("xy", "survey"):
+                    a = schema.parse_number(df.at[idx, a_col])
+                    b = schema.parse_number(df.at[idx, b_col])
+                else:
+                    a, b = parse_degrees(df.at[idx, a_col]), parse_degrees(df.at[idx, b_col])
+                parsed[idx] = (a, b)
+            except ValueError as exc:
+                parsed[idx] = exc
+    swapped_layer = False
+    if check_lonlat:
+        ok = [v for v in parsed.values() if isinstance(v, tuple) and None not in v]
+        n_swapped = sum(1 for a, b in ok if not in_japan(a, b) and in_japan(b, a))
+        if ok and n_swapped > SWAPPED_SHARE * len(ok):
+            swapped_layer = True
+            ctx.add(f"columns '{coords[2]}'/'{coords[1]}' look exchanged: in {n_swapped} of "
+                    f"{len(ok)} rows the '{coords[1]}' column holds a latitude and "
+                    f"'{coords[2]}' a longitude (impossible for Japan the other way round): "
+                    "those rows were swapped back; fix: exchange the two column names",
+                    severity="warning", action="note", field=f"{coords[2]}/{coords[1]}")
     for idx in idxs:
         row_no = df.at[idx, "source_row"]
         fid = feature_id_of(df, kind, idx)
@@ -309,29 +382,25 @@ def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
             geoms.append(geom)
             continue
         a_col, b_col = coords[1], coords[2]
-        try:
-            if mode == "xy":
-                a = schema.parse_number(df.at[idx, a_col])
-                b = schema.parse_number(df.at[idx, b_col])
-            else:
-                a, b = parse_degrees(df.at[idx, a_col]), parse_degrees(df.at[idx, b_col])
-        except ValueError as exc:
-            ctx.add(f"{exc}: no usable location, skipped", row=row_no, feature_id=fid,
+        value = parsed[idx]
+        if isinstance(value, ValueError):
+            ctx.add(f"{value}: no usable location, skipped", row=row_no, feature_id=fid,
                     severity="error", action="skipped", field=f"{a_col}/{b_col}")
             continue
+        a, b = value
         if a is None or b is None:
             ctx.add(f"'{a_col}'/'{b_col}' empty: no location, skipped; fill in the coordinates",
                     row=row_no, feature_id=fid, severity="error", action="skipped",
                     field=f"{a_col}/{b_col}")
             continue
-        if mode == "lonlat" and check_japan and source_crs is None and not in_japan(a, b):
+        if check_lonlat and not in_japan(a, b):
             if in_japan(b, a):
                 ctx.add(f"{b_col}={df.at[idx, b_col]} / {a_col}={df.at[idx, a_col]} look "
                         "swapped (latitude and longitude exchanged): swapped back", row=row_no,
-                        feature_id=fid, severity="warning", action="repaired",
-                        field=f"{a_col}/{b_col}")
+                        feature_id=fid, severity="info" if swapped_layer else "warning",
+                        action="repaired", field=f"{a_col}/{b_col}")
                 a, b = b, a
-            else:
+            elif source_crs is None or not (-180 <= a <= 180 and -90 <= b <= 90):
                 ctx.add(f"{b_col}={df.at[idx, b_col]} / {a_col}={df.at[idx, a_col]} is outside "
                         "Japan (longitude 122..154, latitude 20..46): skipped; check the sign, "
                         "the degree/minute format and the columns", row=row_no, feature_id=fid,
