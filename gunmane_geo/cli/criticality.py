@@ -13,6 +13,7 @@ import time
 from ..errors import Cancelled, InputError
 from ._common import (ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg,
                       warn_skipped)
+from ._inputs import warn_inputs
 
 
 def add_parser(subparsers) -> None:
@@ -71,6 +72,7 @@ def run_criticality(args) -> int:
     write_layers(args.out, {"bridge_criticality": table}, settings=settings,
                  report=region.report, protected=args.protected)
     warn_skipped(region.report, "criticality", args.out)
+    warn_inputs(region.report, "criticality", args.out)
     if not args.quiet:
         m = table["matched"].astype(bool)
         iso = table["isolates"].fillna(False).astype(bool)
@@ -114,6 +116,7 @@ def run_scenario(args) -> int:
                             "isolated_nodes": gpd.GeoDataFrame(iso, crs=net.crs)},
                  settings=settings, report=region.report, protected=args.protected)
     warn_skipped(region.report, "scenario", args.out)
+    warn_inputs(region.report, "scenario", args.out)
     if not args.quiet:
         s = res.summary
         print(f"removed {len(ids) - len(s['unmatched'])} bridges: "

@@ -17,6 +17,7 @@ import shapely
 from ..errors import InputError
 from ..settings import Settings
 from ._common import inputs_and_settings, require_gpkg, warn_skipped
+from ._inputs import warn_inputs
 
 
 def add_parser(subparsers) -> None:
@@ -95,6 +96,7 @@ def _write(args, layers: dict, region, settings: Settings) -> None:
     write_layers(args.out, layers, settings=settings, report=region.report,
                  protected=args.protected)
     warn_skipped(region.report, args.command, args.out)
+    warn_inputs(region.report, args.command, args.out)
     if not args.quiet:
         print(f"wrote {args.out}: layers {', '.join(list(layers) + ['load_report', 'run_settings'])}")
 

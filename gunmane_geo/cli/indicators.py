@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from ._common import add_run_arguments, require_stages, run_stages, warn_skipped
+from ._inputs import warn_inputs
 
 
 def add_parser(subparsers) -> None:
@@ -44,6 +45,7 @@ def run_indicators(args) -> int:
                  settings=res.settings, report=res.region.report)
     write_csv(bilingual(ind, res.settings), out / "indicators.csv")
     warn_skipped(res.region.report, "indicators", out / "indicators.gpkg")
+    warn_inputs(res.region.report, "indicators", out / "indicators.gpkg")
     if not args.quiet:
         print(f"{(ind['level'] == 'municipality').sum()} municipalities, "
               f"{(ind['level'] == 'group').sum()} groups; wrote {out}/indicators.gpkg and "
@@ -66,6 +68,7 @@ def run_effect(args) -> int:
     write_csv(res.layers["effect_assumptions"], out / "effect_assumptions.csv")
     chart_effect(eff, settings=res.settings).save(out / "effect_chart")
     warn_skipped(res.region.report, "effect", out / "effect.gpkg")
+    warn_inputs(res.region.report, "effect", out / "effect.gpkg")
     if not args.quiet:
         g = eff[eff["level"] == "group"]
         print(f"groups: total cost {g['total_cost_before_yen'].sum():,.0f} -> "

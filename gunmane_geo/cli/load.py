@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._common import add_run_arguments, warn_skipped
+from ._inputs import warn_inputs
 
 
 def add_parser(subparsers) -> None:
@@ -54,4 +55,5 @@ def run_load(args) -> int:
           else region.report.summary().to_string(index=False))
     print(f"\nCRS: {region.crs}\nwritten: {gpkg}\n         {csv}")
     warn_skipped(region.report, "load", csv)
+    warn_inputs(region.report, "load", csv)
     return 0

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from ._common import add_run_arguments, require_stages, run_stages, warn_skipped
+from ._inputs import warn_inputs
 
 KINDS = {
     "groups": ("grouping",),
@@ -54,6 +55,7 @@ def run(args) -> int:
             written += pages[name][0].save(out / f"{name}_{res.settings.maps.paper}",
                                            formats=args.formats, dpi=args.dpi)
     warn_skipped(res.region.report, "map")
+    warn_inputs(res.region.report, "map")
     if not args.quiet:
         print("wrote " + ", ".join(str(w) for w in written), file=sys.stderr)
     return 0

@@ -6,6 +6,7 @@ import sys
 from ..errors import Cancelled, InputError
 from ._common import (ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg,
                       warn_skipped)
+from ._inputs import warn_inputs
 
 
 def add_parser(subparsers) -> None:
@@ -77,6 +78,7 @@ def run_options_command(args) -> int:
     written = write_outputs(layers, args.out, args.csv, settings=settings, report=region.report,
                             protected=protected)
     warn_skipped(region.report, args.command, args.out)
+    warn_inputs(region.report, args.command, args.out)
     if not args.quiet:
         opts = layers["bridge_options"]
         n_b = opts["bridge_id"].nunique()

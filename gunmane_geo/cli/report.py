@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from ._common import add_run_arguments, progress_printer, warn_skipped
+from ._inputs import warn_inputs
 
 
 def add_parser(subparsers) -> None:
@@ -36,6 +37,7 @@ def run(args) -> int:
                      stages=args.stages)
     bad = [s for s in res.stages.values() if s.status == "failed"]
     warn_skipped(res.region.report, "report", f"{args.out}/results.gpkg")
+    warn_inputs(res.region.report, "report", f"{args.out}/results.gpkg")
     if not args.quiet:
         for s in res.stages.values():
             print(f"  {s.name:12s} {s.status:8s} {s.message}", file=sys.stderr)

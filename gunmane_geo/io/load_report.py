@@ -28,6 +28,9 @@ class LoadReport:
     """
     rows: list[dict] = field(default_factory=list)
     layers: list[dict] = field(default_factory=list)   # one summary per layer read
+    #: what the command line prints on the console besides the report: one entry per
+    #: check that changes results without failing (``alert``)
+    console: list[dict] = field(default_factory=list)
 
     def add(self, source, layer, message, *, row=None, feature_id=None,
             severity="warning", action="note", field=None) -> None:
@@ -39,9 +42,19 @@ class LoadReport:
             "severity": severity, "action": action, "field": field, "message": message,
         })
 
+    def alert(self, source, layer, message, *, kind: str, strong: bool = False,
+              field=None) -> None:
+        """A whole-layer warning row that the command line also prints on the console
+        (``kind`` groups them: ``outside_municipalities``, ``far_from_roads``,
+        ``staff_missing``); ``strong`` marks a likely wrong input (printed as WARNING)."""
+        self.add(source, layer, message, severity="warning", action="note", field=field)
+        self.console.append({"kind": kind, "strong": bool(strong), "source": str(source),
+                             "layer": layer, "message": message})
+
     def extend(self, other: "LoadReport") -> None:
         self.rows.extend(other.rows)
         self.layers.extend(other.layers)
+        self.console.extend(other.console)
 
     def add_layer(self, source, layer, *, read: int, kept: int, features: int) -> None:
         """Record that ``read`` features were read from ``source`` and ``kept`` of them are

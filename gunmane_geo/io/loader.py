@@ -10,6 +10,7 @@ from .. import schema
 from ..crs import check_target_crs, choose_metric_crs
 from ..errors import InputError, report_progress
 from ..settings import RUN_FILE_TABLES, Settings, read_toml
+from .geometry import nonfinite
 from .load_report import LoadReport
 from .readers import read_layer, read_population, read_roads
 from .sources import file_format
@@ -146,16 +147,161 @@ def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, p
                    severity="info")
     for kind, gdf in geo.items():
         if len(gdf):
-            frames[kind] = gdf.to_crs(target)
+            frames[kind] = _finite_after_reprojection(gdf.to_crs(target), kind, target, report,
+                                                      specs)
     if "bridges" in frames and "municipalities" in frames:
         frames["bridges"] = _bridges_in_municipalities(frames["bridges"], frames["municipalities"],
                                                        report, specs)
+    check_plausibility(frames, specs, settings, report, originals=geo)
     region = Region(crs=target, report=report,
                     sources={k: str(s["path"]) for k, s in specs.items()})
     for kind, frame in frames.items():
         setattr(region, kind, frame)
     report_progress(progress, 1.0, "loaded")
     return region
+
+
+def _finite_after_reprojection(gdf, kind, target, report, specs):
+    """Rows whose coordinates the reprojection made infinite (a point far outside the
+    CRS's area, latitudes beyond 90 degrees): skipped and reported."""
+    from .canonical import ID_FIELD
+    bad = nonfinite(gdf.geometry.values)
+    if not bad.any():
+        return gdf
+    source = str(specs[kind]["path"]) if kind in specs else "inputs"
+    id_col = ID_FIELD.get(kind)
+    for idx in gdf.index[bad]:
+        row = gdf.at[idx, "source_row"] if "source_row" in gdf.columns else None
+        fid = gdf.at[idx, id_col] if id_col and id_col in gdf.columns else None
+        report.add(source, kind, f"coordinates cannot be reprojected to {target} (the result "
+                   "is not finite): skipped; fix: check the layer's CRS (source_crs) and the "
+                   "coordinates of this feature", row=None if row is None else int(row),
+                   feature_id=None if fid is None else str(fid), severity="error",
+                   action="skipped", field="geometry")
+    return gdf[~bad].copy()
+
+
+#: a bridge farther than this from every municipality polygon lies outside them all
+OUTSIDE_MUNICIPALITY_TOLERANCE_M = 1000.0
+#: share of the bridges far from every road (over [network] bridge_match_tolerance_m)
+#: or outside every municipality above which the console says WARNING with the likely cause
+IMPLAUSIBLE_SHARE = 0.10
+
+
+def _likely_cause(source_points, municipalities):
+    """The likely cause of misplaced bridges, in words.  ``source_points``: those bridges'
+    points in their source CRS (a GeoSeries); when exchanging their x and y there puts
+    most of them inside the municipalities, it says X and Y are exchanged."""
+    import geopandas as gpd
+    import shapely
+    text = ("likely cause: X座標/Y座標 (or x/y, 緯度/経度) exchanged, or the wrong CRS / "
+            "平面直角座標系 zone (source_crs)")
+    if municipalities is not None and len(municipalities) and source_points is not None \
+            and len(source_points) and source_points.crs is not None:
+        try:
+            xy = shapely.get_coordinates(source_points.values)
+            swapped = gpd.GeoSeries(shapely.points(xy[:, 1], xy[:, 0]),
+                                    crs=source_points.crs).to_crs(municipalities.crs)
+            swapped = swapped[~nonfinite(swapped.values)]
+            tree = shapely.STRtree(municipalities.geometry.values)
+            hit, _ = tree.query(swapped.values, predicate="intersects")
+            n_in = len(np.unique(hit))
+        except Exception:   # a swap that cannot be reprojected is no evidence
+            n_in = 0
+        if n_in > 0.5 * len(source_points):
+            text = (f"likely cause: the X/Y columns are exchanged (with x and y exchanged, "
+                    f"{n_in} of {len(source_points)} lie inside the municipalities; X座標 is "
+                    "the northing in the survey convention), or else the wrong CRS / zone "
+                    "(source_crs)")
+    return text + "; check the layers together in QGIS"
+
+
+def check_plausibility(frames, specs, settings, report, originals=None) -> None:
+    """Cross-layer checks that change results without failing, as console alerts
+    (``LoadReport.alert``) and report rows:
+
+    * bridges outside every municipality (farther than
+      ``OUTSIDE_MUNICIPALITY_TOLERANCE_M``);
+    * bridges farther than ``[network] bridge_match_tolerance_m`` from every road;
+    * municipalities without a row in the staff table (grouping counts 0 staff).
+
+    A share over ``IMPLAUSIBLE_SHARE`` of the bridges (or all of them) is a strong alert
+    naming the likely cause (X/Y exchanged, wrong CRS or zone); ``originals`` (kind ->
+    layer in its source CRS) lets it test whether exchanging x and y would fit."""
+    import geopandas as gpd
+    import shapely
+    bridges = frames.get("bridges")
+    munis = frames.get("municipalities")
+    roads = frames.get("roads")
+    if bridges is not None and len(bridges) and hasattr(bridges, "geometry"):
+        source = str(specs["bridges"]["path"]) if "bridges" in specs else \
+            str(specs.get("roads", {}).get("path", "bridges"))
+        name = Path(source).name
+        pts = shapely.point_on_surface(bridges.geometry.values)
+        src = (originals or {}).get("bridges")
+        src_pts = None
+        if src is not None and len(src) == len(bridges) and hasattr(src, "geometry"):
+            src_pts = src.geometry.reset_index(drop=True)
+            src_pts = gpd.GeoSeries(shapely.point_on_surface(src_pts.values), crs=src.crs)
+        ids = bridges["bridge_id"].astype(str).to_numpy() if "bridge_id" in bridges.columns \
+            else np.array([str(i) for i in range(1, len(bridges) + 1)])
+        n = len(pts)
+
+        def nearest(layer):
+            tree = shapely.STRtree(layer.geometry.values)
+            (src, _), dist = tree.query_nearest(pts, return_distance=True)
+            d = np.full(n, np.inf)
+            np.minimum.at(d, src, dist)
+            return d
+
+        def examples(d, mask):
+            order = np.flatnonzero(mask)[:3]
+            return ", ".join(f"{ids[i]} {d[i]:,.0f} m" for i in order)
+
+        if munis is not None and len(munis):
+            d = nearest(munis)
+            out = d > OUTSIDE_MUNICIPALITY_TOLERANCE_M
+            k = int(out.sum())
+            if k:
+                strong = k / n > IMPLAUSIBLE_SHARE
+                msg = (f"{k} of {n} bridges in {name} lie outside every municipality (more "
+                       f"than {OUTSIDE_MUNICIPALITY_TOLERANCE_M:,.0f} m away: "
+                       f"{examples(d, out)})")
+                msg += ("; " + _likely_cause(None if src_pts is None else src_pts[out], munis)) if strong else \
+                    "; check their location"
+                report.alert(source, "bridges", msg, kind="outside_municipalities",
+                             strong=strong, field="geometry")
+        if roads is not None and len(roads) and hasattr(roads, "geometry"):
+            tol = float(settings.network.bridge_match_tolerance_m)
+            d = nearest(roads)
+            far = d > tol
+            k = int(far.sum())
+            if k:
+                strong = k / n > IMPLAUSIBLE_SHARE
+                msg = (f"{k} of {n} bridges in {name} lie farther than {tol:g} m "
+                       f"([network] bridge_match_tolerance_m) from every road "
+                       f"({examples(d, far)}): they stay unmatched, with no detour or "
+                       "criticality")
+                msg += ("; " + _likely_cause(None if src_pts is None else src_pts[far], munis)) if strong else \
+                    "; check their location or raise bridge_match_tolerance_m"
+                report.alert(source, "bridges", msg, kind="far_from_roads", strong=strong,
+                             field="geometry")
+    staff = frames.get("staff")
+    if staff is not None and munis is not None and len(munis) \
+            and "municipality_code" in getattr(staff, "columns", []):
+        have = set(staff["municipality_code"].dropna().astype(str))
+        missing = [str(c) for c in munis["municipality_code"] if str(c) not in have]
+        if missing:
+            source = str(specs["staff"]["path"])
+            names = dict(zip(munis["municipality_code"].astype(str),
+                             munis.get("municipality_name", munis["municipality_code"])))
+            shown = ", ".join(f"{c} {names.get(c, '')}".strip() for c in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            report.alert(source, "staff", f"{len(missing)} of {len(munis)} municipalities have "
+                         f"no row in the staff table {Path(source).name} ({shown}{more}): "
+                         "grouping counts them as 0 technical staff; fix: add their rows "
+                         "(0 when there really is none)", kind="staff_missing",
+                         field="municipality_code")
 
 
 def _bridges_in_municipalities(bridges, municipalities, report, specs):
