@@ -46,6 +46,11 @@ def input_lines(report, command: str, out=None) -> list[str]:
     if not len(df):
         return lines
     nulled = df[df["action"] == "nulled"]
+    if len(nulled):      # a row skipped anyway is in the skipped-features line
+        sk = df[(df["action"] == "skipped") & df["row"].notna()]
+        skipped = set(zip(sk["source"], sk["layer"], sk["row"]))
+        nulled = nulled[[(s, la, r) not in skipped for s, la, r in
+                         zip(nulled["source"], nulled["layer"], nulled["row"])]]
     if len(nulled):
         counts = nulled["field"].fillna("?").value_counts()
         first = next(nulled.itertuples())

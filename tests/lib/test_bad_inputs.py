@@ -256,9 +256,11 @@ def test_staff_text_row_is_skipped_and_said_on_stderr(command, variants, tmp_pat
     assert rc == 0, err
     assert [p for p in out.rglob("*") if p.is_file()]
     warn = [ln for ln in err.splitlines() if ln.startswith(f"gunmane {command}: warning: ")]
-    assert len(warn) == 1, err
+    # the skipped row, and its municipality now counted as 0 staff (docs/errors.md)
+    assert len(warn) == 2, err
     assert "1 input feature(s) left out of the analysis" in warn[0]
     assert "staff.csv row 3 (99341)" in warn[0] and "technical_staff" in warn[0]
+    assert "no row in the staff table" in warn[1] and "99341" in warn[1]
 
 
 def test_staff_text_row_is_in_the_load_report(variants, tmp_path, capsys):
