@@ -9,11 +9,6 @@ from ..errors import InputError
 from ..progress import sub_progress
 from ..settings import Settings, read_toml
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 LAYER_HELP = {
     "roads": "road lines (Shapefile/GeoPackage/GeoJSON/FlatGeobuf) or an OSM PBF",
     "bridges": "bridge inventory (points/lines, or CSV with 緯度/経度)",

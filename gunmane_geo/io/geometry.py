@@ -141,7 +141,7 @@ def clean_geometries(gdf, kind: str, ctx: LayerContext):
             part = zero & np.isin(rows, list(kept_rows))
             for idx in gdf.index[part]:
                 ctx.add("a part of zero length dropped (the other parts are kept)",
-                        row=gdf.at[idx, "source_row"], feature_id=_fid(gdf, kind, idx),
+                        row=gdf.at[idx, "source_row"], feature_id=feature_id_of(gdf, kind, idx),
                         severity="info", action="repaired", field="geometry")
             gdf = gdf[~part].copy()
             zero = zero[~part]

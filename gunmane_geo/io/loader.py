@@ -12,6 +12,7 @@ from ..errors import InputError, report_progress
 from ..settings import RUN_FILE_TABLES, Settings, read_toml
 from .geometry import nonfinite
 from .load_report import LoadReport
+from .region import Region
 from .readers import read_layer, read_population, read_roads
 from .sources import file_format
 
@@ -103,7 +104,6 @@ def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, p
         repaired or converted feature.  When roads come from OSM PBF and no bridge
         inventory is given, the OSM bridge ways become ``region.bridges``.
     """
-    from .region import Region
     settings = settings or Settings()
     report = report if report is not None else LoadReport()
     specs = {kind: _input_spec(kind, spec, "inputs", base_dir) for kind, spec in inputs.items()}

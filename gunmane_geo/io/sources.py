@@ -420,7 +420,7 @@ def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
 MESH_CODE_ALIASES = ("key_code", "mesh_code", "meshcode", "メッシュコード", "メッシュ", "mesh")
 
 
-def mesh_polygon(code) -> "shapely.Polygon":
+def mesh_polygon(code):
     """Polygon (lon/lat degrees, JGD2011) of a JIS X 0410 mesh code.
 
     4 digits: 1st mesh (40' x 1 deg); 6: 2nd (5' x 7.5'); 8: 3rd, ~1 km (30" x 45");
