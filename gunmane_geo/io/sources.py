@@ -85,13 +85,23 @@ def choose_layer(path, kind: str, layer=None) -> str | None:
                      f"holds the {kind} (layer=... / layer = \"...\" in run.toml)", source=path)
 
 
+def _read_quietly(path, **kwargs):
+    """``pyogrio.read_dataframe`` without shapely's warning about NaN coordinates: such rows
+    are reported as bad geometry by ``io.geometry.clean_geometries``."""
+    import warnings
+    import pyogrio
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="invalid value encountered in from_wkb",
+                                category=RuntimeWarning)
+        return pyogrio.read_dataframe(path, **kwargs)
+
+
 def read_vector(path, kind: str, layer=None, source_crs=None):
     """Read a vector layer with pyogrio; returns (GeoDataFrame, layer name, note or None).
 
     Shapefiles without a ``.cpg`` file are read as UTF-8 and, when that fails, as CP932.
     A layer without a CRS raises ``InputError`` unless ``source_crs`` is given.
     """
-    import pyogrio
     path = check_exists(path)
     if path.suffix.lower() == ".shp":
         missing = [s for s in (".shx", ".dbf") if not any(
@@ -114,7 +124,7 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
         # read the raw bytes (latin-1 is lossless) and decode them here: a field name cut
         # inside a character at the DBF 10-byte limit must not stop the whole layer
         try:
-            gdf = pyogrio.read_dataframe(path, encoding="ISO-8859-1", **kwargs)
+            gdf = _read_quietly(path, encoding="ISO-8859-1", **kwargs)
         except Exception as exc:
             raise InputError(f"cannot read the layer ({gdal_reason(exc, path)}); fix: open it "
                              "in QGIS, repair or re-export it", source=path) from None
@@ -128,7 +138,7 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
                 gdf[col] = [fix(v, "replace") if isinstance(v, str) else v for v in gdf[col]]
     else:
         try:
-            gdf = pyogrio.read_dataframe(path, **kwargs)
+            gdf = _read_quietly(path, **kwargs)
         except Exception as exc:
             raise InputError(f"cannot read the layer ({gdal_reason(exc, path)}); fix: open it "
                              "in QGIS, repair or re-export it", source=path) from None
