@@ -329,6 +329,9 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
     def load_network_region(self, parameters, context, feedback, settings,
                             progress_range=(0.0, 30.0)):
         """The network inputs loaded with the library's loader (``load_region``)."""
+        note = deps.numba_note()
+        if note:
+            feedback.pushWarning(note)
         layers = {
             self.ROADS: ("roads", None),
             self.BRIDGES: ("bridges", {self.BRIDGE_ID_FIELD: "bridge_id"}),

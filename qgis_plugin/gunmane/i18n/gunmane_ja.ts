@@ -104,42 +104,42 @@
             <translation>橋梁がありません：橋梁レイヤが空で、道路レイヤにも橋梁とされた線がありません。橋梁レイヤ（台帳の点または橋梁の線）を指定するか、is_bridge 列（1/true、橋梁）または OSM の bridge=yes タグを持つ道路レイヤを指定してください。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="352" />
+            <location filename="algorithms/base.py" line="355" />
             <source>Municipal boundaries (e.g. N03)</source>
             <translation>行政区域（N03 など）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="354" />
+            <location filename="algorithms/base.py" line="357" />
             <source>Municipality code field</source>
             <translation>市区町村コードの項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="356" />
+            <location filename="algorithms/base.py" line="359" />
             <source>Municipality name field</source>
             <translation>市区町村名の項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="374" />
+            <location filename="algorithms/base.py" line="377" />
             <source>Technical staff table (municipality_code, technical_staff)</source>
             <translation>技術系職員数の表（municipality_code, technical_staff）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="380" />
+            <location filename="algorithms/base.py" line="383" />
             <source>Other sectors' assets (parks, rivers, sewers: sector, inspection_hours)</source>
             <translation>他分野の施設（公園・河川・下水道：sector, inspection_hours）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="386" />
+            <location filename="algorithms/base.py" line="389" />
             <source>Group members (group_id, municipality_code; e.g. the output of 'Municipal groups')</source>
             <translation>グループの構成（group_id, municipality_code；例：「広域連携の組合せ」の出力）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="428" />
+            <location filename="algorithms/base.py" line="431" />
             <source>Cancelled by the user.</source>
             <translation>ユーザーが中止しました。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="430" />
+            <location filename="algorithms/base.py" line="433" />
             <source>{algorithm}: {message}</source>
             <translation>{algorithm}: {message}</translation>
         </message>
@@ -892,14 +892,159 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>結果に複数のジオメトリの種類（{types}）が混在しているため、一つのレイヤに書き出せません。</translation>
         </message>
         <message>
-            <location filename="deps.py" line="120" />
+            <location filename="deps.py" line="122" />
+            <source>numba is not installed: the detour searches run as plain Python (correct, but several times slower). Install it with Plugins &gt; gunmane &gt; Python dependencies.</source>
+            <translation>numba がインストールされていません：迂回の探索を通常の Python で実行します（結果は同じですが数倍遅くなります）。プラグイン &gt; gunmane &gt; Python パッケージ… からインストールできます。</translation>
+        </message>
+        <message>
+            <location filename="deps.py" line="138" />
+            <source>(online: install --index)</source>
+            <translation>（インターネット経由の場合：install --index）</translation>
+        </message>
+        <message>
+            <location filename="deps.py" line="148" />
             <source>The gunmane plugin found geopandas, shapely and pyproj, but they do not work inside QGIS ({problem}). Another plugin may have imported them first; restart QGIS, or install the versions built for your QGIS (Linux: sudo apt install python3-shapely python3-pyproj python3-geopandas). See the plugin documentation.</source>
             <translation>gunmane プラグインは geopandas・shapely・pyproj を見つけましたが、QGIS の中で正しく動きません（{problem}）。別のプラグインが先に読み込んだ可能性があります。QGIS を再起動するか、お使いの QGIS 向けに作られた版を入れてください（Linux：sudo apt install python3-shapely python3-pyproj python3-geopandas）。プラグインの説明書を参照してください。</translation>
         </message>
         <message>
-            <location filename="deps.py" line="128" />
-            <source>The gunmane plugin needs Python packages that QGIS cannot import: {names}. Install them into the Python that QGIS uses, then restart QGIS. Windows: open the OSGeo4W Shell and run: python -m pip install gunmane-geo . macOS: /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo . Linux: python3 -m pip install --user gunmane-geo . (Packages: {packages}; interpreter: {python}.)</source>
-            <translation>gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
+            <location filename="deps.py" line="156" />
+            <source>The gunmane plugin needs Python packages that QGIS cannot use: {names}. In QGIS: Plugins &gt; gunmane &gt; Python dependencies... installs them with one click (from the wheel folder shipped beside the plugin zip, or from the internet) into {folder}, then restart QGIS. Without the QGIS window (qgis_process), run: {command} (Packages: {packages}; interpreter: {python}.)</source>
+            <translation>gunmane プラグインに必要な Python パッケージを QGIS で使えません：{names}。QGIS では プラグイン &gt; gunmane &gt; Python パッケージ… から、ワンクリックで {folder} にインストールできます（プラグインの zip と一緒に配布した wheel フォルダから、またはインターネットから）。その後 QGIS を再起動してください。QGIS の画面を使わない場合（qgis_process）は、次を実行してください：{command}（パッケージ：{packages}、インタプリタ：{python}）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="39" />
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="41" />
+            <source>missing</source>
+            <translation>未インストール</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="41" />
+            <source>optional, not installed</source>
+            <translation>任意（未インストール）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="42" />
+            <source>wrong version</source>
+            <translation>バージョン不適合</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="50" />
+            <source>gunmane: Python dependencies</source>
+            <translation>gunmane：Python パッケージ</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="63" />
+            <source>Found</source>
+            <translation>検出</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="63" />
+            <source>Needed</source>
+            <translation>必要</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="63" />
+            <source>Package</source>
+            <translation>パッケージ</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="63" />
+            <source>Status</source>
+            <translation>状態</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="70" />
+            <source>From a wheel folder (offline: the folder shipped beside the plugin zip)</source>
+            <translation>wheel フォルダから（オフライン：プラグインの zip と一緒に配布したフォルダ）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="72" />
+            <source>From the internet (Python Package Index)</source>
+            <translation>インターネットから（Python Package Index）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="77" />
+            <source>Folder with .whl files, e.g. gunmane-0.1.0-wheels-...</source>
+            <translation>.whl ファイルのあるフォルダ（例：gunmane-0.1.0-wheels-...）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="78" />
+            <source>Browse...</source>
+            <translation>参照…</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="84" />
+            <source>Also install numba (optional: faster detour searches)</source>
+            <translation>numba もインストールする（任意：迂回の探索が速くなります）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="98" />
+            <source>pip's log appears here.</source>
+            <translation>pip のログがここに表示されます。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="102" />
+            <source>Install</source>
+            <translation>インストール</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="104" />
+            <source>Cancel</source>
+            <translation>中止</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="107" />
+            <source>Close</source>
+            <translation>閉じる</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="142" />
+            <source>{n} package(s) missing or with a wrong version: {names}. Click Install.</source>
+            <translation>{n} 個のパッケージが未インストールまたはバージョン不適合です：{names}。「インストール」を押してください。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="146" />
+            <source>All required packages are ready.</source>
+            <translation>必要なパッケージはすべて揃っています。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="147" />
+            <source>Installs into the plugin's own folder (QGIS's packages are left untouched): {folder}</source>
+            <translation>プラグイン専用のフォルダにインストールします（QGIS のパッケージは変更しません）：{folder}</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="152" />
+            <source>Wheel folder</source>
+            <translation>wheel フォルダ</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="163" />
+            <source>The wheel folder '{folder}' has no .whl files. Choose the folder shipped beside the plugin zip (gunmane-&lt;version&gt;-wheels-...), or install from the internet.</source>
+            <translation>wheel フォルダ「{folder}」に .whl ファイルがありません。プラグインの zip と一緒に配布したフォルダ（gunmane-&lt;version&gt;-wheels-...）を選ぶか、インターネットからインストールしてください。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="220" />
+            <source>Done.</source>
+            <translation>完了しました。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="220" />
+            <source>Done. Restart QGIS to use the new packages.</source>
+            <translation>完了しました。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="222" />
+            <source>pip stopped with exit code {code}; see the log above.</source>
+            <translation>pip が終了コード {code} で停止しました。上のログを確認してください。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="227" />
+            <source>Could not start Python ({python}). Set GUNMANE_PYTHON to QGIS's Python interpreter.</source>
+            <translation>Python（{python}）を起動できませんでした。環境変数 GUNMANE_PYTHON に QGIS の Python インタプリタを設定してください。</translation>
         </message>
         <message>
             <location filename="layout.py" line="102" />
@@ -967,7 +1112,12 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>画像 {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="plugin.py" line="28" />
+            <location filename="plugin.py" line="36" />
+            <source>Python dependencies...</source>
+            <translation>Python パッケージ…</translation>
+        </message>
+        <message>
+            <location filename="plugin.py" line="38" />
             <source>gunmane</source>
             <translation>gunmane</translation>
         </message>
@@ -1060,6 +1210,10 @@ Population (a grid raster) and facilities are optional; without them isolation i
 橋梁は設定の許容距離内で道路の辺に対応付けます。対応付けできない橋梁も matched = false、順位なしで、その理由とともに出力します。各橋梁は1点で出力します：橋梁の辺の中点、道路網にない橋梁は台帳の位置です。
 
 人口（メッシュのラスタ）と施設は任意です。指定しない場合、孤立は道路ノード数のみで数えます。</translation>
+        </message>
+        <message>
+            <source>The gunmane plugin needs Python packages that QGIS cannot import: {names}. Install them into the Python that QGIS uses, then restart QGIS. Windows: open the OSGeo4W Shell and run: python -m pip install gunmane-geo . macOS: /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo . Linux: python3 -m pip install --user gunmane-geo . (Packages: {packages}; interpreter: {python}.)</source>
+            <translation type="vanished">gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
         </message>
         <message>
             <source>Validating {n} layer(s)...</source>
