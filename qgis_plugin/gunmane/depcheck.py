@@ -92,7 +92,9 @@ def installed_version(module_name: str, dist: str) -> tuple[str | None, str | No
 def check(include_optional: bool = True) -> list[dict]:
     """One row per dependency: name, spec, version, location, status, optional, error.
 
-    ``status`` is ``'ok'``, ``'missing'`` or ``'wrong version'``.
+    ``status`` is ``'ok'``, ``'missing'``, ``'wrong version'``, or ``'restart'`` (a good
+    version is installed in the plugin's folder, but another one is already loaded: restart
+    QGIS).
     """
     rows = []
     entries = [(r, False) for r in REQUIRED] + ([(o, True) for o in OPTIONAL] if include_optional else [])
@@ -104,10 +106,25 @@ def check(include_optional: bool = True) -> list[dict]:
             status = "wrong version"
         else:
             status = "ok"
+        if status != "ok":
+            staged = staged_version(dist)
+            if staged and satisfies(staged, spec):
+                status, version = "restart", staged   # installed, but the old one is loaded
         rows.append({"name": dist, "module": module, "spec": spec, "version": version,
                      "location": where, "status": status, "optional": optional,
                      "error": error, "why": why})
     return rows
+
+
+def staged_version(dist: str, base: Path | None = None) -> str | None:
+    """Version of ``dist`` installed in the plugin's folder (its ``.dist-info``), or None."""
+    site = site_dir(base)
+    norm = re.sub(r"[-_.]+", "_", dist).lower()
+    for info in site.glob("*.dist-info") if site.is_dir() else []:
+        name, _, version = info.name[:-len(".dist-info")].rpartition("-")
+        if re.sub(r"[-_.]+", "_", name).lower() == norm:
+            return version
+    return None
 
 
 def problems(rows: list[dict] | None = None, include_optional: bool = False) -> list[dict]:

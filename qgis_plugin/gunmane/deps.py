@@ -97,6 +97,9 @@ def missing_dependencies(refresh: bool = False) -> dict[str, str]:
     for row in depcheck.problems(depcheck.check(include_optional=False)):
         if row["status"] == "missing":
             missing[row["module"]] = row["error"] or "missing"
+        elif row["status"] == "restart":
+            missing[row["module"]] = f"{row['version']} installed in {depcheck.site_dir()}: " \
+                                     "restart QGIS"
         else:
             missing[row["module"]] = f"version {row['version']} at {row['location']}, " \
                                      f"needs {row['spec']}"

@@ -39,6 +39,8 @@ def status_text(row: dict) -> str:
         return tr("OK")
     if row["status"] == "missing":
         return tr("optional, not installed") if row["optional"] else tr("missing")
+    if row["status"] == "restart":
+        return tr("installed: restart QGIS")
     return tr("wrong version")
 
 
@@ -49,6 +51,7 @@ class DependencyDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("gunmane: Python dependencies"))
         self.process: QProcess | None = None
+        self.cancelled = False
         self.expected = 1
         self.steps = 0
         self.rows: list[dict] = []
@@ -65,6 +68,7 @@ class DependencyDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setMinimumHeight(360)
         layout.addWidget(self.table)
 
         self.from_folder = QRadioButton(tr("From a wheel folder (offline: the folder shipped "
@@ -110,7 +114,7 @@ class DependencyDialog(QDialog):
         for b in (self.install_button, self.cancel_button, self.close_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
-        self.resize(760, 620)
+        self.resize(780, 820)
 
         saved = QSettings().value(SETTINGS_KEY, "", type=str)
         found = depcheck.default_wheel_folders()
@@ -124,7 +128,7 @@ class DependencyDialog(QDialog):
         self.rows = depcheck.check()
         self.table.setRowCount(len(self.rows))
         colours = {"ok": QColor("#1b7837"), "missing": QColor("#b2182b"),
-                   "wrong version": QColor("#b35806")}
+                   "wrong version": QColor("#b35806"), "restart": QColor("#2166ac")}
         for i, row in enumerate(self.rows):
             cells = [row["name"], row["spec"], row["version"] or "-", status_text(row)]
             for j, text in enumerate(cells):
@@ -138,7 +142,10 @@ class DependencyDialog(QDialog):
                     item.setToolTip(row["error"])
                 self.table.setItem(i, j, item)
         bad = depcheck.problems(self.rows)
-        if bad:
+        if bad and all(r["status"] == "restart" for r in bad):
+            self.summary.setText(tr("Installed. Restart QGIS to use: {names}.").format(
+                names=", ".join(r["name"] for r in bad)))
+        elif bad:
             self.summary.setText(tr("{n} package(s) missing or with a wrong version: {names}. "
                                     "Click Install.").format(
                 n=len(bad), names=", ".join(r["name"] for r in bad)))
@@ -177,6 +184,7 @@ class DependencyDialog(QDialog):
         self.log.appendPlainText(depcheck.shell_command(argv, extra))
         self.expected = max(1, len(depcheck.problems(self.rows, include_optional=self.with_optional.isChecked())))
         self.steps = 0
+        self.cancelled = False
         self.progress.setRange(0, 0)          # busy until pip reports its first package
         self.process = QProcess(self)
         env = QProcessEnvironment.systemEnvironment()
@@ -214,7 +222,10 @@ class DependencyDialog(QDialog):
         self.progress.setValue(100 if ok else 0)
         deps.missing_dependencies(refresh=True)
         self.refresh()
-        if ok:
+        if self.cancelled:
+            self.log.appendPlainText(tr("Stopped. Packages pip had finished stay in the plugin's "
+                                        "folder; click Install to complete."))
+        elif ok:
             still = depcheck.problems(self.rows)
             self.log.appendPlainText(
                 tr("Done. Restart QGIS to use the new packages.") if still else tr("Done."))
@@ -232,6 +243,7 @@ class DependencyDialog(QDialog):
     def cancel(self):
         if self.process is not None:
             self.log.appendPlainText(tr("Cancelled by the user."))
+            self.cancelled = True
             self.process.kill()
             self.process.waitForFinished(5000)
 

@@ -892,22 +892,22 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>結果に複数のジオメトリの種類（{types}）が混在しているため、一つのレイヤに書き出せません。</translation>
         </message>
         <message>
-            <location filename="deps.py" line="122" />
+            <location filename="deps.py" line="125" />
             <source>numba is not installed: the detour searches run as plain Python (correct, but several times slower). Install it with Plugins &gt; gunmane &gt; Python dependencies.</source>
             <translation>numba がインストールされていません：迂回の探索を通常の Python で実行します（結果は同じですが数倍遅くなります）。プラグイン &gt; gunmane &gt; Python パッケージ… からインストールできます。</translation>
         </message>
         <message>
-            <location filename="deps.py" line="138" />
+            <location filename="deps.py" line="141" />
             <source>(online: install --index)</source>
             <translation>（インターネット経由の場合：install --index）</translation>
         </message>
         <message>
-            <location filename="deps.py" line="148" />
+            <location filename="deps.py" line="151" />
             <source>The gunmane plugin found geopandas, shapely and pyproj, but they do not work inside QGIS ({problem}). Another plugin may have imported them first; restart QGIS, or install the versions built for your QGIS (Linux: sudo apt install python3-shapely python3-pyproj python3-geopandas). See the plugin documentation.</source>
             <translation>gunmane プラグインは geopandas・shapely・pyproj を見つけましたが、QGIS の中で正しく動きません（{problem}）。別のプラグインが先に読み込んだ可能性があります。QGIS を再起動するか、お使いの QGIS 向けに作られた版を入れてください（Linux：sudo apt install python3-shapely python3-pyproj python3-geopandas）。プラグインの説明書を参照してください。</translation>
         </message>
         <message>
-            <location filename="deps.py" line="156" />
+            <location filename="deps.py" line="159" />
             <source>The gunmane plugin needs Python packages that QGIS cannot use: {names}. In QGIS: Plugins &gt; gunmane &gt; Python dependencies... installs them with one click (from the wheel folder shipped beside the plugin zip, or from the internet) into {folder}, then restart QGIS. Without the QGIS window (qgis_process), run: {command} (Packages: {packages}; interpreter: {python}.)</source>
             <translation>gunmane プラグインに必要な Python パッケージを QGIS で使えません：{names}。QGIS では プラグイン &gt; gunmane &gt; Python パッケージ… から、ワンクリックで {folder} にインストールできます（プラグインの zip と一緒に配布した wheel フォルダから、またはインターネットから）。その後 QGIS を再起動してください。QGIS の画面を使わない場合（qgis_process）は、次を実行してください：{command}（パッケージ：{packages}、インタプリタ：{python}）</translation>
         </message>
@@ -927,122 +927,137 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>任意（未インストール）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="42" />
+            <location filename="deps_dialog.py" line="43" />
+            <source>installed: restart QGIS</source>
+            <translation>インストール済み：QGIS を再起動</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="44" />
             <source>wrong version</source>
             <translation>バージョン不適合</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="50" />
+            <location filename="deps_dialog.py" line="52" />
             <source>gunmane: Python dependencies</source>
             <translation>gunmane：Python パッケージ</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="63" />
+            <location filename="deps_dialog.py" line="66" />
             <source>Found</source>
             <translation>検出</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="63" />
+            <location filename="deps_dialog.py" line="66" />
             <source>Needed</source>
             <translation>必要</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="63" />
+            <location filename="deps_dialog.py" line="66" />
             <source>Package</source>
             <translation>パッケージ</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="63" />
+            <location filename="deps_dialog.py" line="66" />
             <source>Status</source>
             <translation>状態</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="70" />
+            <location filename="deps_dialog.py" line="74" />
             <source>From a wheel folder (offline: the folder shipped beside the plugin zip)</source>
             <translation>wheel フォルダから（オフライン：プラグインの zip と一緒に配布したフォルダ）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="72" />
+            <location filename="deps_dialog.py" line="76" />
             <source>From the internet (Python Package Index)</source>
             <translation>インターネットから（Python Package Index）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="77" />
+            <location filename="deps_dialog.py" line="81" />
             <source>Folder with .whl files, e.g. gunmane-0.1.0-wheels-...</source>
             <translation>.whl ファイルのあるフォルダ（例：gunmane-0.1.0-wheels-...）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="78" />
+            <location filename="deps_dialog.py" line="82" />
             <source>Browse...</source>
             <translation>参照…</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="84" />
+            <location filename="deps_dialog.py" line="88" />
             <source>Also install numba (optional: faster detour searches)</source>
             <translation>numba もインストールする（任意：迂回の探索が速くなります）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="98" />
+            <location filename="deps_dialog.py" line="102" />
             <source>pip's log appears here.</source>
             <translation>pip のログがここに表示されます。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="102" />
+            <location filename="deps_dialog.py" line="106" />
             <source>Install</source>
             <translation>インストール</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="104" />
+            <location filename="deps_dialog.py" line="108" />
             <source>Cancel</source>
             <translation>中止</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="107" />
+            <location filename="deps_dialog.py" line="111" />
             <source>Close</source>
             <translation>閉じる</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="142" />
+            <location filename="deps_dialog.py" line="146" />
+            <source>Installed. Restart QGIS to use: {names}.</source>
+            <translation>インストールしました。QGIS を再起動すると使えます：{names}。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="149" />
             <source>{n} package(s) missing or with a wrong version: {names}. Click Install.</source>
             <translation>{n} 個のパッケージが未インストールまたはバージョン不適合です：{names}。「インストール」を押してください。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="146" />
+            <location filename="deps_dialog.py" line="153" />
             <source>All required packages are ready.</source>
             <translation>必要なパッケージはすべて揃っています。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="147" />
+            <location filename="deps_dialog.py" line="154" />
             <source>Installs into the plugin's own folder (QGIS's packages are left untouched): {folder}</source>
             <translation>プラグイン専用のフォルダにインストールします（QGIS のパッケージは変更しません）：{folder}</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="152" />
+            <location filename="deps_dialog.py" line="159" />
             <source>Wheel folder</source>
             <translation>wheel フォルダ</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="163" />
+            <location filename="deps_dialog.py" line="170" />
             <source>The wheel folder '{folder}' has no .whl files. Choose the folder shipped beside the plugin zip (gunmane-&lt;version&gt;-wheels-...), or install from the internet.</source>
             <translation>wheel フォルダ「{folder}」に .whl ファイルがありません。プラグインの zip と一緒に配布したフォルダ（gunmane-&lt;version&gt;-wheels-...）を選ぶか、インターネットからインストールしてください。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="220" />
+            <location filename="deps_dialog.py" line="226" />
+            <source>Stopped. Packages pip had finished stay in the plugin's folder; click Install to complete.</source>
+            <translation>中止しました。pip がインストールを終えたパッケージはプラグインのフォルダに残ります。「インストール」を押すと続きを行います。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="231" />
             <source>Done.</source>
             <translation>完了しました。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="220" />
+            <location filename="deps_dialog.py" line="231" />
             <source>Done. Restart QGIS to use the new packages.</source>
-            <translation>完了しました。</translation>
+            <translation>完了しました。新しいパッケージを使うには QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="222" />
+            <location filename="deps_dialog.py" line="233" />
             <source>pip stopped with exit code {code}; see the log above.</source>
             <translation>pip が終了コード {code} で停止しました。上のログを確認してください。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="227" />
+            <location filename="deps_dialog.py" line="238" />
             <source>Could not start Python ({python}). Set GUNMANE_PYTHON to QGIS's Python interpreter.</source>
             <translation>Python（{python}）を起動できませんでした。環境変数 GUNMANE_PYTHON に QGIS の Python インタプリタを設定してください。</translation>
         </message>
