@@ -236,6 +236,8 @@ def pip_command(wheels: str | None = None, with_optional: bool = True,
              "--no-warn-script-location", "--progress-bar", "off"]
     if _externally_managed():
         argv.append("--break-system-packages")   # PEP 668 (Debian): we write only our own folder
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--root-user-action=ignore")  # root: our own folder, not the system's
     if wheels:
         argv += ["--no-index", "--find-links", str(Path(wheels).resolve())]
     argv += requirement_strings(with_optional)

@@ -68,7 +68,6 @@ class DependencyDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.table.setMinimumHeight(360)
         layout.addWidget(self.table)
 
         self.from_folder = QRadioButton(tr("From a wheel folder (offline: the folder shipped "
@@ -141,6 +140,10 @@ class DependencyDialog(QDialog):
                 elif row["error"]:
                     item.setToolTip(row["error"])
                 self.table.setItem(i, j, item)
+        self.table.resizeRowsToContents()
+        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth() + sum(
+            self.table.rowHeight(i) for i in range(self.table.rowCount()))
+        self.table.setMinimumHeight(min(height, 520))
         bad = depcheck.problems(self.rows)
         if bad and all(r["status"] == "restart" for r in bad):
             self.summary.setText(tr("Installed. Restart QGIS to use: {names}.").format(
