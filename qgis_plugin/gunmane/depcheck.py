@@ -184,7 +184,8 @@ def find_python() -> str:
     exe = Path(sys.executable or "")
     if exe.name.lower().startswith("python") and exe.exists():
         return str(exe)
-    candidates = []
+    candidates = [exe.parent / "bin" / f"python{version}", exe.parent / "bin" / "python3"] \
+        if exe.name else []            # macOS: QGIS.app/Contents/MacOS/{QGIS,bin/python3}
     for prefix in {sys.exec_prefix, sys.prefix, getattr(sys, "base_exec_prefix", sys.exec_prefix)}:
         p = Path(prefix)
         candidates += [p / "python.exe", p / "python3.exe", p / "bin" / f"python{version}",

@@ -94,3 +94,39 @@ def test_headless_prints_what_is_missing(qgis_app, monkeypatch, capsys):
     plugin.initProcessing()
     err = capsys.readouterr().err
     assert "geopandas" in err and "depcheck.py" in err and "install --wheels" in err
+
+
+def test_desktop_first_start_opens_the_dialog(qgis_app, monkeypatch):
+    """initGui with packages missing: a menu entry, and the dialog opens by itself."""
+    from qgis.PyQt.QtWidgets import QApplication, QMainWindow
+    from gunmane import deps
+    from gunmane.plugin import GunmanePlugin
+
+    class Iface:
+        def __init__(self):
+            self.window, self.menus = QMainWindow(), []
+
+        def mainWindow(self):  # noqa: N802
+            return self.window
+
+        def addPluginToMenu(self, name, action):  # noqa: N802
+            self.menus.append((name, action))
+
+        def removePluginMenu(self, name, action):  # noqa: N802
+            self.menus.remove((name, action))
+
+    monkeypatch.setattr(deps, "_cache", {"geopandas": "ModuleNotFoundError"})
+    iface = Iface()
+    plugin = GunmanePlugin(iface)
+    plugin.provider = object()        # the session's provider is registered already
+    plugin.initGui()
+    assert [name for name, _ in iface.menus] == ["gunmane"]
+    for _ in range(5):
+        QApplication.processEvents()
+    assert plugin.dialog is not None and plugin.dialog.isVisible()
+    assert plugin.dialog.table.rowCount() >= 10
+    names = [plugin.dialog.table.item(i, 0).text() for i in range(plugin.dialog.table.rowCount())]
+    assert "geopandas" in names and "numba" in names
+    plugin.provider = None            # leave the session's provider registered
+    plugin.unload()
+    assert iface.menus == [] and plugin.dialog is None
