@@ -40,9 +40,18 @@ def test_one_zip_per_platform_family(plugin_zip):
         assert set(archive.namelist()) == set(zipfile.ZipFile(plugin_zip).namelist())
 
 
-def test_plugin_imports_the_bundled_library(qgis_app, installed_plugin):
-    import gunmane_geo
-    assert Path(gunmane_geo.__file__).parent == installed_plugin / "lib" / "gunmane_geo"
+def test_plugin_puts_the_bundled_library_first(qgis_app, installed_plugin):
+    """After the plugin loads, ``import gunmane_geo`` resolves to the copy inside the plugin.
+
+    (Resolved, not imported: this test process may have imported the source tree's copy
+    already; test_release.py proves the import in a QGIS that has no other copy.)
+    """
+    import importlib.machinery
+    import sys
+    lib = installed_plugin / "lib"
+    assert str(lib) in sys.path
+    spec = importlib.machinery.PathFinder.find_spec("gunmane_geo", sys.path)
+    assert Path(spec.origin).parent == lib / "gunmane_geo"
 
 
 def test_metadata_complete(installed_plugin):
