@@ -290,6 +290,42 @@ def default_wheel_folders() -> list[Path]:
     return found
 
 
+def platform_words() -> tuple[str, tuple[str, ...]]:
+    """This Python's wheel tag ``cpXY`` and the platform-tag prefixes its wheels may carry."""
+    py = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    if sys.platform.startswith("win"):
+        plats = ("win_amd64",) if sys.maxsize > 2 ** 32 else ("win32",)
+    elif sys.platform == "darwin":
+        plats = ("macosx",)
+    else:
+        plats = ("manylinux", "musllinux", "linux")
+    return py, plats
+
+
+def wheel_folder_problem(folder) -> str | None:
+    """Why ``folder`` cannot serve this QGIS (no wheels, or wheels for another system or
+    Python version), or None.  Only compiled wheels tell; pure ones (``none-any``) fit all."""
+    folder = Path(folder)
+    wheels = sorted(folder.glob("*.whl")) if folder.is_dir() else []
+    if not wheels:
+        return f"{folder} has no .whl files"
+    py, plats = platform_words()
+    compiled = []
+    for w in wheels:
+        parts = w.name[:-4].split("-")
+        if len(parts) >= 5 and parts[-1] != "any":
+            compiled.append((parts[-3], parts[-2], parts[-1]))
+    if not compiled:
+        return None
+    fits = [c for c in compiled if (py in c[0].split(".") or "abi3" in c[1])
+            and any(tag.startswith(plats) for tag in c[2].split("."))]
+    if fits:
+        return None
+    seen = sorted({f"{c[2].split('.')[0]} {c[0]}" for c in compiled})[:3]
+    return (f"the wheels in {folder} are for {', '.join(seen)}; this QGIS needs "
+            f"{plats[0]} {py} (build the wheel folder for it: see docs/qgis_plugin.md)")
+
+
 def format_table(rows: list[dict]) -> str:
     lines = []
     for r in rows:
@@ -325,6 +361,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.wheels and not Path(args.wheels).is_dir():
         print(f"wheel folder {args.wheels} does not exist: give the folder shipped beside the "
               "plugin zip (gunmane-<version>-wheels-...)", file=sys.stderr)
+        return 2
+    problem = wheel_folder_problem(args.wheels) if args.wheels else None
+    if problem:
+        print(f"wrong wheel folder: {problem}", file=sys.stderr)
         return 2
     cmd, extra = pip_command(args.wheels, with_optional=not args.no_optional,
                              python=sys.executable)

@@ -173,6 +173,10 @@ class DependencyDialog(QDialog):
                 raise ValueError(tr("The wheel folder '{folder}' has no .whl files. Choose the "
                                     "folder shipped beside the plugin zip (gunmane-<version>-"
                                     "wheels-...), or install from the internet.").format(folder=wheels))
+            problem = depcheck.wheel_folder_problem(wheels)
+            if problem:
+                raise ValueError(tr("This wheel folder does not fit this QGIS: {problem}")
+                                 .format(problem=problem))
         return depcheck.pip_command(wheels, with_optional=self.with_optional.isChecked())
 
     def install(self):

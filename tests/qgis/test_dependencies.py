@@ -130,3 +130,26 @@ def test_desktop_first_start_opens_the_dialog(qgis_app, monkeypatch):
     plugin.provider = None            # leave the session's provider registered
     plugin.unload()
     assert iface.menus == [] and plugin.dialog is None
+
+
+def test_a_wheel_folder_for_another_system_is_refused(depcheck, tmp_path):
+    """Windows wheels on Linux (or another Python version) are named before pip runs."""
+    py, plats = depcheck.platform_words()
+    other = tmp_path / "win"
+    other.mkdir()
+    for name in ("numpy-1.26.4-cp312-cp312-win_amd64.whl", "geopandas-1.1.4-py3-none-any.whl"):
+        (other / name).write_bytes(b"")
+    if not plats[0].startswith("win"):
+        problem = depcheck.wheel_folder_problem(other)
+        assert problem and "win_amd64 cp312" in problem and py in problem
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / f"shapely-2.2.0-{py}-{py}-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl").write_bytes(b"")
+    (good / "pyogrio-0.13.0-cp39-abi3-manylinux_2_28_x86_64.whl").write_bytes(b"")
+    if plats[0] == "manylinux":
+        assert depcheck.wheel_folder_problem(good) is None
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "no .whl" in depcheck.wheel_folder_problem(empty)
+    rc = depcheck.main(["install", "--wheels", str(other)]) if not plats[0].startswith("win") else 2
+    assert rc == 2

@@ -962,102 +962,107 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>状態</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="74" />
+            <location filename="deps_dialog.py" line="73" />
             <source>From a wheel folder (offline: the folder shipped beside the plugin zip)</source>
             <translation>wheel フォルダから（オフライン：プラグインの zip と一緒に配布したフォルダ）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="76" />
+            <location filename="deps_dialog.py" line="75" />
             <source>From the internet (Python Package Index)</source>
             <translation>インターネットから（Python Package Index）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="81" />
+            <location filename="deps_dialog.py" line="80" />
             <source>Folder with .whl files, e.g. gunmane-0.1.0-wheels-...</source>
             <translation>.whl ファイルのあるフォルダ（例：gunmane-0.1.0-wheels-...）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="82" />
+            <location filename="deps_dialog.py" line="81" />
             <source>Browse...</source>
             <translation>参照…</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="88" />
+            <location filename="deps_dialog.py" line="87" />
             <source>Also install numba (optional: faster detour searches)</source>
             <translation>numba もインストールする（任意：迂回の探索が速くなります）</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="102" />
+            <location filename="deps_dialog.py" line="101" />
             <source>pip's log appears here.</source>
             <translation>pip のログがここに表示されます。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="106" />
+            <location filename="deps_dialog.py" line="105" />
             <source>Install</source>
             <translation>インストール</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="108" />
+            <location filename="deps_dialog.py" line="107" />
             <source>Cancel</source>
             <translation>中止</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="111" />
+            <location filename="deps_dialog.py" line="110" />
             <source>Close</source>
             <translation>閉じる</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="146" />
+            <location filename="deps_dialog.py" line="149" />
             <source>Installed. Restart QGIS to use: {names}.</source>
             <translation>インストールしました。QGIS を再起動すると使えます：{names}。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="149" />
+            <location filename="deps_dialog.py" line="152" />
             <source>{n} package(s) missing or with a wrong version: {names}. Click Install.</source>
             <translation>{n} 個のパッケージが未インストールまたはバージョン不適合です：{names}。「インストール」を押してください。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="153" />
+            <location filename="deps_dialog.py" line="156" />
             <source>All required packages are ready.</source>
             <translation>必要なパッケージはすべて揃っています。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="154" />
+            <location filename="deps_dialog.py" line="157" />
             <source>Installs into the plugin's own folder (QGIS's packages are left untouched): {folder}</source>
             <translation>プラグイン専用のフォルダにインストールします（QGIS のパッケージは変更しません）：{folder}</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="159" />
+            <location filename="deps_dialog.py" line="162" />
             <source>Wheel folder</source>
             <translation>wheel フォルダ</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="170" />
+            <location filename="deps_dialog.py" line="173" />
             <source>The wheel folder '{folder}' has no .whl files. Choose the folder shipped beside the plugin zip (gunmane-&lt;version&gt;-wheels-...), or install from the internet.</source>
             <translation>wheel フォルダ「{folder}」に .whl ファイルがありません。プラグインの zip と一緒に配布したフォルダ（gunmane-&lt;version&gt;-wheels-...）を選ぶか、インターネットからインストールしてください。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="226" />
+            <location filename="deps_dialog.py" line="178" />
+            <source>This wheel folder does not fit this QGIS: {problem}</source>
+            <translation>この wheel フォルダはこの QGIS に合いません：{problem}</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="233" />
             <source>Stopped. Packages pip had finished stay in the plugin's folder; click Install to complete.</source>
             <translation>中止しました。pip がインストールを終えたパッケージはプラグインのフォルダに残ります。「インストール」を押すと続きを行います。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="231" />
+            <location filename="deps_dialog.py" line="238" />
             <source>Done.</source>
             <translation>完了しました。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="231" />
+            <location filename="deps_dialog.py" line="238" />
             <source>Done. Restart QGIS to use the new packages.</source>
             <translation>完了しました。新しいパッケージを使うには QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="233" />
+            <location filename="deps_dialog.py" line="240" />
             <source>pip stopped with exit code {code}; see the log above.</source>
             <translation>pip が終了コード {code} で停止しました。上のログを確認してください。</translation>
         </message>
         <message>
-            <location filename="deps_dialog.py" line="238" />
+            <location filename="deps_dialog.py" line="245" />
             <source>Could not start Python ({python}). Set GUNMANE_PYTHON to QGIS's Python interpreter.</source>
             <translation>Python（{python}）を起動できませんでした。環境変数 GUNMANE_PYTHON に QGIS の Python インタプリタを設定してください。</translation>
         </message>
