@@ -31,7 +31,7 @@ sample: env
 	$(PY) sample_layers/make_sample.py
 
 plugin: env
-	bash scripts/build_plugin.sh
+	bash scripts/build_plugin.sh dist --wheels
 
 clean:
 	rm -rf $(OUT) dist .qgis-profile

@@ -8,6 +8,8 @@ every algorithm converts layers to GeoDataFrames (``convert.py``), calls the
 
 def classFactory(iface):  # noqa: N802 (QGIS's name)
     """Called by QGIS (desktop and qgis_process) to create the plugin object."""
+    from .depcheck import activate
+    activate()                    # the bundled library and the plugin's packages folder first
     from .deps import isolate_bundled_libraries
     isolate_bundled_libraries()   # before anything imports shapely/pyproj (see deps.py)
     from .plugin import GunmanePlugin

@@ -13,16 +13,12 @@ from pathlib import Path
 
 from .i18n import tr
 
-# import name -> pip name
-REQUIRED = {
-    "gunmane_geo": "gunmane-geo",
-    "numpy": "numpy<2",
-    "pandas": "pandas",
-    "geopandas": "geopandas",
-    "shapely": "shapely",
-    "pyproj": "pyproj",
-    "networkx": "networkx",
-}
+from . import depcheck
+
+# import name -> pip requirement (the plugin's required packages; see depcheck.REQUIRED).
+# gunmane_geo itself is bundled in the plugin (gunmane/lib); it is checked last.
+REQUIRED = {module: f"{dist}{spec}" for module, dist, spec, _ in depcheck.REQUIRED}
+REQUIRED["gunmane_geo"] = "gunmane_geo (bundled in the plugin zip: reinstall the zip)"
 
 _cache: dict[str, str] | None = None
 
@@ -90,24 +86,59 @@ def binary_self_test() -> str | None:
 
 
 def missing_dependencies(refresh: bool = False) -> dict[str, str]:
-    """``{import name: reason}`` for every required module that cannot be imported or fails
-    the binary self-test (key ``'binaries'``)."""
+    """``{import name: reason}`` for every required module that cannot be imported, has a
+    version outside the plugin's range, or fails the binary self-test (key ``'binaries'``)."""
     global _cache
     if _cache is not None and not refresh:
         return dict(_cache)
+    depcheck.activate()
     isolate_bundled_libraries()
     missing = {}
-    for module in REQUIRED:
+    for row in depcheck.problems(depcheck.check(include_optional=False)):
+        if row["status"] == "missing":
+            missing[row["module"]] = row["error"] or "missing"
+        elif row["status"] == "restart":
+            missing[row["module"]] = f"{row['version']} installed in {depcheck.site_dir()}: " \
+                                     "restart QGIS"
+        else:
+            missing[row["module"]] = f"version {row['version']} at {row['location']}, " \
+                                     f"needs {row['spec']}"
+    if not missing:
         try:
-            importlib.import_module(module)
-        except Exception as exc:  # ImportError, or a broken binary (numpy ABI) raising others
-            missing[module] = f"{type(exc).__name__}: {exc}"
+            importlib.import_module("gunmane_geo")
+        except Exception as exc:
+            missing["gunmane_geo"] = f"{type(exc).__name__}: {exc}"
     if not missing:
         problem = binary_self_test()
         if problem:
             missing["binaries"] = problem
     _cache = missing
     return dict(missing)
+
+
+def numba_note() -> str:
+    """A log line when numba is absent (the detour kernels then run as plain Python)."""
+    try:
+        importlib.import_module("numba")
+        return ""
+    except Exception:
+        return tr("numba is not installed: the detour searches run as plain Python "
+                  "(correct, but several times slower). Install it with "
+                  "Plugins > gunmane > Python dependencies.")
+
+
+def install_command(wheels: str | None = None) -> str:
+    """The exact command that installs the dependencies (shown headless and in the dialog)."""
+    if wheels is None:
+        found = depcheck.default_wheel_folders()
+        wheels = str(found[-1]) if found else None
+    try:
+        python = depcheck.python_executable()
+    except FileNotFoundError:
+        python = "python3"
+    script = depcheck.PLUGIN_DIR / "depcheck.py"
+    source = f'--wheels "{wheels}"' if wheels else "--wheels <gunmane wheel folder>"
+    return f'"{python}" "{script}" install {source}   ' + tr("(online: install --index)")
 
 
 def missing_message(missing: dict[str, str] | None = None) -> str:
@@ -123,13 +154,13 @@ def missing_message(missing: dict[str, str] | None = None) -> str:
             "QGIS, or install the versions built for your QGIS (Linux: sudo apt install "
             "python3-shapely python3-pyproj python3-geopandas). See the plugin documentation."
         ).format(problem=missing["binaries"])
-    packages = " ".join(sorted({REQUIRED[m] for m in missing}))
-    names = ", ".join(sorted(missing))
+    packages = " ".join(sorted(REQUIRED.get(m, m) for m in missing))
+    names = ", ".join(f"{m} ({reason})" for m, reason in sorted(missing.items()))
     return tr(
-        "The gunmane plugin needs Python packages that QGIS cannot import: {names}. "
-        "Install them into the Python that QGIS uses, then restart QGIS. "
-        "Windows: open the OSGeo4W Shell and run: python -m pip install gunmane-geo . "
-        "macOS: /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo . "
-        "Linux: python3 -m pip install --user gunmane-geo . "
+        "The gunmane plugin needs Python packages that QGIS cannot use: {names}. "
+        "In QGIS: Plugins > gunmane > Python dependencies... installs them with one click "
+        "(from the wheel folder shipped beside the plugin zip, or from the internet) into "
+        "{folder}, then restart QGIS. Without the QGIS window (qgis_process), run: {command} "
         "(Packages: {packages}; interpreter: {python}.)"
-    ).format(names=names, packages=packages, python=sys.executable)
+    ).format(names=names, folder=depcheck.site_dir(), command=install_command(),
+             packages=packages, python=sys.executable)

@@ -68,3 +68,44 @@ def test_criticality_without_roads_is_refused(qgis_app, sample_clip):
     with pytest.raises(QgsProcessingException):
         processing.run("gunmane:bridge_criticality", {
             "BRIDGES": layer_uri(sample_clip["gpkg"], "bridges"), "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
+def test_criticality_without_bridges_layer_uses_road_bridge_flags(qgis_app, sample_clip, tmp_path):
+    """BRIDGES left empty: the roads' is_bridge lines are the bridges, as on the CLI."""
+    import processing
+    from gunmane_geo.criticality import bridge_criticality
+    from gunmane_geo.io.loader import load_region
+    from gunmane_geo.pipeline import network_from_region
+    from gunmane_geo.settings import Settings
+    gpkg = sample_clip["gpkg"]
+    result = processing.run("gunmane:bridge_criticality", {
+        "ROADS": layer_uri(gpkg, "roads"), "FACILITIES": layer_uri(gpkg, "facilities"),
+        "OUTPUT": "TEMPORARY_OUTPUT"})
+    got = {f["bridge_id"]: f for f in result["OUTPUT"].getFeatures()}
+    settings = Settings()
+    region = load_region({"roads": {"path": str(gpkg), "layer": "roads"},
+                          "facilities": {"path": str(gpkg), "layer": "facilities"}}, settings)
+    lib = bridge_criticality(network_from_region(region, settings), settings=settings) \
+        .set_index("bridge_id")
+    assert len(got) > 100 and sorted(got) == sorted(lib.index)
+    assert all(bool(f["matched"]) for f in got.values())      # flagged lines are on the network
+    for bid, feature in got.items():
+        assert _same(feature["detour_m"], lib.loc[bid, "detour_m"]), bid
+        assert _same(feature["isolated_facilities"], lib.loc[bid, "isolated_facilities"]), bid
+    assert result["N_UNMATCHED"] == 0
+
+
+def test_criticality_without_any_bridge_is_refused(qgis_app, tmp_path):
+    """No bridges layer and no bridge-flagged road: an error saying what to give."""
+    import geopandas as gpd
+    import processing
+    import pytest
+    from qgis.core import QgsProcessingException
+    from shapely.geometry import LineString
+    path = tmp_path / "roads.gpkg"
+    gpd.GeoDataFrame({"road_id": ["r1", "r2"], "is_bridge": [0, 0]},
+                     geometry=[LineString([(0, 0), (500, 0)]), LineString([(500, 0), (900, 300)])],
+                     crs="EPSG:6673").to_file(path, layer="roads", driver="GPKG")
+    with pytest.raises(QgsProcessingException, match="is_bridge"):
+        processing.run("gunmane:bridge_criticality", {
+            "ROADS": layer_uri(path, "roads"), "OUTPUT": "TEMPORARY_OUTPUT"})

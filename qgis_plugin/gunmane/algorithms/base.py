@@ -292,12 +292,20 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
     POPULATION = "POPULATION"
     RIVERS = "RIVERS"
 
-    def add_network_inputs(self):
-        """Roads, bridges (with their ID field), facilities, population grid and rivers."""
+    def add_network_inputs(self, bridges_optional=False):
+        """Roads, bridges (with their ID field), facilities, population grid and rivers.
+
+        ``bridges_optional``: the bridges layer may be left empty; the road lines flagged
+        as bridges (``is_bridge``, OSM ``bridge=yes``) are then the bridges, as on the
+        command line (``pipeline.network_from_region`` -> ``bridges_from_roads``).
+        """
         from qgis.core import QgsProcessing, QgsProcessingParameterRasterLayer
         self.add_source(self.ROADS, tr("Roads"), [QgsProcessing.TypeVectorLine])
-        self.add_source(self.BRIDGES, tr("Bridges (inventory points or bridge lines)"),
-                        [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorLine])
+        self.add_source(self.BRIDGES, tr("Bridges (inventory points or bridge lines)")
+                        if not bridges_optional else
+                        tr("Bridges (inventory; empty: the road lines flagged as bridges)"),
+                        [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorLine],
+                        optional=bridges_optional)
         self.add_field(self.BRIDGE_ID_FIELD, tr("Bridge ID field"), self.BRIDGES, "bridge_id")
         self.add_source(self.FACILITIES, tr("Facilities (hospitals, schools, offices)"),
                         [QgsProcessing.TypeVectorPoint], optional=True)
@@ -309,9 +317,21 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
         rivers.setFlags(rivers.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(rivers)
 
+    def require_bridges(self, parameters, net):
+        """Stop with a clear message when neither a bridges layer nor bridge-flagged roads
+        gave any bridge (the network has no bridge to assess)."""
+        if net.bridges is None or len(net.bridges) == 0:
+            raise QgsProcessingException(tr(
+                "No bridges: the bridges layer is empty and no road line is flagged as a "
+                "bridge. Give a bridges layer (inventory points or bridge lines), or a roads "
+                "layer with an is_bridge field (1/true, 橋梁) or OSM bridge=yes tags."))
+
     def load_network_region(self, parameters, context, feedback, settings,
                             progress_range=(0.0, 30.0)):
         """The network inputs loaded with the library's loader (``load_region``)."""
+        note = deps.numba_note()
+        if note:
+            feedback.pushWarning(note)
         layers = {
             self.ROADS: ("roads", None),
             self.BRIDGES: ("bridges", {self.BRIDGE_ID_FIELD: "bridge_id"}),

@@ -31,6 +31,9 @@ class BridgeCriticalityAlgorithm(GunmaneAlgorithm):
         "a bridge that matches no edge is kept with matched = false and no rank, and the "
         "reason. Each bridge is one point: the middle of its bridge edge, or its inventory "
         "location when it is not on the network.\n\n"
+        "Bridges: without a bridges layer, the road lines flagged as bridges (an is_bridge "
+        "field, or OSM bridge=yes) are the bridges, each one on the network (as the command "
+        "line does).\n\n"
         "Population (a grid raster) and facilities are optional; without them isolation is "
         "counted in road nodes only.")
 
@@ -40,7 +43,7 @@ class BridgeCriticalityAlgorithm(GunmaneAlgorithm):
     N_UNMATCHED = "N_UNMATCHED"
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.add_network_inputs()
+        self.add_network_inputs(bridges_optional=True)
         self.add_crs_parameter()
         self.add_settings_parameter()
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Bridge criticality")))
@@ -62,6 +65,7 @@ class BridgeCriticalityAlgorithm(GunmaneAlgorithm):
         feedback.pushInfo(tr("Building the road network..."))
         net = self.call(network_from_region, region, settings,
                         progress=self.progress(feedback, 30.0, 50.0))
+        self.require_bridges(parameters, net)
         table = self.call(bridge_criticality, net, settings=settings,
                           progress=self.progress(feedback, 50.0, 90.0))
         table["criticality_class"] = criticality_class(table, settings)

@@ -47,7 +47,7 @@ class RemovalScenarioAlgorithm(GunmaneAlgorithm):
     TRIPS_LONGER = "TRIPS_LONGER"
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.add_network_inputs()
+        self.add_network_inputs(bridges_optional=True)
         self.add_source(self.REMOVE, tr("Bridges to remove (e.g. the selected bridges)"),
                         [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorLine], optional=True)
         self.add_field(self.REMOVE_ID_FIELD, tr("Bridge ID field of the bridges to remove"),
@@ -105,6 +105,7 @@ class RemovalScenarioAlgorithm(GunmaneAlgorithm):
         region = self.load_network_region(parameters, context, feedback, settings, (5.0, 30.0))
         net = self.call(network_from_region, region, settings,
                         progress=self.progress(feedback, 30.0, 50.0))
+        self.require_bridges(parameters, net)
         res = self.call(removal_scenario, net, ids, settings=settings,
                         geometry=self.parameterAsBool(parameters, self.TRIP_LINES, context),
                         progress=self.progress(feedback, 50.0, 90.0))

@@ -64,72 +64,82 @@
             <translation>解析の座標系はメートル単位の投影座標系（例：EPSG:6669〜6687、JGD2011 平面直角座標系）にしてください。{crs} は地理座標系です。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="298" />
+            <location filename="algorithms/base.py" line="303" />
             <source>Roads</source>
             <translation>道路</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="299" />
+            <location filename="algorithms/base.py" line="304" />
             <source>Bridges (inventory points or bridge lines)</source>
             <translation>橋梁（台帳の点または橋梁の線）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="301" />
+            <location filename="algorithms/base.py" line="306" />
+            <source>Bridges (inventory; empty: the road lines flagged as bridges)</source>
+            <translation>橋梁（台帳。空欄のときは道路レイヤで橋梁とされた線）</translation>
+        </message>
+        <message>
+            <location filename="algorithms/base.py" line="309" />
             <source>Bridge ID field</source>
             <translation>橋梁IDの項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="302" />
+            <location filename="algorithms/base.py" line="310" />
             <source>Facilities (hospitals, schools, offices)</source>
             <translation>施設（病院・学校・役場）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="305" />
+            <location filename="algorithms/base.py" line="313" />
             <source>Population grid (persons per cell)</source>
             <translation>人口メッシュ（セルあたり人数）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="307" />
+            <location filename="algorithms/base.py" line="315" />
             <source>Rivers (help match bridges to roads)</source>
             <translation>河川（橋梁と道路の対応付けに使用）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="335" />
+            <location filename="algorithms/base.py" line="324" />
+            <source>No bridges: the bridges layer is empty and no road line is flagged as a bridge. Give a bridges layer (inventory points or bridge lines), or a roads layer with an is_bridge field (1/true, 橋梁) or OSM bridge=yes tags.</source>
+            <translation>橋梁がありません：橋梁レイヤが空で、道路レイヤにも橋梁とされた線がありません。橋梁レイヤ（台帳の点または橋梁の線）を指定するか、is_bridge 列（1/true、橋梁）または OSM の bridge=yes タグを持つ道路レイヤを指定してください。</translation>
+        </message>
+        <message>
+            <location filename="algorithms/base.py" line="355" />
             <source>Municipal boundaries (e.g. N03)</source>
             <translation>行政区域（N03 など）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="337" />
+            <location filename="algorithms/base.py" line="357" />
             <source>Municipality code field</source>
             <translation>市区町村コードの項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="339" />
+            <location filename="algorithms/base.py" line="359" />
             <source>Municipality name field</source>
             <translation>市区町村名の項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="357" />
+            <location filename="algorithms/base.py" line="377" />
             <source>Technical staff table (municipality_code, technical_staff)</source>
             <translation>技術系職員数の表（municipality_code, technical_staff）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="363" />
+            <location filename="algorithms/base.py" line="383" />
             <source>Other sectors' assets (parks, rivers, sewers: sector, inspection_hours)</source>
             <translation>他分野の施設（公園・河川・下水道：sector, inspection_hours）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="369" />
+            <location filename="algorithms/base.py" line="389" />
             <source>Group members (group_id, municipality_code; e.g. the output of 'Municipal groups')</source>
             <translation>グループの構成（group_id, municipality_code；例：「広域連携の組合せ」の出力）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="408" />
+            <location filename="algorithms/base.py" line="431" />
             <source>Cancelled by the user.</source>
             <translation>ユーザーが中止しました。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="410" />
+            <location filename="algorithms/base.py" line="433" />
             <source>{algorithm}: {message}</source>
             <translation>{algorithm}: {message}</translation>
         </message>
@@ -306,35 +316,39 @@ Needs a Japanese font: Noto Sans CJK JP (Debian/Ubuntu package fonts-noto-cjk) i
 
 Bridges are matched to the road edges within the match tolerance of the settings; a bridge that matches no edge is kept with matched = false and no rank, and the reason. Each bridge is one point: the middle of its bridge edge, or its inventory location when it is not on the network.
 
+Bridges: without a bridges layer, the road lines flagged as bridges (an is_bridge field, or OSM bridge=yes) are the bridges, each one on the network (as the command line does).
+
 Population (a grid raster) and facilities are optional; without them isolation is counted in road nodes only.</source>
             <translation>道路網から橋梁を1橋ずつ取り除き、その影響を測ります：橋の両端の間の迂回距離（detour_m、メートル）と迂回時間（detour_min、分）、撤去で孤立が生じるか（isolates、isolated_population、isolated_facilities と施設名）、1日あたりの増加走行台キロ（交通量×迂回距離）。criticality_rank は 1 が最も重要な橋梁です。criticality_class は地図用の区分です（迂回が上限の3分の1未満、3分の2まで、上限まで（既定では 1、2、3 km）、上限超過、行き止まりで孤立なし、撤去で孤立が生じる、道路網と未接続）。
 
 橋梁は設定の許容距離内で道路の辺に対応付けます。対応付けできない橋梁も matched = false、順位なしで、その理由とともに出力します。各橋梁は1点で出力します：橋梁の辺の中点、道路網にない橋梁は台帳の位置です。
 
+橋梁：橋梁レイヤを指定しない場合は、道路レイヤで橋梁とされた線（is_bridge 列、または OSM の bridge=yes）を橋梁とし、どれも道路網上にあります（コマンドラインと同じ）。
+
 人口（メッシュのラスタ）と施設は任意です。指定しない場合、孤立は道路ノード数のみで数えます。</translation>
         </message>
         <message>
-            <location filename="algorithms/criticality.py" line="48" />
+            <location filename="algorithms/criticality.py" line="51" />
             <source>Analysis CRS</source>
             <translation>解析の座標系</translation>
         </message>
         <message>
-            <location filename="algorithms/criticality.py" line="50" />
+            <location filename="algorithms/criticality.py" line="53" />
             <source>Bridges whose removal cuts people off</source>
             <translation>撤去で孤立が生じる橋梁数</translation>
         </message>
         <message>
-            <location filename="algorithms/criticality.py" line="52" />
+            <location filename="algorithms/criticality.py" line="55" />
             <source>Bridges not on the road network</source>
             <translation>道路網に対応付けできない橋梁数</translation>
         </message>
         <message>
-            <location filename="algorithms/criticality.py" line="62" />
+            <location filename="algorithms/criticality.py" line="65" />
             <source>Building the road network...</source>
             <translation>道路網を構築しています…</translation>
         </message>
         <message>
-            <location filename="algorithms/criticality.py" line="78" />
+            <location filename="algorithms/criticality.py" line="82" />
             <source>{n} bridges: {isolating} cut people off, {unmatched} are not on the road network (see matched and reason).</source>
             <translation>橋梁 {n} 橋：撤去で孤立が生じるもの {isolating} 橋、道路網に対応付けできないもの {unmatched} 橋（matched と reason を参照）。</translation>
         </message>
@@ -853,12 +867,12 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>{n} 橋を同時に撤去します：{ids}</translation>
         </message>
         <message>
-            <location filename="algorithms/scenario.py" line="130" />
+            <location filename="algorithms/scenario.py" line="131" />
             <source>Not on the road network, so their removal changes nothing: {ids}</source>
             <translation>道路網に対応付けできないため、撤去しても変化がない橋梁：{ids}</translation>
         </message>
         <message>
-            <location filename="algorithms/scenario.py" line="132" />
+            <location filename="algorithms/scenario.py" line="133" />
             <source>{population} persons and {facilities} facilities cut off; {vkm} vehicle-km added per day; {trips} trips longer.</source>
             <translation>孤立する人口 {population} 人・施設 {facilities} 件、1日あたり {vkm} 台キロ増加、遠回りになる移動 {trips} 件。</translation>
         </message>
@@ -878,82 +892,252 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>結果に複数のジオメトリの種類（{types}）が混在しているため、一つのレイヤに書き出せません。</translation>
         </message>
         <message>
-            <location filename="deps.py" line="120" />
+            <location filename="deps.py" line="125" />
+            <source>numba is not installed: the detour searches run as plain Python (correct, but several times slower). Install it with Plugins &gt; gunmane &gt; Python dependencies.</source>
+            <translation>numba がインストールされていません：迂回の探索を通常の Python で実行します（結果は同じですが数倍遅くなります）。プラグイン &gt; gunmane &gt; Python パッケージ… からインストールできます。</translation>
+        </message>
+        <message>
+            <location filename="deps.py" line="141" />
+            <source>(online: install --index)</source>
+            <translation>（インターネット経由の場合：install --index）</translation>
+        </message>
+        <message>
+            <location filename="deps.py" line="151" />
             <source>The gunmane plugin found geopandas, shapely and pyproj, but they do not work inside QGIS ({problem}). Another plugin may have imported them first; restart QGIS, or install the versions built for your QGIS (Linux: sudo apt install python3-shapely python3-pyproj python3-geopandas). See the plugin documentation.</source>
             <translation>gunmane プラグインは geopandas・shapely・pyproj を見つけましたが、QGIS の中で正しく動きません（{problem}）。別のプラグインが先に読み込んだ可能性があります。QGIS を再起動するか、お使いの QGIS 向けに作られた版を入れてください（Linux：sudo apt install python3-shapely python3-pyproj python3-geopandas）。プラグインの説明書を参照してください。</translation>
         </message>
         <message>
-            <location filename="deps.py" line="128" />
-            <source>The gunmane plugin needs Python packages that QGIS cannot import: {names}. Install them into the Python that QGIS uses, then restart QGIS. Windows: open the OSGeo4W Shell and run: python -m pip install gunmane-geo . macOS: /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo . Linux: python3 -m pip install --user gunmane-geo . (Packages: {packages}; interpreter: {python}.)</source>
-            <translation>gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
+            <location filename="deps.py" line="159" />
+            <source>The gunmane plugin needs Python packages that QGIS cannot use: {names}. In QGIS: Plugins &gt; gunmane &gt; Python dependencies... installs them with one click (from the wheel folder shipped beside the plugin zip, or from the internet) into {folder}, then restart QGIS. Without the QGIS window (qgis_process), run: {command} (Packages: {packages}; interpreter: {python}.)</source>
+            <translation>gunmane プラグインに必要な Python パッケージを QGIS で使えません：{names}。QGIS では プラグイン &gt; gunmane &gt; Python パッケージ… から、ワンクリックで {folder} にインストールできます（プラグインの zip と一緒に配布した wheel フォルダから、またはインターネットから）。その後 QGIS を再起動してください。QGIS の画面を使わない場合（qgis_process）は、次を実行してください：{command}（パッケージ：{packages}、インタプリタ：{python}）</translation>
         </message>
         <message>
-            <location filename="layout.py" line="104" />
+            <location filename="deps_dialog.py" line="39" />
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="41" />
+            <source>missing</source>
+            <translation>未インストール</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="41" />
+            <source>optional, not installed</source>
+            <translation>任意（未インストール）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="43" />
+            <source>installed: restart QGIS</source>
+            <translation>インストール済み：QGIS を再起動</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="44" />
+            <source>wrong version</source>
+            <translation>バージョン不適合</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="52" />
+            <source>gunmane: Python dependencies</source>
+            <translation>gunmane：Python パッケージ</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="66" />
+            <source>Found</source>
+            <translation>検出</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="66" />
+            <source>Needed</source>
+            <translation>必要</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="66" />
+            <source>Package</source>
+            <translation>パッケージ</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="66" />
+            <source>Status</source>
+            <translation>状態</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="73" />
+            <source>From a wheel folder (offline: the folder shipped beside the plugin zip)</source>
+            <translation>wheel フォルダから（オフライン：プラグインの zip と一緒に配布したフォルダ）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="75" />
+            <source>From the internet (Python Package Index)</source>
+            <translation>インターネットから（Python Package Index）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="80" />
+            <source>Folder with .whl files, e.g. gunmane-0.1.0-wheels-...</source>
+            <translation>.whl ファイルのあるフォルダ（例：gunmane-0.1.0-wheels-...）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="81" />
+            <source>Browse...</source>
+            <translation>参照…</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="87" />
+            <source>Also install numba (optional: faster detour searches)</source>
+            <translation>numba もインストールする（任意：迂回の探索が速くなります）</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="101" />
+            <source>pip's log appears here.</source>
+            <translation>pip のログがここに表示されます。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="105" />
+            <source>Install</source>
+            <translation>インストール</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="107" />
+            <source>Cancel</source>
+            <translation>中止</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="110" />
+            <source>Close</source>
+            <translation>閉じる</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="149" />
+            <source>Installed. Restart QGIS to use: {names}.</source>
+            <translation>インストールしました。QGIS を再起動すると使えます：{names}。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="152" />
+            <source>{n} package(s) missing or with a wrong version: {names}. Click Install.</source>
+            <translation>{n} 個のパッケージが未インストールまたはバージョン不適合です：{names}。「インストール」を押してください。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="156" />
+            <source>All required packages are ready.</source>
+            <translation>必要なパッケージはすべて揃っています。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="157" />
+            <source>Installs into the plugin's own folder (QGIS's packages are left untouched): {folder}</source>
+            <translation>プラグイン専用のフォルダにインストールします（QGIS のパッケージは変更しません）：{folder}</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="162" />
+            <source>Wheel folder</source>
+            <translation>wheel フォルダ</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="173" />
+            <source>The wheel folder '{folder}' has no .whl files. Choose the folder shipped beside the plugin zip (gunmane-&lt;version&gt;-wheels-...), or install from the internet.</source>
+            <translation>wheel フォルダ「{folder}」に .whl ファイルがありません。プラグインの zip と一緒に配布したフォルダ（gunmane-&lt;version&gt;-wheels-...）を選ぶか、インターネットからインストールしてください。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="178" />
+            <source>This wheel folder does not fit this QGIS: {problem}</source>
+            <translation>この wheel フォルダはこの QGIS に合いません：{problem}</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="233" />
+            <source>Stopped. Packages pip had finished stay in the plugin's folder; click Install to complete.</source>
+            <translation>中止しました。pip がインストールを終えたパッケージはプラグインのフォルダに残ります。「インストール」を押すと続きを行います。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="238" />
+            <source>Done.</source>
+            <translation>完了しました。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="238" />
+            <source>Done. Restart QGIS to use the new packages.</source>
+            <translation>完了しました。新しいパッケージを使うには QGIS を再起動してください。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="240" />
+            <source>pip stopped with exit code {code}; see the log above.</source>
+            <translation>pip が終了コード {code} で停止しました。上のログを確認してください。</translation>
+        </message>
+        <message>
+            <location filename="deps_dialog.py" line="245" />
+            <source>Could not start Python ({python}). Set GUNMANE_PYTHON to QGIS's Python interpreter.</source>
+            <translation>Python（{python}）を起動できませんでした。環境変数 GUNMANE_PYTHON に QGIS の Python インタプリタを設定してください。</translation>
+        </message>
+        <message>
+            <location filename="layout.py" line="102" />
             <source>No Japanese font found for the council map. Install Noto Sans CJK JP (Debian/Ubuntu: sudo apt install fonts-noto-cjk; Windows/macOS: from https://fonts.google.com/noto), then restart QGIS.</source>
             <translation>議会説明用の地図に使う日本語フォントが見つかりません。Noto Sans CJK JP を入れてから（Debian/Ubuntu：sudo apt install fonts-noto-cjk、Windows/macOS：https://fonts.google.com/noto から）QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="311" />
+            <location filename="layout.py" line="299" />
             <source>Detour {number}: bridge {bridge}</source>
             <translation>迂回路 {number}：橋梁 {bridge}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="312" />
+            <location filename="layout.py" line="300" />
             <source>detour +{distance}</source>
             <translation>迂回 +{distance}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="313" />
+            <location filename="layout.py" line="301" />
             <source>Detour {number}: bridge {bridge} and {others} more</source>
             <translation>迂回路 {number}：橋梁 {bridge} ほか{others}橋</translation>
         </message>
         <message>
-            <location filename="layout.py" line="315" />
+            <location filename="layout.py" line="303" />
             <source>longest detour +{distance}</source>
             <translation>最長の迂回 +{distance}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="400" />
+            <location filename="layout.py" line="383" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="layout.py" line="462" />
+            <location filename="layout.py" line="445" />
             <source>Sources: {sources}</source>
             <translation>出典：{sources}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="464" />
+            <location filename="layout.py" line="447" />
             <source>Created: {date}</source>
             <translation>作成日：{date}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="549" />
+            <location filename="layout.py" line="532" />
             <source>The legend is set in {columns} columns with {size} pt labels to fit beside the map.</source>
             <translation>凡例を地図の横に収めるため、{columns}列・ラベル{size} ptで配置しました。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="553" />
+            <location filename="layout.py" line="536" />
             <source>The legend does not fit beside the map: even in {columns} columns with {size} pt labels it is {width} x {height} mm, and the column has {room_width} x {room_height} mm, so it runs off the page. Show fewer categories (fewer layers, or classes merged in the layer style), choose A3 paper, or edit the layout (Project &gt; Layouts).</source>
             <translation>凡例が地図の横に収まりません。{columns}列・ラベル{size} ptにしても {width} x {height} mm あり、凡例欄は {room_width} x {room_height} mm のため、用紙からはみ出します。分類を減らす（レイヤを減らす、またはレイヤのスタイルで分類をまとめる）、用紙をA3にする、またはレイアウトを編集する（プロジェクト &gt; レイアウト）のいずれかで対処してください。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="710" />
+            <location filename="layout.py" line="688" />
             <source>Detour {number}</source>
             <translation>迂回路 {number}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="792" />
+            <location filename="layout.py" line="770" />
             <source>Could not write the PDF {path} (error {code}): {error}</source>
             <translation>PDF {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="800" />
+            <location filename="layout.py" line="778" />
             <source>Could not write the image {path} (error {code}): {error}</source>
             <translation>画像 {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="plugin.py" line="28" />
+            <location filename="plugin.py" line="36" />
+            <source>Python dependencies...</source>
+            <translation>Python パッケージ…</translation>
+        </message>
+        <message>
+            <location filename="plugin.py" line="38" />
             <source>gunmane</source>
             <translation>gunmane</translation>
         </message>
@@ -1034,6 +1218,22 @@ Bridges are matched to the road edges within the match tolerance of the settings
 
 Population (a grid raster) and facilities are optional; without them isolation is counted in road nodes only.</source>
             <translation type="vanished" />
+        </message>
+        <message>
+            <source>Removes each bridge on its own from the road network and measures what happens: the detour between the bridge's two ends (detour_m in metres, detour_min in minutes), whether the removal cuts people off (isolates, isolated_population, isolated_facilities and their names) and the vehicle-km added per day (AADT x detour). criticality_rank 1 is the most critical bridge; criticality_class groups the bridges for the map (detour under a third of the detour limit, up to two thirds, up to the limit (1, 2 and 3 km by default), over the limit, dead end with nobody cut off, removal cuts people off, not on the road network).
+
+Bridges are matched to the road edges within the match tolerance of the settings; a bridge that matches no edge is kept with matched = false and no rank, and the reason. Each bridge is one point: the middle of its bridge edge, or its inventory location when it is not on the network.
+
+Population (a grid raster) and facilities are optional; without them isolation is counted in road nodes only.</source>
+            <translation type="vanished">道路網から橋梁を1橋ずつ取り除き、その影響を測ります：橋の両端の間の迂回距離（detour_m、メートル）と迂回時間（detour_min、分）、撤去で孤立が生じるか（isolates、isolated_population、isolated_facilities と施設名）、1日あたりの増加走行台キロ（交通量×迂回距離）。criticality_rank は 1 が最も重要な橋梁です。criticality_class は地図用の区分です（迂回が上限の3分の1未満、3分の2まで、上限まで（既定では 1、2、3 km）、上限超過、行き止まりで孤立なし、撤去で孤立が生じる、道路網と未接続）。
+
+橋梁は設定の許容距離内で道路の辺に対応付けます。対応付けできない橋梁も matched = false、順位なしで、その理由とともに出力します。各橋梁は1点で出力します：橋梁の辺の中点、道路網にない橋梁は台帳の位置です。
+
+人口（メッシュのラスタ）と施設は任意です。指定しない場合、孤立は道路ノード数のみで数えます。</translation>
+        </message>
+        <message>
+            <source>The gunmane plugin needs Python packages that QGIS cannot import: {names}. Install them into the Python that QGIS uses, then restart QGIS. Windows: open the OSGeo4W Shell and run: python -m pip install gunmane-geo . macOS: /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo . Linux: python3 -m pip install --user gunmane-geo . (Packages: {packages}; interpreter: {python}.)</source>
+            <translation type="vanished">gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
         </message>
         <message>
             <source>Validating {n} layer(s)...</source>
