@@ -57,6 +57,51 @@ def crs_to_string(crs: QgsCoordinateReferenceSystem) -> str | None:
     return crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED)
 
 
+def file_encoding_problem(layer) -> str | None:
+    """Why a text-file layer's Japanese is garbled, or ``None``.
+
+    A CSV/TSV saved in CP932 (Shift_JIS, what Excel in Japan writes) and opened in QGIS as
+    UTF-8 shows garbled field names and values.  The file's own bytes tell: not UTF-8, but
+    valid CP932.  Returns a message with the fix in Japanese and English.
+    """
+    import os
+    from qgis.core import QgsProviderRegistry
+    if layer is None or layer.providerType() not in ("delimitedtext", "ogr"):
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    path = parts.get("path") or ""
+    if path.startswith("file://"):
+        from qgis.PyQt.QtCore import QUrl
+        path = QUrl(path).toLocalFile()
+    if not path.lower().endswith((".csv", ".tsv", ".txt")) or not os.path.isfile(path):
+        return None
+    if layer.providerType() == "delimitedtext":     # the encoding is part of the URI
+        from qgis.PyQt.QtCore import QUrl, QUrlQuery
+        encoding = QUrlQuery(QUrl(layer.source())).queryItemValue("encoding")
+    else:
+        encoding = layer.dataProvider().encoding()
+    encoding = (encoding or "").lower().replace("-", "")
+    if encoding not in ("utf8", "system", ""):
+        return None
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    try:
+        head.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:       # a character cut at the end of the sample
+            return None
+    try:
+        head.decode("cp932")
+    except UnicodeDecodeError:
+        return None
+    return tr("The file of layer '{layer}' is saved in CP932 (Shift_JIS) but QGIS reads it as "
+              "UTF-8, so its Japanese field names and values are garbled. Fix: remove the layer "
+              "and add it again with Layer > Add Layer > Add Delimited Text Layer, Encoding "
+              "'Shift_JIS' (or set Layer Properties > Source > Data source encoding to "
+              "Shift_JIS), then run again.").format(layer=layer.name())
+
+
 def source_to_gdf(source, *, layer_name: str, feedback=None, rename: dict | None = None,
                   progress_range=(0.0, 10.0), require_crs: bool = True):
     """Read a feature source into a GeoDataFrame.

@@ -97,3 +97,28 @@ def test_load_layers_qgis_process(qgis_process, tiny_region, tmp_path):
     loaded = gpd.read_file(out)
     assert sorted(loaded["bridge_id"]) == ["B1", "B2", "B3"]
     assert loaded.crs.to_epsg() == 6677
+
+
+def test_cp932_csv_read_as_utf8_is_refused_with_the_encoding_fix(qgis_app, tmp_path):
+    """The sample's kind of inventory (CP932, as Excel in Japan saves it) opened in QGIS as
+    UTF-8 has garbled Japanese: the tool says so and how to fix it; opened as Shift_JIS it
+    loads with its Japanese names."""
+    import processing
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+    from qgis.PyQt.QtCore import QUrl
+    csv = tmp_path / "bridges_cp932.csv"
+    csv.write_bytes("wkt,橋梁ID,橋梁名\nPOINT (-20000 -30000),K1,小川橋\n"
+                    "POINT (-19900 -30000),K2,大川橋\n".encode("cp932"))
+    uri = (QUrl.fromLocalFile(str(csv)).toString()
+           + "?type=csv&delimiter=,&wktField=wkt&crs=EPSG:6677&encoding={}")
+    garbled = QgsVectorLayer(uri.format("UTF-8"), "台帳", "delimitedtext")
+    assert garbled.isValid() and "橋梁名" not in garbled.fields().names()
+    params = {"BRIDGES": garbled, "OUTPUT_BRIDGES": "TEMPORARY_OUTPUT",
+              "LOAD_REPORT": "TEMPORARY_OUTPUT"}
+    with pytest.raises(QgsProcessingException, match="CP932") as err:
+        processing.run("gunmane:load_layers", params)
+    assert "Shift_JIS" in str(err.value)
+    good = QgsVectorLayer(uri.format("Shift_JIS"), "台帳", "delimitedtext")
+    result = processing.run("gunmane:load_layers", {**params, "BRIDGES": good})
+    names = {f["bridge_id"]: f["name"] for f in result["OUTPUT_BRIDGES"].getFeatures()}
+    assert names == {"K1": "小川橋", "K2": "大川橋"}

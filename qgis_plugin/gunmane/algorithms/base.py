@@ -108,6 +108,14 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(
                 tr("Settings file: {message}").format(message=exc)) from None
 
+    def check_encoding(self, parameters, name, context):
+        """Refuse a CP932 text file that QGIS reads as UTF-8 (garbled Japanese), with the fix."""
+        from ..convert import file_encoding_problem
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        problem = file_encoding_problem(layer)
+        if problem:
+            raise QgsProcessingException(problem)
+
     def layer_label(self, parameters, name, context, source):
         """'<parameter description> (<layer name>)' for messages."""
         definition = self.parameterDefinition(name)
@@ -129,6 +137,7 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
             if required or parameters.get(name) not in (None, ""):
                 raise QgsProcessingException(self.invalidSourceError(parameters, name))
             return None
+        self.check_encoding(parameters, name, context)
         rename = {}
         for param_name, canonical in (field_parameters or {}).items():
             chosen = self.parameterAsFields(parameters, param_name, context)
@@ -175,6 +184,7 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
             source = self.parameterAsSource(parameters, name, context)
             if source is None:
                 raise QgsProcessingException(self.invalidSourceError(parameters, name))
+            self.check_encoding(parameters, name, context)
             label = self.layer_label(parameters, name, context, source)
             field_map = {}
             names = source.fields().names()

@@ -39,107 +39,107 @@
             <translation>設定ファイル: {message}</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="186" />
+            <location filename="algorithms/base.py" line="196" />
             <source>Layer '{layer}' has no field '{field}'. Choose one of: {fields}.</source>
             <translation>レイヤ「{layer}」に項目「{field}」がありません。次から選んでください: {fields}。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="205" />
+            <location filename="algorithms/base.py" line="215" />
             <source>Give at least one input layer.</source>
             <translation>入力レイヤを一つ以上指定してください。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="229" />
+            <location filename="algorithms/base.py" line="239" />
             <source>Analysis CRS (empty: the JGD2011 plane rectangular zone of the data)</source>
             <translation>解析の座標系（空欄：データに合う JGD2011 平面直角座標系）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="236" />
+            <location filename="algorithms/base.py" line="246" />
             <source>Load and analysis report</source>
             <translation>読込み・分析レポート</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="245" />
+            <location filename="algorithms/base.py" line="255" />
             <source>The analysis CRS must be projected in metres (e.g. EPSG:6669-6687, JGD2011 plane rectangular zones); {crs} is geographic.</source>
             <translation>解析の座標系はメートル単位の投影座標系（例：EPSG:6669〜6687、JGD2011 平面直角座標系）にしてください。{crs} は地理座標系です。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="303" />
+            <location filename="algorithms/base.py" line="313" />
             <source>Roads</source>
             <translation>道路</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="304" />
+            <location filename="algorithms/base.py" line="314" />
             <source>Bridges (inventory points or bridge lines)</source>
             <translation>橋梁（台帳の点または橋梁の線）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="306" />
+            <location filename="algorithms/base.py" line="316" />
             <source>Bridges (inventory; empty: the road lines flagged as bridges)</source>
             <translation>橋梁（台帳。空欄のときは道路レイヤで橋梁とされた線）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="309" />
+            <location filename="algorithms/base.py" line="319" />
             <source>Bridge ID field</source>
             <translation>橋梁IDの項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="310" />
+            <location filename="algorithms/base.py" line="320" />
             <source>Facilities (hospitals, schools, offices)</source>
             <translation>施設（病院・学校・役場）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="313" />
+            <location filename="algorithms/base.py" line="323" />
             <source>Population grid (persons per cell)</source>
             <translation>人口メッシュ（セルあたり人数）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="315" />
+            <location filename="algorithms/base.py" line="325" />
             <source>Rivers (help match bridges to roads)</source>
             <translation>河川（橋梁と道路の対応付けに使用）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="324" />
+            <location filename="algorithms/base.py" line="334" />
             <source>No bridges: the bridges layer is empty and no road line is flagged as a bridge. Give a bridges layer (inventory points or bridge lines), or a roads layer with an is_bridge field (1/true, 橋梁) or OSM bridge=yes tags.</source>
             <translation>橋梁がありません：橋梁レイヤが空で、道路レイヤにも橋梁とされた線がありません。橋梁レイヤ（台帳の点または橋梁の線）を指定するか、is_bridge 列（1/true、橋梁）または OSM の bridge=yes タグを持つ道路レイヤを指定してください。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="355" />
+            <location filename="algorithms/base.py" line="365" />
             <source>Municipal boundaries (e.g. N03)</source>
             <translation>行政区域（N03 など）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="357" />
+            <location filename="algorithms/base.py" line="367" />
             <source>Municipality code field</source>
             <translation>市区町村コードの項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="359" />
+            <location filename="algorithms/base.py" line="369" />
             <source>Municipality name field</source>
             <translation>市区町村名の項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="377" />
+            <location filename="algorithms/base.py" line="387" />
             <source>Technical staff table (municipality_code, technical_staff)</source>
             <translation>技術系職員数の表（municipality_code, technical_staff）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="383" />
+            <location filename="algorithms/base.py" line="393" />
             <source>Other sectors' assets (parks, rivers, sewers: sector, inspection_hours)</source>
             <translation>他分野の施設（公園・河川・下水道：sector, inspection_hours）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="389" />
+            <location filename="algorithms/base.py" line="399" />
             <source>Group members (group_id, municipality_code; e.g. the output of 'Municipal groups')</source>
             <translation>グループの構成（group_id, municipality_code；例：「広域連携の組合せ」の出力）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="431" />
+            <location filename="algorithms/base.py" line="441" />
             <source>Cancelled by the user.</source>
             <translation>ユーザーが中止しました。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="433" />
+            <location filename="algorithms/base.py" line="443" />
             <source>{algorithm}: {message}</source>
             <translation>{algorithm}: {message}</translation>
         </message>
@@ -877,17 +877,22 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>孤立する人口 {population} 人・施設 {facilities} 件、1日あたり {vkm} 台キロ増加、遠回りになる移動 {trips} 件。</translation>
         </message>
         <message>
-            <location filename="convert.py" line="100" />
+            <location filename="convert.py" line="98" />
+            <source>The file of layer '{layer}' is saved in CP932 (Shift_JIS) but QGIS reads it as UTF-8, so its Japanese field names and values are garbled. Fix: remove the layer and add it again with Layer &gt; Add Layer &gt; Add Delimited Text Layer, Encoding 'Shift_JIS' (or set Layer Properties &gt; Source &gt; Data source encoding to Shift_JIS), then run again.</source>
+            <translation>レイヤ「{layer}」のファイルは CP932（Shift_JIS）で保存されていますが、QGIS は UTF-8 として読んでいるため、日本語のフィールド名と値が文字化けしています。対処：レイヤを削除し、レイヤ &gt; レイヤを追加 &gt; CSVテキストレイヤを追加 で文字コードに「Shift_JIS」を選んで追加し直す（またはレイヤのプロパティ &gt; ソース &gt; データソースのエンコーディングを Shift_JIS にする）してから、もう一度実行してください。</translation>
+        </message>
+        <message>
+            <location filename="convert.py" line="145" />
             <source>Layer '{layer}' has no valid coordinate reference system. Set it in Layer Properties &gt; Source (e.g. EPSG:6668 JGD2011, or a plane rectangular zone EPSG:6669-6687), then run again.</source>
             <translation>レイヤ「{layer}」に有効な座標系がありません。レイヤのプロパティ＞ソースで設定してから（例：EPSG:6668 JGD2011、平面直角座標系 EPSG:6669〜6687）、もう一度実行してください。</translation>
         </message>
         <message>
-            <location filename="convert.py" line="270" />
+            <location filename="convert.py" line="315" />
             <source>Cannot write geometry types {types} to a layer.</source>
             <translation>ジオメトリの種類 {types} はレイヤに書き出せません。</translation>
         </message>
         <message>
-            <location filename="convert.py" line="274" />
+            <location filename="convert.py" line="319" />
             <source>A result mixes geometry types ({types}); it cannot be written to one layer.</source>
             <translation>結果に複数のジオメトリの種類（{types}）が混在しているため、一つのレイヤに書き出せません。</translation>
         </message>
