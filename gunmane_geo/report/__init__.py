@@ -68,13 +68,29 @@ def check_report_folder(out_dir) -> None:
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
-    """Replace ``out`` by the complete folder ``tmp`` (two renames in the same folder)."""
+    """Replace ``out`` by the complete folder ``tmp`` (two renames in the same folder).
+
+    Ctrl-C is held back during the two renames (and acted on right after), so an
+    interruption never leaves the old folder moved away and the new one not yet in place.
+    """
+    import signal
+    import threading
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
+    interrupted = []
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = (signal.signal(signal.SIGINT, lambda *a: interrupted.append(True))
+                if main_thread else None)
+    try:
+        if out.exists():
+            os.replace(out, old)
+        os.replace(tmp, out)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def run_report(config, out_dir, *, progress: Progress | None = None, dpi: int | None = None,
