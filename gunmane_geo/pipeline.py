@@ -35,7 +35,8 @@ from .io import load_region, load_run_config
 from .network import (Network, attach_bridges, attach_facilities, attach_population,
                       bridges_from_roads, build_network)
 from .network.bridges import require_some_matched
-from .options import detour_routes, find_consolidation_sets, generate_options, make_plan
+from .options import (compare_plans, detour_routes, find_consolidation_sets, generate_options,
+                      make_plan)
 from .progress import Progress, report_progress, sub_progress
 from .io.region import Region
 from .settings import Settings
@@ -143,6 +144,7 @@ def network_from_region(region: Region, settings: Settings | None = None, *,
 # --------------------------------------------------------------------------- options
 def run_options(region: Region, settings: Settings | None = None, *, plan: bool = False,
                 budget_yen: float | None = None, target_saving_share: float | None = None,
+                compare: tuple | None = None,
                 progress: Progress | None = None) -> dict:
     """Network, criticality and the options outputs of a loaded ``Region``.
 
@@ -158,6 +160,9 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
         Life-cycle cost (present value, yen) the plan may use over the horizon.
     target_saving_share : float, optional
         Share (0..1) of the baseline life-cycle cost the plan should save.
+    compare : tuple, optional
+        ``("target", [pct, ...])`` or ``("budget", [yen, ...])``: also the plans at these
+        levels side by side (``compare_plans``), layer ``plan_compare``.
     progress : callable, optional
         ``progress(fraction, message) -> bool``; True cancels.
 
@@ -165,7 +170,7 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
     -------
     dict
         Layer name -> frame: ``bridge_options``, ``consolidation_sets`` and, with
-        ``plan=True``, ``plan``, ``cost_curve`` and ``plan_summary``; plus the
+        ``plan=True``, ``plan``, ``cost_curve``, ``plan_summary`` (and ``plan_compare``); plus the
         ``network`` under the key ``"_network"`` (not a layer).
     """
     settings = settings or Settings()
@@ -180,12 +185,20 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
                                    progress=sub_progress(progress, 0.7, 0.8))
     out = {"bridge_options": opts, "consolidation_sets": sets, "_network": net}
     if plan:
+        end = 0.9 if compare else 1.0
         p, curve = make_plan(net, opts, sets, settings=settings, budget_yen=budget_yen,
                              target_saving_share=target_saving_share,
-                             progress=sub_progress(progress, 0.8, 1.0))
+                             progress=sub_progress(progress, 0.8, end))
         out["plan"] = p
         out["cost_curve"] = curve
         out["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
+        if compare:
+            kind, levels = compare
+            out["plan_compare"] = compare_plans(
+                net, opts, sets, settings=settings,
+                targets_pct=levels if kind == "target" else None,
+                budgets_yen=levels if kind == "budget" else None,
+                progress=sub_progress(progress, 0.9, 1.0))
     report_progress(progress, 1.0, "done")
     return out
 
