@@ -203,6 +203,27 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
     return out
 
 
+#: scenario levels of the report when ``[plan] compare`` is not set (saving targets, %)
+DEFAULT_COMPARE_PCT = (0.0, 5.0, 10.0, 20.0)
+
+
+def report_compare_levels(settings: Settings) -> tuple[str, list]:
+    """The report's scenario levels: ``[plan] compare`` (%), else ``compare_budgets`` (yen),
+    else ``DEFAULT_COMPARE_PCT`` with the plan's own target added."""
+    p = settings.plan
+    if p.compare and p.compare_budgets:
+        raise InputError("[plan] compare and compare_budgets are both set: keep one",
+                         source="settings")
+    if p.compare:
+        return "target", sorted({float(x) for x in p.compare})
+    if p.compare_budgets:
+        return "budget", sorted({float(x) for x in p.compare_budgets}, reverse=True)
+    levels = set(DEFAULT_COMPARE_PCT)
+    if p.target_saving_pct is not None:
+        levels.add(float(p.target_saving_pct))
+    return "target", sorted(levels)
+
+
 # --------------------------------------------------------------------------- the run
 def _run_stage(result: RunResult, name: str, fn, *, progress=None, frac=0.0) -> None:
     stage = Stage(name)
@@ -302,6 +323,11 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
         if "summary" in p.attrs:
             L["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
         L["detour_routes"] = detour_routes(p, res.network)
+        kind, levels = report_compare_levels(settings)
+        L["plan_compare"] = compare_plans(
+            res.network, L["bridge_options"], L["consolidation_sets"], settings=settings,
+            targets_pct=levels if kind == "target" else None,
+            budgets_yen=levels if kind == "budget" else None)
 
     def grouping():
         _require_municipalities(region)

@@ -121,6 +121,7 @@ FIGURE_TITLES = {
     "bridges_criticality": ("橋梁の重要度", "Bridge criticality"),
     "bridges_option": ("橋梁ごとの推奨案", "Recommended option per bridge"),
     "plan": ("集約・撤去計画（案）", "Consolidation and removal plan (proposal)"),
+    "scenarios": ("シナリオ比較", "Scenarios side by side"),
     "effect": ("導入効果試算", "Effect estimate"),
 }
 

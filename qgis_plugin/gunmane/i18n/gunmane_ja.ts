@@ -124,12 +124,12 @@
             <translation>グループの構成（group_id, municipality_code；例：「広域連携の組合せ」の出力）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="408" />
+            <location filename="algorithms/base.py" line="411" />
             <source>Cancelled by the user.</source>
             <translation>ユーザーが中止しました。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="410" />
+            <location filename="algorithms/base.py" line="413" />
             <source>{algorithm}: {message}</source>
             <translation>{algorithm}: {message}</translation>
         </message>
@@ -648,80 +648,104 @@ Outputs: the packages (or areas) as polygons (the buffered hull of their assets)
             <translation>施設 {assets} 件を {n} のまとまり（区域）に分けました。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="20" />
+            <location filename="algorithms/plan.py" line="22" />
             <source>Plan under a budget</source>
             <translation>予算内の集約・撤去計画</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="22" />
+            <location filename="algorithms/plan.py" line="24" />
             <source>plan,budget,saving,consolidation,removal,cost curve,計画,予算</source>
             <translation>計画,予算,削減,集約,撤去,費用曲線</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="23" />
+            <location filename="algorithms/plan.py" line="25" />
             <source>Chooses options across all bridges, one step at a time, best net benefit first (cost avoided minus the road users' cost), re-measuring the detours of ALL removals of the plan on the network at each step and refusing steps that break a guard (people cut off, detour over the limit).
 
 Give a budget (life-cycle cost in yen, present value, that the bridge stock may use over the horizon) and/or a saving target in percent of the baseline (everything kept). With neither, the plan takes every step with a positive net benefit.
 
-Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step), a one-row summary and the detour routes (one line per bridge that loses vehicle traffic: the way round it with all removals of the plan made, drawn as a bold black dashed line). Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
+Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step), a one-row summary and the detour routes (one line per bridge that loses vehicle traffic: the way round it with all removals of the plan made, drawn as a bold black dashed line). Each planned bridge names its method (集約 into a named kept bridge, 単純撤去, 撤去＋迂回路整備, ダウンサイジング) and why it won.
+
+Compare saving targets: e.g. 0,5,10,20 plans at each of these targets side by side (a table and a chart: bridges by method, cost avoided, added vehicle-km, people whose trips get longer). Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
             <translation>全橋梁の対策を、正味便益（回避できる費用−利用者費用）の大きい順に1段階ずつ選びます。各段階で計画に含まれるすべての撤去について道路網上で迂回を測り直し、制約条件（孤立の発生、迂回の上限超過）に反する段階は採用しません。
 
 予算（対象期間に橋梁全体で使えるライフサイクルコスト、円、現在価値）または削減目標（すべて維持する場合に対する％）を指定してください。どちらも指定しない場合は、正味便益が正の段階をすべて採用します。
 
-出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要、迂回路（車が通れなくなる橋梁ごとに1本の線：計画のすべての撤去を行った後の迂回経路、太い黒の破線で表示）。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
+出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要、迂回路（車が通れなくなる橋梁ごとに1本の線：計画のすべての撤去を行った後の迂回経路、太い黒の破線で表示）。計画に含まれる橋梁ごとに方法（残す橋を名指しした集約、単純撤去、撤去＋迂回路整備、ダウンサイジング）とそれを選んだ理由を示します。
+
+比較する削減目標：例えば 0,5,10,20 と指定すると、それぞれの目標での計画を並べて比較します（表とグラフ：方法別の橋梁数、回避できる費用、増える走行台キロ、移動が長くなる人）。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="51" />
+            <location filename="algorithms/plan.py" line="61" />
             <source>Budget: life-cycle cost over the horizon (yen, present value)</source>
             <translation>予算：対象期間のライフサイクルコスト（円、現在価値）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="54" />
+            <location filename="algorithms/plan.py" line="64" />
             <source>Saving target (% of the baseline life-cycle cost)</source>
             <translation>削減目標（現状維持のライフサイクルコストに対する％）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="59" />
+            <location filename="algorithms/plan.py" line="67" />
+            <source>Compare saving targets (%, comma-separated, e.g. 0,5,10,20)</source>
+            <translation>比較する削減目標（%、カンマ区切り、例：0,5,10,20）</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="72" />
             <source>Plan</source>
             <translation>集約・撤去計画</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="61" />
+            <location filename="algorithms/plan.py" line="74" />
             <source>Cost curve</source>
             <translation>費用曲線</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="63" />
+            <location filename="algorithms/plan.py" line="76" />
             <source>Plan summary</source>
             <translation>計画の概要</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="65" />
+            <location filename="algorithms/plan.py" line="78" />
             <source>Detour routes</source>
             <translation>迂回路</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="74" />
+            <location filename="algorithms/plan.py" line="87" />
+            <source>Scenario comparison</source>
+            <translation>シナリオ比較</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="90" />
+            <source>Scenario chart (PDF)</source>
+            <translation>シナリオ比較グラフ（PDF）</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="93" />
             <source>Cost avoided (yen)</source>
             <translation>回避できる費用（円）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="76" />
+            <location filename="algorithms/plan.py" line="95" />
             <source>Bridges that lose vehicle traffic</source>
             <translation>車両通行がなくなる橋梁数</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="92" />
+            <location filename="algorithms/plan.py" line="111" />
             <source>The saving target must be between 0 and 100 %, e.g. 20.</source>
             <translation>削減目標は 0〜100 ％の間で指定してください（例：20）。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="121" />
+            <location filename="algorithms/plan.py" line="118" />
+            <source>Compare saving targets</source>
+            <translation>比較する削減目標</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="163" />
             <source>Plan: {n} bridges lose vehicle traffic; life-cycle cost {before} -&gt; {after} yen ({share} saved); target reached: {reached}.</source>
             <translation>計画：車両通行がなくなる橋梁 {n} 橋、ライフサイクルコスト {before} 円 → {after} 円（{share} 削減）、目標達成：{reached}。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="127" />
+            <location filename="algorithms/plan.py" line="169" />
             <source>The budget or saving target cannot be reached within the guards: the plan takes every step that is allowed.</source>
             <translation>制約条件の範囲では予算・削減目標に届きません。計画には許されるすべての対策を含めました。</translation>
         </message>
@@ -888,67 +912,67 @@ Outputs: the removed bridges with their detour when the whole set is gone, the t
             <translation>gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
         </message>
         <message>
-            <location filename="layout.py" line="104" />
+            <location filename="layout.py" line="102" />
             <source>No Japanese font found for the council map. Install Noto Sans CJK JP (Debian/Ubuntu: sudo apt install fonts-noto-cjk; Windows/macOS: from https://fonts.google.com/noto), then restart QGIS.</source>
             <translation>議会説明用の地図に使う日本語フォントが見つかりません。Noto Sans CJK JP を入れてから（Debian/Ubuntu：sudo apt install fonts-noto-cjk、Windows/macOS：https://fonts.google.com/noto から）QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="311" />
+            <location filename="layout.py" line="299" />
             <source>Detour {number}: bridge {bridge}</source>
             <translation>迂回路 {number}：橋梁 {bridge}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="312" />
+            <location filename="layout.py" line="300" />
             <source>detour +{distance}</source>
             <translation>迂回 +{distance}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="313" />
+            <location filename="layout.py" line="301" />
             <source>Detour {number}: bridge {bridge} and {others} more</source>
             <translation>迂回路 {number}：橋梁 {bridge} ほか{others}橋</translation>
         </message>
         <message>
-            <location filename="layout.py" line="315" />
+            <location filename="layout.py" line="303" />
             <source>longest detour +{distance}</source>
             <translation>最長の迂回 +{distance}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="400" />
+            <location filename="layout.py" line="383" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="layout.py" line="462" />
+            <location filename="layout.py" line="445" />
             <source>Sources: {sources}</source>
             <translation>出典：{sources}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="464" />
+            <location filename="layout.py" line="447" />
             <source>Created: {date}</source>
             <translation>作成日：{date}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="549" />
+            <location filename="layout.py" line="532" />
             <source>The legend is set in {columns} columns with {size} pt labels to fit beside the map.</source>
             <translation>凡例を地図の横に収めるため、{columns}列・ラベル{size} ptで配置しました。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="553" />
+            <location filename="layout.py" line="536" />
             <source>The legend does not fit beside the map: even in {columns} columns with {size} pt labels it is {width} x {height} mm, and the column has {room_width} x {room_height} mm, so it runs off the page. Show fewer categories (fewer layers, or classes merged in the layer style), choose A3 paper, or edit the layout (Project &gt; Layouts).</source>
             <translation>凡例が地図の横に収まりません。{columns}列・ラベル{size} ptにしても {width} x {height} mm あり、凡例欄は {room_width} x {room_height} mm のため、用紙からはみ出します。分類を減らす（レイヤを減らす、またはレイヤのスタイルで分類をまとめる）、用紙をA3にする、またはレイアウトを編集する（プロジェクト &gt; レイアウト）のいずれかで対処してください。</translation>
         </message>
         <message>
-            <location filename="layout.py" line="710" />
+            <location filename="layout.py" line="688" />
             <source>Detour {number}</source>
             <translation>迂回路 {number}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="792" />
+            <location filename="layout.py" line="770" />
             <source>Could not write the PDF {path} (error {code}): {error}</source>
             <translation>PDF {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
         <message>
-            <location filename="layout.py" line="800" />
+            <location filename="layout.py" line="778" />
             <source>Could not write the image {path} (error {code}): {error}</source>
             <translation>画像 {path} を書き出せませんでした（エラー {code}）：{error}</translation>
         </message>
@@ -1022,6 +1046,18 @@ Outputs: the plan (one point per bridge: the chosen option, the step, its detour
 予算（対象期間に橋梁全体で使えるライフサイクルコスト、円、現在価値）または削減目標（すべて維持する場合に対する％）を指定してください。どちらも指定しない場合は、正味便益が正の段階をすべて採用します。
 
 出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
+        </message>
+        <message>
+            <source>Chooses options across all bridges, one step at a time, best net benefit first (cost avoided minus the road users' cost), re-measuring the detours of ALL removals of the plan on the network at each step and refusing steps that break a guard (people cut off, detour over the limit).
+
+Give a budget (life-cycle cost in yen, present value, that the bridge stock may use over the horizon) and/or a saving target in percent of the baseline (everything kept). With neither, the plan takes every step with a positive net benefit.
+
+Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step), a one-row summary and the detour routes (one line per bridge that loses vehicle traffic: the way round it with all removals of the plan made, drawn as a bold black dashed line). Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
+            <translation type="vanished">全橋梁の対策を、正味便益（回避できる費用−利用者費用）の大きい順に1段階ずつ選びます。各段階で計画に含まれるすべての撤去について道路網上で迂回を測り直し、制約条件（孤立の発生、迂回の上限超過）に反する段階は採用しません。
+
+予算（対象期間に橋梁全体で使えるライフサイクルコスト、円、現在価値）または削減目標（すべて維持する場合に対する％）を指定してください。どちらも指定しない場合は、正味便益が正の段階をすべて採用します。
+
+出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要、迂回路（車が通れなくなる橋梁ごとに1本の線：計画のすべての撤去を行った後の迂回経路、太い黒の破線で表示）。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
         </message>
         <message>
             <source>Detour routes (all removals of the plan made)</source>
