@@ -27,6 +27,7 @@ import pandas as pd
 
 from .criticality import bridge_criticality
 from .effect import effect_assumptions, effect_estimate, read_effect_inputs
+from .effect_drivers import effect_drivers
 from .errors import GunmaneError, InputError
 from .grouping import (asset_packages, combine_assets, multi_sector_areas, municipal_groups,
                        road_pairs)
@@ -374,9 +375,20 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
                 path = config.resolve().parent / path
             table = read_effect_inputs(path)
             L["effect_inputs"] = table
+        drivers = None
+        if L.get("package_assets") is not None or L.get("plan") is not None:
+            offices = None
+            if region.facilities is not None and "facility_type" in region.facilities.columns:
+                offices = region.facilities[region.facilities["facility_type"] == "office"]
+            drivers = effect_drivers(region.municipalities, package_assets=L.get("package_assets"),
+                                     plan=L.get("plan"), bridges=region.bridges,
+                                     group_members=L.get("group_members"), offices=offices,
+                                     network=res.network, settings=settings)
+            L["effect_drivers"] = drivers
         L["effect"] = effect_estimate(region.municipalities, region.bridges, region.other_assets,
                                       inputs=table, group_members=L.get("group_members"),
-                                      settings=settings, progress=sub_progress(progress, 0.85, 0.9))
+                                      drivers=drivers, settings=settings,
+                                      progress=sub_progress(progress, 0.85, 0.9))
         L["effect_assumptions"] = effect_assumptions(settings, table)
 
     order = [("network", network, 0.15), ("criticality", criticality, 0.3),

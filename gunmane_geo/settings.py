@@ -189,6 +189,11 @@ class EffectSettings:
     group_outsourcing_discount: float = 0.15
     # yen per staff hour moved to the group contract (新たに必要となる委託費), ILLUSTRATIVE
     outsourcing_yen_per_moved_hour: float = 4_000.0
+    # drivers of the after-state measured from the analysis (effect_drivers.py), ILLUSTRATIVE
+    inspection_crew_size: int = 2               # staff per inspection visit
+    contracts_per_municipality: float = 1.0     # inspection contracts a municipality lets a year alone
+    procurement_hours_per_contract: float = 80.0   # staff hours to procure one contract
+    management_overhead_hours: float = 400.0    # fixed management hours a year per municipality
     inputs_table: str = ""                  # CSV of 導入効果試算 inputs (relative to run.toml); "" = none
     # 見える化 (indicators.py; docs/indicators.md)
     reference_year: int | None = None       # "now" for ageing/overdue; None = current calendar year

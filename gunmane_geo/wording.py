@@ -127,7 +127,7 @@ FIGURE_TITLES = {
 
 #: Units of the effect assumptions in Japanese.
 UNITS_JA = {"yen/h": "円/時間", "h/bridge/yr": "時間/橋/年", "yen/bridge/yr": "円/橋/年",
-             "0-1": "割合", "count": "件"}
+             "0-1": "割合", "count": "件", "h/contract": "時間/件", "h/yr": "時間/年"}
 
 
 # --------------------------------------------------------------------------- options
