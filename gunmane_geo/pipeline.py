@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .criticality import bridge_criticality
+from .criticality import bridge_criticality, removal_scenario
 from .effect import effect_assumptions, effect_estimate, read_effect_inputs
 from .effect_drivers import effect_drivers
 from .errors import GunmaneError, InputError
@@ -321,7 +321,14 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
                              target_saving_share=None if target is None else target / 100.0,
                              progress=sub_progress(progress, 0.55, 0.65))
         L["plan"], L["cost_curve"] = p, curve
+        removed = p.loc[p["status"] == "planned", "bridge_id"].astype(str).tolist()
         if "summary" in p.attrs:
+            # people whose trip to the nearest facility gets longer with the whole plan
+            people = 0.0
+            if removed:
+                people = removal_scenario(res.network, removed, settings=settings,
+                                          geometry=False).summary["population_with_longer_trips"]
+            p.attrs["summary"]["people_longer_trips"] = float(people)
             L["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
         L["detour_routes"] = detour_routes(p, res.network)
         kind, levels = report_compare_levels(settings)

@@ -90,6 +90,7 @@ REPORT_TEXTS = {
                      "ILLUSTRATIVE, not official unit costs."),
     "figure_columns": (("図", "題名", "内容"), ("figure", "title", "what it shows")),
     "h_stages": ("実行した処理", "Stages"),
+    "h_appendix_stages": ("付録：実行した処理", "Appendix: stages"),
     "h_indicators": ("見える化指標（市区町村・グループ別）", "Indicators per municipality and group"),
     "indicators_note": ("全指標は tables/indicators.csv（日本語・英語の見出し付き）。",
                         "All indicators: tables/indicators.csv (Japanese and English headers)."),

@@ -14,9 +14,9 @@ from .styles import DARK, OKABE_ITO
 
 #: method -> (Japanese, English, colour, hatch), bottom of the stack first
 METHOD_STYLES = {
-    "consolidate": ("集約", "consolidation", OKABE_ITO[0], ""),
+    "consolidate": ("集約", "consolidation", OKABE_ITO[4], ""),
     "remove": ("単純撤去", "simple removal", OKABE_ITO[5], "//"),
-    "remove_upgrade_detour": ("撤去＋迂回路整備", "removal + detour improvement", OKABE_ITO[4], "xx"),
+    "remove_upgrade_detour": ("撤去＋迂回路整備", "removal + detour improvement", OKABE_ITO[6], "xx"),
     "downsize": ("ダウンサイジング", "downsizing", OKABE_ITO[2], ".."),
 }
 
