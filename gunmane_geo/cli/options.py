@@ -122,8 +122,10 @@ def run_options_command(args) -> int:
             s = layers["plan"].attrs["summary"]
             print(f"plan: {s['n_bridges_removed']} bridges lose vehicle traffic, life-cycle cost "
                   f"{s['baseline_lcc_yen']:,} -> {s['plan_lcc_yen']:,} yen "
-                  f"({s['saving_share']:.1%} saved); target reached: {s['target_reached']}",
-                  file=sys.stderr)
+                  f"({s['saving_share']:.1%} saved); target reached: {s['target_reached']}; "
+                  f"by method: consolidation {s['n_consolidate']}, simple removal {s['n_remove']}, "
+                  f"removal + detour improvement {s['n_remove_upgrade_detour']}, "
+                  f"downsizing {s['n_downsize']}", file=sys.stderr)
         cmp = layers.get("plan_compare")
         if cmp is not None:
             for r in cmp.itertuples():

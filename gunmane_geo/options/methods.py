@@ -181,8 +181,14 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
             cols["added_aadt_on_receiving"][i] = added
             cols["receiving_widening_yen"][i] = int(round(widen))
             cols["receiving_repair_yen"][i] = int(round(rep))
-            label = f"{recv}（{name}）" if name and str(name) != "nan" else recv
+            named = name is not None and str(name) not in ("", "nan", "None")
+            label = f"{recv}（{name}）" if named else recv
+            label_en = f"{recv} ({name})" if named else recv
             works_ja, works_en = [], []
+            if option == "remove_upgrade_detour":
+                cost = up_len * costs.detour_upgrade_cost_per_m
+                works_ja.append(f"迂回路の狭い区間 {up_len:,.0f} m を改良（{yen_ja(cost)}）")
+                works_en.append(f"improving {up_len:,.0f} m of substandard detour ({yen_en(cost)})")
             if widen > 0:
                 works_ja.append(f"拡幅 {yen_ja(widen)}（幅員 {w_r:.1f} m → {widest:.1f} m）")
                 works_en.append(f"widening {yen_en(widen)} ({w_r:.1f} m to {widest:.1f} m)")
@@ -190,9 +196,9 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
                 works_ja.append(f"判定区分{rating[:1]}の補強 {yen_ja(rep)}（維持費に計上済み）")
                 works_en.append(f"strengthening (rated {rating[:1]}) {yen_en(rep)} "
                                 f"(already in its keep cost)")
-            ja = (f"{head_ja}集約：{label} へ集約（距離 {gap:,.0f} m、{label} の交通 +{added:,.0f} 台/日"
+            ja = (f"{head_ja}集約：{label} へ集約（距離 {gap:,.0f} m、同橋の交通 +{added:,.0f} 台/日"
                   + ("、" + "・".join(works_ja) if works_ja else "") + "）")
-            en = (f"{head_en}consolidation into {label} ({gap:,.0f} m away, +{added:,.0f} "
+            en = (f"{head_en}consolidation into {label_en} ({gap:,.0f} m away, +{added:,.0f} "
                   f"vehicles/day on it" + ("; " + ", ".join(works_en) if works_en else "") + ")")
         elif method == "downsize":
             wtxt = "徒歩では孤立" if not math.isfinite(walk) else f"徒歩の迂回 {distance_text(walk)}"

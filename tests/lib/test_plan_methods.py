@@ -68,8 +68,9 @@ def test_consolidation_into_the_kept_bridge_that_takes_the_traffic():
     assert a["added_aadt_on_receiving"] == pytest.approx(5.0)
     assert a["receiving_widening_yen"] == 160_000_000
     assert a["receiving_repair_yen"] == 120_000_000
-    assert "B（B橋） へ集約（距離 300 m、B（B橋） の交通 +5 台/日" in a["reason_ja"]
+    assert "B（B橋） へ集約（距離 300 m、同橋の交通 +5 台/日" in a["reason_ja"]
     assert "拡幅 1.60億円（幅員 4.0 m → 6.0 m）" in a["reason_ja"]
+    assert "consolidation into B (B橋) (300 m away, +5 vehicles/day on it; widening" in a["reason_en"]
     assert plan.loc["B", "receives_from"] == "A"
     assert "+5 vehicles/day" in plan.loc["B", "reason_en"]
     s = plan.attrs["summary"]
