@@ -38,11 +38,13 @@ _LAZY = {
     # options and plans
     "life_cycle_costs": "options", "generate_options": "options",
     "find_consolidation_sets": "options", "make_plan": "options", "detour_routes": "options",
+    "compare_plans": "options",
     # grouping
     "municipal_adjacency": "grouping", "municipal_groups": "grouping",
     "asset_packages": "grouping", "multi_sector_areas": "grouping", "road_pairs": "grouping",
     # 見える化, 導入効果試算, report
     "municipality_indicators": "indicators", "effect_estimate": "effect",
+    "effect_drivers": "effect_drivers",
     "run_analysis": "pipeline", "run_options": "pipeline", "run_report": "report",
 }
 

@@ -76,6 +76,20 @@ EFFECT_LABELS = {
     "outsourcing_change_yen": ("委託金額の増減（円/年）", "change in outsourcing (yen/yr)"),
     "total_reduction_yen": ("トータルコスト削減額（円/年）", "total cost reduction (yen/yr)"),
     "total_reduction_share": ("トータルコスト削減率", "total cost reduction (share)"),
+    "after_method": ("導入後の算定方法", "how the after-state was derived"),
+    "travel_hours_saved": ("パッケージ化による点検移動時間の削減（時間/年）",
+                           "inspection travel saved by packages (h/yr)"),
+    "procurement_hours_saved": ("一括発注による契約事務の削減（時間/年）",
+                                "procurement saved by bundling (h/yr)"),
+    "contracts_before": ("契約件数・現状（件/年）", "contracts now (per yr)"),
+    "contracts_after": ("契約件数・導入後（件/年、共同契約の持分）", "contracts after (per yr, share of joint ones)"),
+    "bridges_removed": ("計画で点検不要となる橋梁数", "bridges no longer inspected (plan)"),
+    "removed_hours_saved": ("撤去・集約による点検・管理時間の削減（時間/年）",
+                            "inspection and management saved by removals (h/yr)"),
+    "removed_outsourcing_saved_yen": ("撤去・集約による委託金額の削減（円/年）",
+                                      "outsourcing saved by removals (yen/yr)"),
+    "overhead_hours_saved": ("技術職員の共有による管理時間の削減（時間/年）",
+                             "management overhead saved by shared engineers (h/yr)"),
     "uses_illustrative_defaults": ("例示の既定値を使用", "uses illustrative defaults"),
     "input_source": ("入力の出典", "source of inputs"),
 }
@@ -94,7 +108,20 @@ PARAMETER_LABELS = {
                                    "0-1"),
     "outsourcing_yen_per_moved_hour": ("委託に移した1時間当たりの委託費", "outsourcing cost per moved hour",
                                        "yen/h"),
+    "inspection_crew_size": ("点検1回当たりの人数", "staff per inspection visit", "count"),
+    "contracts_per_municipality": ("単独での年間点検契約件数", "contracts a municipality lets alone",
+                                   "count"),
+    "procurement_hours_per_contract": ("1契約当たりの発注事務時間", "procurement hours per contract",
+                                       "h/contract"),
+    "management_overhead_hours": ("市区町村ごとの固定的な管理業務時間", "fixed management hours per municipality",
+                                  "h/yr"),
 }
+FLAT_RATES = "一律の率（パッケージ・計画なし） / flat rates (no packages or plan)"
+DRIVER_FIELDS = ["travel_hours_saved", "procurement_hours_saved", "contracts_before",
+                 "contracts_after", "bridges_removed", "removed_hours_saved",
+                 "removed_outsourcing_saved_yen", "overhead_hours_saved"]
+DRIVER_NAMES = {"travel": "点検移動 / travel", "contracts": "一括発注 / contracts",
+                "removals": "撤去・集約 / removals", "shared_engineers": "職員の共有 / shared engineers"}
 
 SOURCE_DEFAULT = "既定値（例示） / default (illustrative)"
 SOURCE_CONFIG = "設定ファイル / run config"
@@ -215,6 +242,7 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
                     *, inputs: pd.DataFrame | None = None,
                     group_members: pd.DataFrame | None = None,
                     groups: pd.DataFrame | None = None,
+                    drivers: pd.DataFrame | None = None,
                     settings: Settings | None = None,
                     progress=None) -> gpd.GeoDataFrame:
     """導入効果試算 per municipality and per group, before and after.
@@ -237,6 +265,15 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
         per group.  Without it, one group row ``ALL`` for all municipalities.
     groups : DataFrame, optional
         ``group_id`` -> ``group_name`` when the members table has no names.
+    drivers : DataFrame, optional
+        ``effect_drivers.effect_drivers`` output (one row per municipality).  With
+        drivers (``attrs["used"]`` not empty) the after-state is derived from them:
+        hours now add the procurement (contracts x hours per contract) and, with shared
+        engineers, the fixed management overhead; hours after = hours now - travel
+        saved - procurement saved - removed bridges' hours - overhead saved (not below
+        0); outsourcing after = outsourcing now - removed bridges' outsourcing.
+        Without, the flat rates ``group_hours_reduction`` and
+        ``group_outsourcing_discount``.  ``after_method`` says which was used.
     settings : Settings, optional
         ``settings.effect`` gives the illustrative defaults.
     progress : callable, optional
@@ -285,6 +322,10 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
 
     rows = []
     name_of = dict(zip(munis["municipality_code"], munis["municipality_name"]))
+    used = list(drivers.attrs.get("used", [])) if drivers is not None else []
+    drv = drivers.set_index("municipality_code") if used else None
+    method = ("分析から算定 / derived from the analysis: "
+              + ", ".join(DRIVER_NAMES[u] for u in used)) if used else FLAT_RATES
     for code in codes:
         given = table.loc[code] if table is not None and code in table.index else None
 
@@ -295,14 +336,28 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
 
         nb = int(n_bridges[code])
         rate, r_t = pick("hourly_labour_cost_yen", e.hourly_labour_cost_yen)
-        h0, h0_t = pick("direct_hours_before",
-                        nb * (e.inspection_hours_per_bridge + e.management_hours_per_bridge)
-                        + float(other_hours[code]))
+        d = {k: 0.0 for k in DRIVER_FIELDS}
+        if drv is not None and code in drv.index:
+            d = {k: float(drv.loc[code, k]) for k in DRIVER_FIELDS}
+        base_h = nb * (e.inspection_hours_per_bridge + e.management_hours_per_bridge) \
+            + float(other_hours[code])
+        if drv is not None:
+            base_h += d["contracts_before"] * e.procurement_hours_per_contract
+            if "shared_engineers" in used:
+                base_h += e.management_overhead_hours
+        h0, h0_t = pick("direct_hours_before", base_h)
         o0, o0_t = pick("outsourcing_before_yen", nb * e.outsourcing_cost_per_bridge_yen)
-        h1, h1_t = pick("direct_hours_after", h0 * (1.0 - e.group_hours_reduction))
-        moved = max(h0 - h1, 0.0)
-        existing = o0 * (1.0 - e.group_outsourcing_discount)
-        o1, o1_t = pick("outsourcing_after_yen", existing + moved * e.outsourcing_yen_per_moved_hour)
+        if drv is not None:
+            saved = (d["travel_hours_saved"] + d["procurement_hours_saved"]
+                     + d["removed_hours_saved"] + d["overhead_hours_saved"])
+            h1, h1_t = pick("direct_hours_after", max(0.0, h0 - saved))
+            existing = max(0.0, o0 - d["removed_outsourcing_saved_yen"])
+            o1, o1_t = pick("outsourcing_after_yen", existing)
+        else:
+            h1, h1_t = pick("direct_hours_after", h0 * (1.0 - e.group_hours_reduction))
+            moved = max(h0 - h1, 0.0)
+            existing = o0 * (1.0 - e.group_outsourcing_discount)
+            o1, o1_t = pick("outsourcing_after_yen", existing + moved * e.outsourcing_yen_per_moved_hour)
         if o1_t:   # the table gives only the total: the part above today's amount is "new"
             existing = min(o0, o1)
         new = o1 - existing
@@ -317,7 +372,7 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
                      "direct_cost_before_yen": h0 * rate, "direct_cost_after_yen": h1 * rate,
                      "outsourcing_before_yen": o0, "outsourcing_after_yen": o1,
                      "outsourcing_existing_after_yen": existing, "new_outsourcing_cost_yen": new,
-                     "_flags": flags})
+                     "after_method": method, **d, "_flags": flags})
     report_progress(progress, 0.6, "effect estimate: groups")
     mun = pd.DataFrame(rows)
     gm = members_table(group_members, groups)
@@ -330,7 +385,8 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
                            "municipality_code": codes})
     sums = ["n_bridges", "n_other_assets_with_hours", "direct_hours_before", "direct_hours_after",
             "direct_cost_before_yen", "direct_cost_after_yen", "outsourcing_before_yen",
-            "outsourcing_after_yen", "outsourcing_existing_after_yen", "new_outsourcing_cost_yen"]
+            "outsourcing_after_yen", "outsourcing_existing_after_yen", "new_outsourcing_cost_yen",
+            *DRIVER_FIELDS]
     group_rows, geoms = [], list(munis.geometry)
     geom_of = dict(zip(munis["municipality_code"], munis.geometry))
     mun_by_code = mun.set_index("unit_id")
@@ -338,7 +394,7 @@ def effect_estimate(municipalities: gpd.GeoDataFrame,
         members = sorted(sub["municipality_code"])
         m = mun_by_code.loc[members]
         g = {"level": "group", "unit_id": str(gid), "unit_name": sub["group_name"].iloc[0],
-             "members": "・".join(name_of[c] for c in members)}
+             "members": "・".join(name_of[c] for c in members), "after_method": method}
         for col in sums:
             g[col] = m[col].sum()
         g["hourly_labour_cost_yen"] = (g["direct_cost_before_yen"] / g["direct_hours_before"]

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .criticality import bridge_criticality
+from .criticality import bridge_criticality, removal_scenario
 from .effect import effect_assumptions, effect_estimate, read_effect_inputs
+from .effect_drivers import effect_drivers
 from .errors import GunmaneError, InputError
 from .grouping import (asset_packages, combine_assets, multi_sector_areas, municipal_groups,
                        road_pairs)
@@ -35,7 +36,8 @@ from .io import load_region, load_run_config
 from .network import (Network, attach_bridges, attach_facilities, attach_population,
                       bridges_from_roads, build_network)
 from .network.bridges import require_some_matched
-from .options import detour_routes, find_consolidation_sets, generate_options, make_plan
+from .options import (compare_plans, detour_routes, find_consolidation_sets, generate_options,
+                      make_plan)
 from .progress import Progress, report_progress, sub_progress
 from .io.region import Region
 from .settings import Settings
@@ -143,6 +145,7 @@ def network_from_region(region: Region, settings: Settings | None = None, *,
 # --------------------------------------------------------------------------- options
 def run_options(region: Region, settings: Settings | None = None, *, plan: bool = False,
                 budget_yen: float | None = None, target_saving_share: float | None = None,
+                compare: tuple | None = None,
                 progress: Progress | None = None) -> dict:
     """Network, criticality and the options outputs of a loaded ``Region``.
 
@@ -158,6 +161,9 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
         Life-cycle cost (present value, yen) the plan may use over the horizon.
     target_saving_share : float, optional
         Share (0..1) of the baseline life-cycle cost the plan should save.
+    compare : tuple, optional
+        ``("target", [pct, ...])`` or ``("budget", [yen, ...])``: also the plans at these
+        levels side by side (``compare_plans``), layer ``plan_compare``.
     progress : callable, optional
         ``progress(fraction, message) -> bool``; True cancels.
 
@@ -165,7 +171,7 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
     -------
     dict
         Layer name -> frame: ``bridge_options``, ``consolidation_sets`` and, with
-        ``plan=True``, ``plan``, ``cost_curve`` and ``plan_summary``; plus the
+        ``plan=True``, ``plan``, ``cost_curve``, ``plan_summary`` (and ``plan_compare``); plus the
         ``network`` under the key ``"_network"`` (not a layer).
     """
     settings = settings or Settings()
@@ -180,14 +186,43 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
                                    progress=sub_progress(progress, 0.7, 0.8))
     out = {"bridge_options": opts, "consolidation_sets": sets, "_network": net}
     if plan:
+        end = 0.9 if compare else 1.0
         p, curve = make_plan(net, opts, sets, settings=settings, budget_yen=budget_yen,
                              target_saving_share=target_saving_share,
-                             progress=sub_progress(progress, 0.8, 1.0))
+                             progress=sub_progress(progress, 0.8, end))
         out["plan"] = p
         out["cost_curve"] = curve
         out["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
+        if compare:
+            kind, levels = compare
+            out["plan_compare"] = compare_plans(
+                net, opts, sets, settings=settings,
+                targets_pct=levels if kind == "target" else None,
+                budgets_yen=levels if kind == "budget" else None,
+                progress=sub_progress(progress, 0.9, 1.0))
     report_progress(progress, 1.0, "done")
     return out
+
+
+#: scenario levels of the report when ``[plan] compare`` is not set (saving targets, %)
+DEFAULT_COMPARE_PCT = (0.0, 5.0, 10.0, 20.0)
+
+
+def report_compare_levels(settings: Settings) -> tuple[str, list]:
+    """The report's scenario levels: ``[plan] compare`` (%), else ``compare_budgets`` (yen),
+    else ``DEFAULT_COMPARE_PCT`` with the plan's own target added."""
+    p = settings.plan
+    if p.compare and p.compare_budgets:
+        raise InputError("[plan] compare and compare_budgets are both set: keep one",
+                         source="settings")
+    if p.compare:
+        return "target", sorted({float(x) for x in p.compare})
+    if p.compare_budgets:
+        return "budget", sorted({float(x) for x in p.compare_budgets}, reverse=True)
+    levels = set(DEFAULT_COMPARE_PCT)
+    if p.target_saving_pct is not None:
+        levels.add(float(p.target_saving_pct))
+    return "target", sorted(levels)
 
 
 # --------------------------------------------------------------------------- the run
@@ -286,9 +321,21 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
                              target_saving_share=None if target is None else target / 100.0,
                              progress=sub_progress(progress, 0.55, 0.65))
         L["plan"], L["cost_curve"] = p, curve
+        removed = p.loc[p["status"] == "planned", "bridge_id"].astype(str).tolist()
         if "summary" in p.attrs:
+            # people whose trip to the nearest facility gets longer with the whole plan
+            people = 0.0
+            if removed:
+                people = removal_scenario(res.network, removed, settings=settings,
+                                          geometry=False).summary["population_with_longer_trips"]
+            p.attrs["summary"]["people_longer_trips"] = float(people)
             L["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
         L["detour_routes"] = detour_routes(p, res.network)
+        kind, levels = report_compare_levels(settings)
+        L["plan_compare"] = compare_plans(
+            res.network, L["bridge_options"], L["consolidation_sets"], settings=settings,
+            targets_pct=levels if kind == "target" else None,
+            budgets_yen=levels if kind == "budget" else None)
 
     def grouping():
         _require_municipalities(region)
@@ -335,9 +382,20 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
                 path = config.resolve().parent / path
             table = read_effect_inputs(path)
             L["effect_inputs"] = table
+        drivers = None
+        if L.get("package_assets") is not None or L.get("plan") is not None:
+            offices = None
+            if region.facilities is not None and "facility_type" in region.facilities.columns:
+                offices = region.facilities[region.facilities["facility_type"] == "office"]
+            drivers = effect_drivers(region.municipalities, package_assets=L.get("package_assets"),
+                                     plan=L.get("plan"), bridges=region.bridges,
+                                     group_members=L.get("group_members"), offices=offices,
+                                     network=res.network, settings=settings)
+            L["effect_drivers"] = drivers
         L["effect"] = effect_estimate(region.municipalities, region.bridges, region.other_assets,
                                       inputs=table, group_members=L.get("group_members"),
-                                      settings=settings, progress=sub_progress(progress, 0.85, 0.9))
+                                      drivers=drivers, settings=settings,
+                                      progress=sub_progress(progress, 0.85, 0.9))
         L["effect_assumptions"] = effect_assumptions(settings, table)
 
     order = [("network", network, 0.15), ("criticality", criticality, 0.3),

@@ -89,6 +89,7 @@ class CostSettings:
     upkeep_cost_per_m2_per_year: float = 1_000.0
     count_residual_value: bool = True           # credit the remaining life at the horizon
     detour_upgrade_cost_per_m: float = 200_000.0
+    widening_cost_per_m2: float = 400_000.0     # widening a bridge that receives a consolidation's traffic
     detour_min_width_m: float = 5.5             # narrower detour sections are upgraded
     detour_upgrade_road_classes: list = field(default_factory=lambda: ["other"])
     upgraded_speed_kmh: float = 40.0
@@ -110,6 +111,7 @@ class GuardSettings:
     max_detour_m: float = 3000.0                # inf switches it off
     max_walk_detour_m: float = 1000.0           # walkers' detour above which a bridge is not
                                                 # removed outright (downsizing keeps it for them)
+    max_school_walk_detour_m: float = 500.0     # the same on a school route (通学路)
     flag_bus_route: bool = True
     flag_school_route: bool = True
     forbid_bus_route: bool = False
@@ -127,6 +129,10 @@ class PlanSettings:
     """
     budget_yen: float | None = None          # life-cycle cost the stock may use over the horizon
     target_saving_pct: float | None = None   # cut the baseline life-cycle cost by this %, e.g. 10
+    require_detour_upgrade: bool = True      # a removal whose detour has substandard sections
+                                             # is planned only with the improvement (撤去＋迂回路整備)
+    compare: list = field(default_factory=list)          # saving targets in % shown side by side, e.g. [0, 5, 10, 20]
+    compare_budgets: list = field(default_factory=list)  # or budgets (yen) side by side
 
 
 @dataclass
@@ -183,6 +189,11 @@ class EffectSettings:
     group_outsourcing_discount: float = 0.15
     # yen per staff hour moved to the group contract (新たに必要となる委託費), ILLUSTRATIVE
     outsourcing_yen_per_moved_hour: float = 4_000.0
+    # drivers of the after-state measured from the analysis (effect_drivers.py), ILLUSTRATIVE
+    inspection_crew_size: int = 2               # staff per inspection visit
+    contracts_per_municipality: float = 1.0     # inspection contracts a municipality lets a year alone
+    procurement_hours_per_contract: float = 80.0   # staff hours to procure one contract
+    management_overhead_hours: float = 400.0    # fixed management hours a year per municipality
     inputs_table: str = ""                  # CSV of 導入効果試算 inputs (relative to run.toml); "" = none
     # 見える化 (indicators.py; docs/indicators.md)
     reference_year: int | None = None       # "now" for ageing/overdue; None = current calendar year

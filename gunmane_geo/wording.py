@@ -90,6 +90,7 @@ REPORT_TEXTS = {
                      "ILLUSTRATIVE, not official unit costs."),
     "figure_columns": (("図", "題名", "内容"), ("figure", "title", "what it shows")),
     "h_stages": ("実行した処理", "Stages"),
+    "h_appendix_stages": ("付録：実行した処理", "Appendix: stages"),
     "h_indicators": ("見える化指標（市区町村・グループ別）", "Indicators per municipality and group"),
     "indicators_note": ("全指標は tables/indicators.csv（日本語・英語の見出し付き）。",
                         "All indicators: tables/indicators.csv (Japanese and English headers)."),
@@ -121,12 +122,13 @@ FIGURE_TITLES = {
     "bridges_criticality": ("橋梁の重要度", "Bridge criticality"),
     "bridges_option": ("橋梁ごとの推奨案", "Recommended option per bridge"),
     "plan": ("集約・撤去計画（案）", "Consolidation and removal plan (proposal)"),
+    "scenarios": ("シナリオ比較", "Scenarios side by side"),
     "effect": ("導入効果試算", "Effect estimate"),
 }
 
 #: Units of the effect assumptions in Japanese.
 UNITS_JA = {"yen/h": "円/時間", "h/bridge/yr": "時間/橋/年", "yen/bridge/yr": "円/橋/年",
-             "0-1": "割合", "count": "件"}
+             "0-1": "割合", "count": "件", "h/contract": "時間/件", "h/yr": "時間/年"}
 
 
 # --------------------------------------------------------------------------- options

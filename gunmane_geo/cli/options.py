@@ -27,6 +27,11 @@ def add_parser(subparsers) -> None:
                    help="life-cycle cost (present value, yen) the bridge stock may use over the horizon")
     q.add_argument("--target-saving-pct", type=float,
                    help="cut the baseline life-cycle cost by this percentage, e.g. 20")
+    q.add_argument("--compare", metavar="PCTS",
+                   help="also plan at these saving targets (%%) side by side, e.g. 0,5,10,20: "
+                        "table plan_compare and the chart <out>_compare.pdf/png")
+    q.add_argument("--compare-budgets", metavar="YEN",
+                   help="the same for budgets (life-cycle cost, yen), e.g. 4.0e10,3.8e10")
     q.set_defaults(func=run_options_command, with_plan=True)
 
 
@@ -35,6 +40,26 @@ def _common(p):
     p.add_argument("--out", required=True, help="output GeoPackage (.gpkg)")
     p.add_argument("--csv", help="also write each layer as CSV (UTF-8 with BOM) into this folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+def compare_levels(pcts, budgets, settings):
+    """``("target", [..])``, ``("budget", [..])`` or None from the flags or ``[plan]``."""
+    from ..options import parse_levels
+    if pcts and budgets:
+        raise InputError("give --compare (saving targets in %) or --compare-budgets (yen), "
+                         "not both", source="command line")
+    if pcts:
+        return "target", parse_levels(pcts, what="--compare")
+    if budgets:
+        return "budget", parse_levels(budgets, what="--compare-budgets")
+    if settings.plan.compare and settings.plan.compare_budgets:
+        raise InputError("[plan] compare and compare_budgets are both set: keep one",
+                         source="settings")
+    if settings.plan.compare:
+        return "target", [float(x) for x in settings.plan.compare]
+    if settings.plan.compare_budgets:
+        return "budget", [float(x) for x in settings.plan.compare_budgets]
+    return None
 
 
 def run_options_command(args) -> int:
@@ -64,12 +89,17 @@ def run_options_command(args) -> int:
                          f"{budget_yen:g}); fix: give the budget in yen, e.g. --budget-yen "
                          "5000000000, or leave it out (also [plan] budget_yen)",
                          source="command line")
+    compare = None
+    if with_plan:
+        compare = compare_levels(getattr(args, "compare", None),
+                                 getattr(args, "compare_budgets", None), settings)
     bar = ProgressBar(args.quiet, "plan" if with_plan else "options")
     try:
         region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
         layers = run_options(region, settings, plan=with_plan,
                              budget_yen=budget_yen if with_plan else None,
-                             target_saving_share=share, progress=bar.part(0.2, 0.8))
+                             target_saving_share=share, compare=compare,
+                             progress=bar.part(0.2, 0.8))
     except (KeyboardInterrupt, Cancelled):
         bar.close()
         print(f"gunmane {args.command}: interrupted; nothing written", file=sys.stderr)
@@ -77,6 +107,13 @@ def run_options_command(args) -> int:
     bar.close()
     written = write_outputs(layers, args.out, args.csv, settings=settings, report=region.report,
                             protected=protected)
+    if layers.get("plan_compare") is not None:
+        from pathlib import Path
+
+        from ..maps import chart_scenarios
+        out = Path(args.out)
+        written += chart_scenarios(layers["plan_compare"], settings=settings).save(
+            out.with_name(out.stem + "_compare"))
     warn_skipped(region.report, args.command, args.out)
     warn_inputs(region.report, args.command, args.out)
     if not args.quiet:
@@ -89,8 +126,19 @@ def run_options_command(args) -> int:
             s = layers["plan"].attrs["summary"]
             print(f"plan: {s['n_bridges_removed']} bridges lose vehicle traffic, life-cycle cost "
                   f"{s['baseline_lcc_yen']:,} -> {s['plan_lcc_yen']:,} yen "
-                  f"({s['saving_share']:.1%} saved); target reached: {s['target_reached']}",
-                  file=sys.stderr)
+                  f"({s['saving_share']:.1%} saved); target reached: {s['target_reached']}; "
+                  f"by method: consolidation {s['n_consolidate']}, simple removal {s['n_remove']}, "
+                  f"removal + detour improvement {s['n_remove_upgrade_detour']}, "
+                  f"downsizing {s['n_downsize']}", file=sys.stderr)
+        cmp = layers.get("plan_compare")
+        if cmp is not None:
+            for r in cmp.itertuples():
+                print(f"  {r.label_en}: {r.n_bridges_removed} bridges (consolidation "
+                      f"{r.n_consolidate}, simple removal {r.n_remove}, removal + detour "
+                      f"improvement {r.n_remove_upgrade_detour}, downsizing {r.n_downsize}), "
+                      f"{r.cost_avoided_yen:,} yen avoided, +{r.added_vehicle_km_per_day:,.0f} "
+                      f"vehicle-km/day, {r.people_longer_trips:,.0f} people with longer trips",
+                      file=sys.stderr)
         print("costs are ILLUSTRATIVE defaults unless your config sets [costs]; wrote "
               + ", ".join(str(p) for p in written), file=sys.stderr)
     return 0

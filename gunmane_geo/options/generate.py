@@ -95,8 +95,9 @@ def detour_upgrades(network, bridge_ids, settings=None) -> dict[str, dict]:
     """Sections of each bridge's detour to upgrade, and the detour time after upgrading.
 
     A section (edge) of today's shortest alternative route (by length, the bridge
-    alone removed) is upgraded when its ``width_m`` is below ``[costs]
-    detour_min_width_m``, or, width unknown, its road class is in
+    alone removed) is substandard, and upgraded, when its ``width_m`` (m) is below both
+    ``[costs] detour_min_width_m`` and the bridge's own width (a road as wide as the
+    bridge carries its traffic no worse), or, width unknown, its road class is in
     ``detour_upgrade_road_classes``.  The time saved is the fastest detour's time
     (minutes) before minus after timing the chosen sections at
     ``upgraded_speed_kmh`` (where faster).
@@ -120,14 +121,22 @@ def detour_upgrades(network, bridge_ids, settings=None) -> dict[str, dict]:
     _, _, paths = ev.routes(ids)
     classes = {str(c) for c in costs.detour_upgrade_road_classes}
     w, cls = ev.width_m, ev.road_class
+    inv = ev.network.bridges
+    own = (dict(zip(inv["bridge_id"].astype(str), pd.to_numeric(inv["width_m"], errors="coerce")))
+           if "width_m" in inv.columns else {})
     out = {}
     _, before, _ = ev.routes([b for b in ids if len(paths[b])], weight="time_min")
     for b in ids:
         p = paths[b]
         if len(p):
             wp = w[p]
-            narrow = np.where(np.isnan(wp), [str(c) in classes for c in cls[p]],
-                              wp < costs.detour_min_width_m)
+            # substandard: narrower than the standard AND than the bridge itself (a road
+            # as wide as the bridge carries its traffic no worse than the bridge did)
+            limit = float(costs.detour_min_width_m)
+            wb = own.get(b)
+            if wb is not None and math.isfinite(wb) and wb > 0:
+                limit = min(limit, float(wb))
+            narrow = np.where(np.isnan(wp), [str(c) in classes for c in cls[p]], wp < limit)
             chosen = [int(e) for e in p[narrow]]
         else:
             chosen = []

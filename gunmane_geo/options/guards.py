@@ -9,7 +9,8 @@ Guards (names used in ``[guards] overrides`` and in the ``excluded_by`` column):
 * ``max_detour``: the vehicle detour is longer than ``max_detour_m`` (no detour at
   all is ``isolation``).
 * ``walk_detour``: removing the bridge outright leaves walkers a detour longer than
-  ``max_walk_detour_m``, or no way at all (school routes, villages across the river).
+  ``max_walk_detour_m`` (on a school route ``max_school_walk_detour_m``), or no way at
+  all (villages across the river).
   Only the full removals check it: downsizing to a pedestrian/bicycle bridge keeps the
   crossing for walkers, which is what it is for.
 * ``bus_route`` / ``school_route``: flagged (``flag_*``); excluding only with ``forbid_*``.
@@ -88,7 +89,9 @@ def check_guards(bridge_id: str, *, isolated_population: float, isolated_facilit
     if math.isfinite(detour_m) and detour_m > float(g.max_detour_m):
         hit.append("max_detour")
         hard.append("max_detour")
-    if not math.isnan(walk_detour_m) and walk_detour_m > float(g.max_walk_detour_m):
+    if not math.isnan(walk_detour_m) and (
+            walk_detour_m > float(g.max_walk_detour_m)
+            or (school_route and walk_detour_m > float(g.max_school_walk_detour_m))):
         hit.append("walk_detour")
         hard.append("walk_detour")
     for name, flag, forbid in (("bus_route", g.flag_bus_route, g.forbid_bus_route),

@@ -33,6 +33,7 @@ from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_cost
 from .generate import detour_upgrades
 from .guards import waived_guards
+from .methods import METHOD_COLUMNS, plan_methods
 from .scenario import SetEvaluator
 from ..wording import detour_en, detour_ja, option_yen_ja, yen_en
 
@@ -207,8 +208,14 @@ def _candidates(bridge_options, consolidation_sets, ev: SetEvaluator, settings) 
     opts = opts[opts["bridge_id"].astype(str).isin(ev.bridge_edge.keys())]
     up_ids = opts.loc[opts["option"] == "remove_upgrade_detour", "bridge_id"].astype(str)
     upgrades = detour_upgrades(ev.network, up_ids.tolist(), settings)
+    # a detour with substandard sections: the removal is planned only with the improvement
+    rows = bridge_options[bridge_options["option"] == "remove_upgrade_detour"]
+    substandard = (set(rows.loc[rows["upgrade_length_m"].fillna(0) > 0, "bridge_id"].astype(str))
+                   if settings.plan.require_detour_upgrade else set())
     for bid, option, avoided in zip(opts["bridge_id"].astype(str), opts["option"],
                                     opts["cost_avoided_yen"]):
+        if option in ("remove", "downsize") and bid in substandard:
+            continue   # vehicles would use the substandard detour: only with the improvement
         edges = tuple(upgrades[bid]["edges"]) if option == "remove_upgrade_detour" else ()
         cands.append(_Candidate(f"{bid}:{option}", option, (bid,), options={bid: option},
                                 cost_avoided=int(avoided), upgrade_edges=edges))
@@ -218,8 +225,8 @@ def _candidates(bridge_options, consolidation_sets, ev: SetEvaluator, settings) 
         for set_id, kept, rem, avoided in zip(sets["set_id"], sets["kept_bridge_id"],
                                               sets["removed_bridge_ids"], sets["cost_avoided_yen"]):
             removed = tuple(str(rem).split(";"))
-            if any(b not in ev.bridge_edge for b in removed):
-                continue
+            if any(b not in ev.bridge_edge or b in substandard for b in removed):
+                continue   # off the network, or a detour that needs improving first
             kept = str(kept)
             cands.append(_Candidate(
                 f"{set_id}:{kept}", "consolidate", removed, (kept,),
@@ -333,6 +340,11 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     curve = _curve(steps, baseline, n_plan, aadt)
     final = steps[n_plan - 1]["state"] if n_plan else _State()
     plan = _plan_rows(bridge_options, keep_rows, steps[:n_plan], final, refused, settings)
+    hubs = {b: s["cand"].kept[0] for s in steps[:n_plan] if s["cand"].set_id is not None
+            for b in s["cand"].removed}
+    plan = plan_methods(plan, network=ev.network, bridge_options=bridge_options,
+                        detour_paths=final.paths, hubs=hubs, settings=settings)
+    by_method = plan.loc[plan["status"] == "planned", "method"].value_counts()
     saved = int(cum[n_plan - 1]) if n_plan else 0
     plan.attrs["summary"] = {
         "baseline_lcc_yen": baseline, "plan_lcc_yen": baseline - saved, "cost_avoided_yen": saved,
@@ -342,6 +354,10 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
         "n_steps": n_plan, "n_bridges_removed": len(final.removed),
         "user_cost_yen": int(math.fsum(v for v in final.user_cost.values() if math.isfinite(v))),
         "isolated_population": final.isolated_population,
+        **{f"n_{m}": int(by_method.get(m, 0))
+           for m in ("remove", "remove_upgrade_detour", "downsize", "consolidate")},
+        "receiving_widening_yen": int(plan.drop_duplicates("receiving_bridge_id")
+                                      ["receiving_widening_yen"].fillna(0).sum()),
         "note": ILLUSTRATIVE_NOTE,
     }
     report_progress(progress, 1.0, "plan done")

@@ -7,7 +7,8 @@
   ``stages`` (what ran, what failed, and why)
 * ``tables/*.csv``   UTF-8 with BOM; indicators and effect with Japanese+English headers
 * ``maps/*.pdf|png`` the council maps (``settings.maps.paper``, A3 by default)
-* ``report_ja.html``, ``report_en.html``, ``report_ja.pdf``, ``report_en.pdf``
+* ``report_ja.html``, ``report_en.html``, ``report_ja.pdf``, ``report_en.pdf`` (page 1:
+  the findings, also as ``summary_ja|en.pdf|png``; technical tables in an appendix)
 * ``run_settings.json`` every parameter used (and the config file copied as ``run_config.toml``)
 
 The folder belongs to the run: everything is written into a temporary folder beside it
@@ -35,6 +36,7 @@ from .figures import build_maps
 from .html import write_html
 from .outputs import write_results
 from .pdf import write_pdf
+from .summary import summary_page
 
 __all__ = ["run_report", "write_report", "check_report_folder", "build_maps", "write_html",
            "write_pdf"]
@@ -151,9 +153,13 @@ def write_report(res: RunResult, out_dir, *, progress: Progress | None = None,
         st.message = ", ".join(res.pages)
     except GunmaneError as exc:
         st.status, st.message = "failed", str(exc)
+    for lang in ("ja", "en"):     # page 1 of each report: the findings (report/summary.py)
+        res.pages[f"summary_{lang}"] = (summary_page(res, lang), "", "")
     report_progress(progress, 0.93, "writing maps")
     for name, (page, _, _) in res.pages.items():
-        res.files += page.save(out / "maps" / name, dpi=dpi)
+        # page 1 of each report beside the reports; the council maps under maps/
+        res.files += page.save((out / name) if name.startswith("summary_") else
+                               (out / "maps" / name), dpi=dpi)
     st.seconds = time.perf_counter() - t0
     res.stages["report"] = Stage("report", "ok")
     report_progress(progress, 0.96, "writing results.gpkg and tables")

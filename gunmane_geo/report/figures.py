@@ -95,6 +95,18 @@ def build_maps(res: RunResult, progress=None) -> dict:
                   "× marks a removed bridge, the bold dashed line the detour with all removals "
                   "made, and each heading gives the extra distance and time.")
             pages[f"plan_details_{k}"] = (pg, ja, en)
+    if res.ok("plan") and L.get("plan_compare") is not None and len(L["plan_compare"]):
+        c = L["plan_compare"]
+        last = c.iloc[-1]
+        ja = (f"削減目標（または予算）の水準ごとの計画。{last['label_ja']}では{int(last['n_bridges_removed'])}橋"
+              f"（集約{int(last['n_consolidate'])}・単純撤去{int(last['n_remove'])}・撤去＋迂回路整備"
+              f"{int(last['n_remove_upgrade_detour'])}・ダウンサイジング{int(last['n_downsize'])}）、"
+              f"走行台キロ +{last['added_vehicle_km_per_day']:,.0f}/日、移動が長くなる人 "
+              f"{last['people_longer_trips']:,.0f}人。")
+        en = (f"The plan at each level; at {last['label_en']}: {int(last['n_bridges_removed'])} bridges, "
+              f"+{last['added_vehicle_km_per_day']:,.0f} vehicle-km/day, "
+              f"{last['people_longer_trips']:,.0f} people with longer trips.")
+        pages["scenarios"] = (maps.chart_scenarios(c, settings=s, sources=src), ja, en)
     if res.ok("indicators"):
         ind = L["indicators"]
         from ..indicators import age_columns
@@ -126,7 +138,8 @@ def build_maps(res: RunResult, progress=None) -> dict:
     return pages
 
 
-FIGURE_ORDER = ["ageing", "groups", "bridges_criticality", "bridges_option", "plan", "effect"]
+FIGURE_ORDER = ["ageing", "groups", "bridges_criticality", "bridges_option", "plan", "scenarios",
+                "effect"]
 def figure_keys(pages) -> list[str]:
     """Figure names in report order; the plan's close-up pages follow the plan."""
     keys = []

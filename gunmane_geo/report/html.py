@@ -23,6 +23,20 @@ def write_html(res: RunResult, path: Path, lang: str = "ja") -> Path:
              f"<p style='text-align:right'><a href='{other}'>"
              f"{'English' if lang == 'ja' else '日本語'}</a></p>",
              f"<h1>{html.escape(title)}</h1>"]
+    if f"summary_{lang}" in res.pages:      # the findings first (report/summary.py)
+        from .summary import scenario_table, summary_facts, summary_lines_of
+        from ..wording import report_text
+        facts = summary_facts(res)
+        parts.append(f"<h2>{'検討結果の要点' if lang == 'ja' else 'Findings'}</h2>")
+        parts += [f"<p><b>{html.escape(h)}</b>：{html.escape(t)}</p>" if lang == "ja" else
+                  f"<p><b>{html.escape(h)}</b>: {html.escape(t)}</p>"
+                  for h, t in summary_lines_of(facts, lang)]
+        t = scenario_table(facts, lang)
+        if t is not None:
+            parts.append(t.to_html(index=False, escape=True, border=0))
+        parts.append(f"<p style='color:#B00000'><b>{html.escape(report_text('illustrative', lang))}</b></p>")
+        parts.append(f"<p><img src='summary_{lang}.png' alt='summary' style='max-width:100%'> "
+                     f"<a href='summary_{lang}.pdf'>PDF</a></p>")
     for head, paras, table, fig in sections:
         parts.append(f"<h2>{html.escape(head)}</h2>")
         if fig:

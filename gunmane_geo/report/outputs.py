@@ -25,7 +25,7 @@ def write_tables(res: RunResult, out: Path) -> list[Path]:
     if "effect" in L:
         files.append(write_csv(bilingual(L["effect"], labels=EFFECT_LABELS), tdir / "effect.csv"))
     for name in ("effect_assumptions", "asset_type_counts", "bridge_criticality", "bridge_options",
-                 "consolidation_sets", "plan", "plan_summary", "cost_curve", "groups",
+                 "consolidation_sets", "plan", "plan_summary", "cost_curve", "plan_compare", "effect_drivers", "groups",
                  "group_members", "asset_packages", "multi_sector_areas", "road_pairs",
                  "skipped_features"):
         if L.get(name) is not None:

@@ -95,6 +95,9 @@ def write_pdf(res: RunResult, path: Path, lang: str = "ja") -> Path:
                                                  "CreationDate": None, "ModDate": None}) as pdf:
         text_page = None
         y = 0.0
+        first = res.pages.get(f"summary_{lang}")
+        if first is not None:           # page 1: the findings for a council
+            pdf.savefig(first[0].fig)
 
         def new_text_page():
             p = Page(title, ("英語版: report_en.pdf" if lang == "ja" else "Japanese: report_ja.pdf"),

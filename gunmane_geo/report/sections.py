@@ -148,7 +148,6 @@ def report_sections(res: RunResult, lang: str):
               res.pages[k][1 if ja else 2]) for i, k in enumerate(keys, start=1)],
             columns=list(report_text("figure_columns", lang)))
         out.append((report_text("h_figures", lang), [report_text("figures_note", lang)], figs, None))
-    out.append((report_text("h_stages", lang), [], stage_table(res, lang), None))
     t = indicator_table(res, lang)
     if t is not None:
         out.append((report_text("h_indicators", lang), [report_text("indicators_note", lang)], t, None))
@@ -164,5 +163,7 @@ def report_sections(res: RunResult, lang: str):
                         effect_table(res, lang), None))
             out.append((report_text("h_assumptions", lang), [report_text("assumptions_note", lang)],
                         assumption_table(res, lang), None))
+    # appendix: the technical record of the run
+    out.append((report_text("h_appendix_stages", lang), [], stage_table(res, lang), None))
     title = report_text("title", lang) + (f" — {name}" if name else "")
     return title, out

@@ -133,3 +133,42 @@ def test_report_explains_packages_areas_and_road_pairs(full):
         for sentence in sentences:
             assert _flat(sentence) in html, (lang, sentence)
             assert _flat(sentence) in pdf, (lang, sentence)
+
+
+def _page_text(pdf, first, last=None):
+    return subprocess.run(["pdftotext", "-f", str(first), "-l", str(last or first), "-layout",
+                           str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_report_opens_with_its_findings(full):
+    _, out = full
+    plan = pyogrio.read_dataframe(out / "results.gpkg", layer="plan", read_geometry=False)
+    summary = pyogrio.read_dataframe(out / "results.gpkg", layer="plan_summary",
+                                     read_geometry=False).iloc[0]
+    compare = pyogrio.read_dataframe(out / "results.gpkg", layer="plan_compare",
+                                     read_geometry=False)
+    planned = plan[plan["status"] == "planned"]
+    ja = _page_text(out / "report_ja.pdf", 1)
+    assert "検討結果の要点" in ja and "全体図" in ja
+    for head in ("地域の橋梁", "連携グループ（案）", "集約・撤去計画（案）", "導入効果（年間）", "シナリオ比較"):
+        assert head in ja, head
+    # the plan at the chosen level, by method, with the numbers of the plan layer
+    n = planned["method"].value_counts()
+    assert f"{len(planned)}橋（集約{n.get('consolidate', 0)}・単純撤去{n.get('remove', 0)}" in ja
+    longest = planned["detour_in_plan_m"].max()
+    assert f"最長の迂回 {longest:,.0f} m" in ja
+    assert f"移動が長くなる人 {summary['people_longer_trips']:,.0f}人" in ja
+    assert "ILLUSTRATIVE" in ja
+    # the scenario table: one row per level
+    for label in compare["label_ja"]:
+        assert label in ja, label
+    en = _page_text(out / "report_en.pdf", 1)
+    assert "Findings" in en and "Scenarios side by side" in en and "ILLUSTRATIVE" in en
+    assert (out / "summary_ja.png").stat().st_size > 10_000
+    # technical tables at the end: the stages table is the appendix
+    n_pages = int(subprocess.run(["pdfinfo", str(out / "report_ja.pdf")], capture_output=True,
+                                 text=True).stdout.split("Pages:")[1].split()[0])
+    assert "付録：実行した処理" in _page_text(out / "report_ja.pdf", n_pages)
+    assert "付録：実行した処理" not in _page_text(out / "report_ja.pdf", 2, 3)
+    html = (out / "report_ja.html").read_text(encoding="utf-8")
+    assert html.index("検討結果の要点") < html.index("図の一覧") < html.index("付録：実行した処理")

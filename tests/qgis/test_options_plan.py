@@ -105,3 +105,35 @@ def test_plan_rejects_bad_target(qgis_app, sample_clip):
         processing.run("gunmane:plan", {
             **_inputs(sample_clip), "TARGET_SAVING_PCT": 150.0, "OUTPUT_PLAN": "TEMPORARY_OUTPUT",
             "OUTPUT_CURVE": "TEMPORARY_OUTPUT", "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT"})
+
+
+def test_plan_compare_matches_library(qgis_app, sample_clip, tmp_path):
+    import processing
+    chart = tmp_path / "scenarios.pdf"
+    result = processing.run("gunmane:plan", {
+        **_inputs(sample_clip), "TARGET_SAVING_PCT": 3.0, "COMPARE": "0, 3, 6",
+        "OUTPUT_PLAN": "TEMPORARY_OUTPUT", "OUTPUT_CURVE": "TEMPORARY_OUTPUT",
+        "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT", "OUTPUT_COMPARE": "TEMPORARY_OUTPUT",
+        "OUTPUT_COMPARE_CHART": str(chart)})
+    lib = _library(sample_clip, plan=True, target_saving_share=0.03,
+                   compare=("target", [0.0, 3.0, 6.0]))["plan_compare"]
+    rows = sorted(result["OUTPUT_COMPARE"].getFeatures(), key=lambda f: float(f["level"]))
+    assert [float(f["level"]) for f in rows] == [0.0, 3.0, 6.0]
+    for f, (_, r) in zip(rows, lib.iterrows()):
+        for col in ("n_bridges_removed", "n_consolidate", "n_remove", "n_downsize",
+                    "n_remove_upgrade_detour", "cost_avoided_yen"):
+            assert int(f[col]) == int(r[col]), col
+        assert same_number(f["people_longer_trips"], r["people_longer_trips"])
+    assert int(rows[2]["n_bridges_removed"]) >= int(rows[1]["n_bridges_removed"]) > 0
+    assert chart.stat().st_size > 0 and result["OUTPUT_COMPARE_CHART"] == str(chart)
+    # the 3 % level is the plan itself
+    assert int(rows[1]["cost_avoided_yen"]) == result["COST_AVOIDED_YEN"]
+
+
+def test_plan_compare_rejects_bad_levels(qgis_app, sample_clip):
+    import processing
+    from qgis.core import QgsProcessingException
+    with pytest.raises(QgsProcessingException, match="not a number"):
+        processing.run("gunmane:plan", {
+            **_inputs(sample_clip), "COMPARE": "0,abc", "OUTPUT_PLAN": "TEMPORARY_OUTPUT",
+            "OUTPUT_CURVE": "TEMPORARY_OUTPUT", "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT"})

@@ -6,7 +6,9 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
     QgsWkbTypes,
 )
 
@@ -33,7 +35,12 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
         "with the whole plan, the reason; removed bridges are crossed out on the map), the "
         "cost curve (one row per step), a one-row summary and the detour routes (one line "
         "per bridge that loses vehicle traffic: the way round it with all removals of the "
-        "plan made, drawn as a bold black dashed line). Costs are ILLUSTRATIVE "
+        "plan made, drawn as a bold black dashed line). Each planned bridge names its "
+        "method (集約 into a named kept bridge, 単純撤去, 撤去＋迂回路整備, ダウンサイジング) and "
+        "why it won.\n\n"
+        "Compare saving targets: e.g. 0,5,10,20 plans at each of these targets side by side "
+        "(a table and a chart: bridges by method, cost avoided, added vehicle-km, people "
+        "whose trips get longer). Costs are ILLUSTRATIVE "
         "defaults unless your settings file sets [costs].")
 
     BUDGET_YEN = "BUDGET_YEN"
@@ -42,6 +49,9 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
     OUTPUT_CURVE = "OUTPUT_CURVE"
     OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
     OUTPUT_DETOURS = "OUTPUT_DETOURS"
+    COMPARE = "COMPARE"
+    OUTPUT_COMPARE = "OUTPUT_COMPARE"
+    OUTPUT_COMPARE_CHART = "OUTPUT_COMPARE_CHART"
     COST_AVOIDED_YEN = "COST_AVOIDED_YEN"
     N_REMOVED = "N_REMOVED"
 
@@ -53,6 +63,9 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.TARGET_SAVING_PCT, tr("Saving target (% of the baseline life-cycle cost)"),
             QgsProcessingParameterNumber.Double, optional=True, minValue=0.0, maxValue=99.9))
+        self.addParameter(QgsProcessingParameterString(
+            self.COMPARE, tr("Compare saving targets (%, comma-separated, e.g. 0,5,10,20)"),
+            optional=True))
         self.add_crs_parameter()
         self.add_settings_parameter()
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -69,6 +82,12 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
             optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT_SETS, tr("Consolidation sets"), QgsProcessing.TypeVectorPoint,
+            optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT_COMPARE, tr("Scenario comparison"), QgsProcessing.TypeVector,
+            optional=True, createByDefault=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_COMPARE_CHART, tr("Scenario chart (PDF)"), "PDF (*.pdf)",
             optional=True, createByDefault=False))
         self.add_report_sink()
         self.addOutput(QgsProcessingOutputNumber(self.COST_AVOIDED_YEN, tr("Cost avoided (yen)")))
@@ -91,8 +110,15 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
                 raise QgsProcessingException(
                     tr("The saving target must be between 0 and 100 %, e.g. 20."))
             share = pct / 100.0
+        compare = None
+        text = self.parameterAsString(parameters, self.COMPARE, context) if \
+            parameters.get(self.COMPARE) not in (None, "") else ""
+        if text.strip():
+            from gunmane_geo.options import parse_levels
+            compare = ("target", self.call(parse_levels, text, what=tr("Compare saving targets")))
         region, settings, layers = self.run_options(parameters, context, feedback, plan=True,
-                                                    budget_yen=budget, target_saving_share=share)
+                                                    budget_yen=budget, target_saving_share=share,
+                                                    compare=compare)
         plan = layers["plan"]
         summary = plan.attrs["summary"]
         plan = plan.copy()
@@ -116,6 +142,22 @@ class PlanAlgorithm(BridgeOptionsAlgorithm):
                 parameters.get(self.OUTPUT_SETS) not in (None, ""):
             self.write_options(parameters, context, feedback, layers, results)
             results.pop(self.N_RECOMMENDED, None)
+        cmp = layers.get("plan_compare")
+        if cmp is not None:
+            dest = gdf_to_sink(self, parameters, self.OUTPUT_COMPARE, context, pd.DataFrame(cmp),
+                               feedback=feedback)
+            if dest is not None:
+                results[self.OUTPUT_COMPARE] = dest
+            chart = self.parameterAsFileOutput(parameters, self.OUTPUT_COMPARE_CHART, context) \
+                if parameters.get(self.OUTPUT_COMPARE_CHART) not in (None, "") else ""
+            if chart:
+                from pathlib import Path
+
+                from gunmane_geo.maps import chart_scenarios
+                page = self.call(chart_scenarios, cmp, settings=settings)
+                stem = Path(chart).with_suffix("")
+                self.call(page.save, stem, formats=["pdf"])
+                results[self.OUTPUT_COMPARE_CHART] = str(stem) + ".pdf"
         results[self.COST_AVOIDED_YEN] = int(summary["cost_avoided_yen"])
         results[self.N_REMOVED] = int(summary["n_bridges_removed"])
         feedback.pushInfo(tr("Plan: {n} bridges lose vehicle traffic; life-cycle cost {before} -> "

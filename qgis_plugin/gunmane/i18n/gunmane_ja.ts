@@ -662,80 +662,104 @@ Outputs: the packages (or areas) as polygons (the buffered hull of their assets)
             <translation>施設 {assets} 件を {n} のまとまり（区域）に分けました。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="20" />
+            <location filename="algorithms/plan.py" line="22" />
             <source>Plan under a budget</source>
             <translation>予算内の集約・撤去計画</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="22" />
+            <location filename="algorithms/plan.py" line="24" />
             <source>plan,budget,saving,consolidation,removal,cost curve,計画,予算</source>
             <translation>計画,予算,削減,集約,撤去,費用曲線</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="23" />
+            <location filename="algorithms/plan.py" line="25" />
             <source>Chooses options across all bridges, one step at a time, best net benefit first (cost avoided minus the road users' cost), re-measuring the detours of ALL removals of the plan on the network at each step and refusing steps that break a guard (people cut off, detour over the limit).
 
 Give a budget (life-cycle cost in yen, present value, that the bridge stock may use over the horizon) and/or a saving target in percent of the baseline (everything kept). With neither, the plan takes every step with a positive net benefit.
 
-Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step), a one-row summary and the detour routes (one line per bridge that loses vehicle traffic: the way round it with all removals of the plan made, drawn as a bold black dashed line). Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
+Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step), a one-row summary and the detour routes (one line per bridge that loses vehicle traffic: the way round it with all removals of the plan made, drawn as a bold black dashed line). Each planned bridge names its method (集約 into a named kept bridge, 単純撤去, 撤去＋迂回路整備, ダウンサイジング) and why it won.
+
+Compare saving targets: e.g. 0,5,10,20 plans at each of these targets side by side (a table and a chart: bridges by method, cost avoided, added vehicle-km, people whose trips get longer). Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
             <translation>全橋梁の対策を、正味便益（回避できる費用−利用者費用）の大きい順に1段階ずつ選びます。各段階で計画に含まれるすべての撤去について道路網上で迂回を測り直し、制約条件（孤立の発生、迂回の上限超過）に反する段階は採用しません。
 
 予算（対象期間に橋梁全体で使えるライフサイクルコスト、円、現在価値）または削減目標（すべて維持する場合に対する％）を指定してください。どちらも指定しない場合は、正味便益が正の段階をすべて採用します。
 
-出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要、迂回路（車が通れなくなる橋梁ごとに1本の線：計画のすべての撤去を行った後の迂回経路、太い黒の破線で表示）。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
+出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要、迂回路（車が通れなくなる橋梁ごとに1本の線：計画のすべての撤去を行った後の迂回経路、太い黒の破線で表示）。計画に含まれる橋梁ごとに方法（残す橋を名指しした集約、単純撤去、撤去＋迂回路整備、ダウンサイジング）とそれを選んだ理由を示します。
+
+比較する削減目標：例えば 0,5,10,20 と指定すると、それぞれの目標での計画を並べて比較します（表とグラフ：方法別の橋梁数、回避できる費用、増える走行台キロ、移動が長くなる人）。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="51" />
+            <location filename="algorithms/plan.py" line="61" />
             <source>Budget: life-cycle cost over the horizon (yen, present value)</source>
             <translation>予算：対象期間のライフサイクルコスト（円、現在価値）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="54" />
+            <location filename="algorithms/plan.py" line="64" />
             <source>Saving target (% of the baseline life-cycle cost)</source>
             <translation>削減目標（現状維持のライフサイクルコストに対する％）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="59" />
+            <location filename="algorithms/plan.py" line="67" />
+            <source>Compare saving targets (%, comma-separated, e.g. 0,5,10,20)</source>
+            <translation>比較する削減目標（%、カンマ区切り、例：0,5,10,20）</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="72" />
             <source>Plan</source>
             <translation>集約・撤去計画</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="61" />
+            <location filename="algorithms/plan.py" line="74" />
             <source>Cost curve</source>
             <translation>費用曲線</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="63" />
+            <location filename="algorithms/plan.py" line="76" />
             <source>Plan summary</source>
             <translation>計画の概要</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="65" />
+            <location filename="algorithms/plan.py" line="78" />
             <source>Detour routes</source>
             <translation>迂回路</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="74" />
+            <location filename="algorithms/plan.py" line="87" />
+            <source>Scenario comparison</source>
+            <translation>シナリオ比較</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="90" />
+            <source>Scenario chart (PDF)</source>
+            <translation>シナリオ比較グラフ（PDF）</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="93" />
             <source>Cost avoided (yen)</source>
             <translation>回避できる費用（円）</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="76" />
+            <location filename="algorithms/plan.py" line="95" />
             <source>Bridges that lose vehicle traffic</source>
             <translation>車両通行がなくなる橋梁数</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="92" />
+            <location filename="algorithms/plan.py" line="111" />
             <source>The saving target must be between 0 and 100 %, e.g. 20.</source>
             <translation>削減目標は 0〜100 ％の間で指定してください（例：20）。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="121" />
+            <location filename="algorithms/plan.py" line="118" />
+            <source>Compare saving targets</source>
+            <translation>比較する削減目標</translation>
+        </message>
+        <message>
+            <location filename="algorithms/plan.py" line="163" />
             <source>Plan: {n} bridges lose vehicle traffic; life-cycle cost {before} -&gt; {after} yen ({share} saved); target reached: {reached}.</source>
             <translation>計画：車両通行がなくなる橋梁 {n} 橋、ライフサイクルコスト {before} 円 → {after} 円（{share} 削減）、目標達成：{reached}。</translation>
         </message>
         <message>
-            <location filename="algorithms/plan.py" line="127" />
+            <location filename="algorithms/plan.py" line="169" />
             <source>The budget or saving target cannot be reached within the guards: the plan takes every step that is allowed.</source>
             <translation>制約条件の範囲では予算・削減目標に届きません。計画には許されるすべての対策を含めました。</translation>
         </message>
@@ -1213,6 +1237,18 @@ Outputs: the plan (one point per bridge: the chosen option, the step, its detour
 出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
         </message>
         <message>
+            <source>Chooses options across all bridges, one step at a time, best net benefit first (cost avoided minus the road users' cost), re-measuring the detours of ALL removals of the plan on the network at each step and refusing steps that break a guard (people cut off, detour over the limit).
+
+Give a budget (life-cycle cost in yen, present value, that the bridge stock may use over the horizon) and/or a saving target in percent of the baseline (everything kept). With neither, the plan takes every step with a positive net benefit.
+
+Outputs: the plan (one point per bridge: the chosen option, the step, its detour with the whole plan, the reason; removed bridges are crossed out on the map), the cost curve (one row per step), a one-row summary and the detour routes (one line per bridge that loses vehicle traffic: the way round it with all removals of the plan made, drawn as a bold black dashed line). Costs are ILLUSTRATIVE defaults unless your settings file sets [costs].</source>
+            <translation type="vanished">全橋梁の対策を、正味便益（回避できる費用−利用者費用）の大きい順に1段階ずつ選びます。各段階で計画に含まれるすべての撤去について道路網上で迂回を測り直し、制約条件（孤立の発生、迂回の上限超過）に反する段階は採用しません。
+
+予算（対象期間に橋梁全体で使えるライフサイクルコスト、円、現在価値）または削減目標（すべて維持する場合に対する％）を指定してください。どちらも指定しない場合は、正味便益が正の段階をすべて採用します。
+
+出力：計画（橋梁ごとに1点：選んだ対策、段階、計画全体での迂回、理由；地図では撤去する橋梁に×印）、費用曲線（段階ごとに1行）、1行の概要、迂回路（車が通れなくなる橋梁ごとに1本の線：計画のすべての撤去を行った後の迂回経路、太い黒の破線で表示）。費用は設定ファイルの [costs] で指定しない限り例示値です。</translation>
+        </message>
+        <message>
             <source>Detour routes (all removals of the plan made)</source>
             <translation type="vanished">迂回路（計画のすべての撤去を行った後）</translation>
         </message>
@@ -1230,7 +1266,7 @@ Population (a grid raster) and facilities are optional; without them isolation i
 Bridges are matched to the road edges within the match tolerance of the settings; a bridge that matches no edge is kept with matched = false and no rank, and the reason. Each bridge is one point: the middle of its bridge edge, or its inventory location when it is not on the network.
 
 Population (a grid raster) and facilities are optional; without them isolation is counted in road nodes only.</source>
-            <translation type="vanished">道路網から橋梁を1橋ずつ取り除き、その影響を測ります：橋の両端の間の迂回距離（detour_m、メートル）と迂回時間（detour_min、分）、撤去で孤立が生じるか（isolates、isolated_population、isolated_facilities と施設名）、1日あたりの増加走行台キロ（交通量×迂回距離）。criticality_rank は 1 が最も重要な橋梁です。criticality_class は地図用の区分です（迂回が上限の3分の1未満、3分の2まで、上限まで（既定では 1、2、3 km）、上限超過、行き止まりで孤立なし、撤去で孤立が生じる、道路網と未接続）。
+            <translation>道路網から橋梁を1橋ずつ取り除き、その影響を測ります：橋の両端の間の迂回距離（detour_m、メートル）と迂回時間（detour_min、分）、撤去で孤立が生じるか（isolates、isolated_population、isolated_facilities と施設名）、1日あたりの増加走行台キロ（交通量×迂回距離）。criticality_rank は 1 が最も重要な橋梁です。criticality_class は地図用の区分です（迂回が上限の3分の1未満、3分の2まで、上限まで（既定では 1、2、3 km）、上限超過、行き止まりで孤立なし、撤去で孤立が生じる、道路網と未接続）。
 
 橋梁は設定の許容距離内で道路の辺に対応付けます。対応付けできない橋梁も matched = false、順位なしで、その理由とともに出力します。各橋梁は1点で出力します：橋梁の辺の中点、道路網にない橋梁は台帳の位置です。
 
@@ -1238,7 +1274,7 @@ Population (a grid raster) and facilities are optional; without them isolation i
         </message>
         <message>
             <source>The gunmane plugin needs Python packages that QGIS cannot import: {names}. Install them into the Python that QGIS uses, then restart QGIS. Windows: open the OSGeo4W Shell and run: python -m pip install gunmane-geo . macOS: /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo . Linux: python3 -m pip install --user gunmane-geo . (Packages: {packages}; interpreter: {python}.)</source>
-            <translation type="vanished">gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
+            <translation>gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
         </message>
         <message>
             <source>Validating {n} layer(s)...</source>

@@ -1,0 +1,300 @@
+"""The ministry's method of each planned removal, and why it won (MLIT's classification).
+
+``make_plan`` chooses removal-type options; this module names the method each planned
+bridge follows, as a council reads it (docs/options.md, "Methods in the plan"):
+
+* 複数橋梁の集約 (``consolidate``): the bridge's traffic moves onto a KEPT bridge within
+  ``[guards] consolidation_max_gap_m`` (straight line) that lies on its detour route
+  with the whole plan's removals (or the hub of a consolidation set).  The row names the
+  receiving bridge, the gap (m), the traffic the receiving bridge gains (the AADT of
+  every planned removal whose detour runs over it, vehicles/day) and the works it needs:
+  widening when it is narrower than the widest bridge it receives traffic from
+  (``[costs] widening_cost_per_m2`` x its length x the missing width), strengthening
+  when rated III/IV (its repair by rating, already part of its keep cost).
+* 撤去＋迂回路整備 (``remove_upgrade_detour``): the detour has substandard sections (the
+  options' ``detour_upgrades``: narrower than ``detour_min_width_m`` or, width unknown,
+  of a class in ``detour_upgrade_road_classes``) or runs over a kept bridge rated IV
+  (its urgent repair is part of its keep cost and must come first).  With ``[plan]
+  require_detour_upgrade`` (default) a removal whose detour has substandard sections is
+  only planned WITH the improvement.
+* ダウンサイジング (``downsize``): vehicles can do without the bridge but walkers need it
+  (walkers' detour over ``max_walk_detour_m``, or on a school route over
+  ``max_school_walk_detour_m``, or cut off on foot).
+* 単純撤去 (``remove``): none of the above.
+"""
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..money import yen_en, yen_ja
+from ..wording import GUARD_TEXT_EN, GUARD_TEXT_JA, detour_en, detour_ja, distance_text
+
+METHOD_LABELS_JA = {"keep": "維持", "remove": "単純撤去", "remove_upgrade_detour": "撤去＋迂回路整備",
+                    "downsize": "ダウンサイジング", "consolidate": "集約"}
+METHOD_LABELS_EN = {"keep": "keep", "remove": "simple removal",
+                    "remove_upgrade_detour": "removal + detour improvement",
+                    "downsize": "downsizing to a footbridge", "consolidate": "consolidation"}
+#: plan columns added by ``plan_methods``
+METHOD_COLUMNS = ["method", "method_ja", "receiving_bridge_id", "receiving_bridge_name", "gap_m",
+                  "added_aadt_on_receiving", "receiving_widening_yen", "receiving_repair_yen",
+                  "detour_upgrade_m", "detour_iv_bridges", "receives_from", "walkers_need"]
+
+
+def walkers_need(walk_detour_m: float, school_route: bool, guards) -> bool:
+    """True when removing the bridge outright would fail people on foot.
+
+    Parameters
+    ----------
+    walk_detour_m : float
+        Walkers' detour (m) with the bridge gone; ``inf`` when cut off on foot; NaN unknown.
+    school_route : bool
+        The inventory's 通学路 flag.
+    guards : GuardSettings
+        ``max_walk_detour_m`` and ``max_school_walk_detour_m`` (m).
+    """
+    if walk_detour_m is None or (isinstance(walk_detour_m, float) and math.isnan(walk_detour_m)):
+        return False
+    w = float(walk_detour_m)
+    if w > float(guards.max_walk_detour_m):
+        return True
+    return bool(school_route) and w > float(guards.max_school_walk_detour_m)
+
+
+def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoDataFrame,
+                 detour_paths: dict, hubs: dict, settings) -> gpd.GeoDataFrame:
+    """Add the method columns (``METHOD_COLUMNS``) and method reasons to a plan.
+
+    Parameters
+    ----------
+    plan : GeoDataFrame
+        ``make_plan``'s rows (one per bridge).
+    network : Network
+        The network the plan was measured on (bridges attached).
+    bridge_options : GeoDataFrame
+        ``generate_options`` output (walk detours, exclusions, upgrade lengths).
+    detour_paths : dict
+        ``bridge_id -> edge ids`` of each planned removal's shortest detour (by
+        length) with the whole plan's removals.
+    hubs : dict
+        ``bridge_id -> kept bridge_id`` for removals taken as a consolidation set.
+    settings : Settings
+
+    Returns
+    -------
+    GeoDataFrame
+        ``plan`` with ``METHOD_COLUMNS``; ``reason_ja``/``reason_en`` of planned rows
+        say why the method won and why the others did not.
+    """
+    from .scenario import SetEvaluator
+    ev = SetEvaluator.of(network)
+    g, costs = settings.guards, settings.costs
+    H = int(costs.horizon_years)
+    inv = network.bridges.drop_duplicates("bridge_id").set_index(
+        network.bridges["bridge_id"].drop_duplicates().astype(str).to_numpy())
+    width = pd.to_numeric(inv.get("width_m"), errors="coerce")
+    length = pd.to_numeric(inv.get("length_m"), errors="coerce")
+    geoms = inv.geometry
+    opt = {(str(b), o): r for b, o, r in zip(bridge_options["bridge_id"].astype(str),
+                                              bridge_options["option"],
+                                              bridge_options.to_dict("records"))}
+    ratings = {b: r["rating"] for (b, o), r in opt.items() if o == "keep"}
+    out = plan.copy()
+    removed = set(out.loc[out["status"] == "planned", "bridge_id"].astype(str))
+    kept = set(out["bridge_id"].astype(str)) - removed
+    # who carries whose traffic: kept bridges on each removal's detour
+    carriers: dict[str, list] = {}
+    for b in sorted(removed):
+        on = ev.bridges_on_path(detour_paths.get(b, ())) & kept
+        carriers[b] = sorted(on)
+    receives: dict[str, list] = {}
+    for b, cs in carriers.items():
+        for k in cs:
+            receives.setdefault(k, []).append(b)
+    aadt = {b: float(opt[(b, "keep")]["aadt"]) for b in removed if (b, "keep") in opt}
+    cols = {c: [None] * len(out) for c in METHOD_COLUMNS}
+    reasons_ja, reasons_en = out["reason_ja"].tolist(), out["reason_en"].tolist()
+    for i, (bid, status, option, step) in enumerate(zip(out["bridge_id"].astype(str), out["status"],
+                                                        out["plan_option"], out["step"])):
+        if bid in receives:
+            cols["receives_from"][i] = ";".join(receives[bid])
+        if status != "planned":
+            cols["method"][i] = "keep"
+            cols["method_ja"][i] = METHOD_LABELS_JA["keep"]
+            if bid in receives:
+                ja, en = _receiving_text(bid, receives[bid], aadt)
+                reasons_ja[i] += "；" + ja
+                reasons_en[i] += "; " + en
+            continue
+        r = opt.get((bid, "remove"), {})
+        walk = r.get("walk_detour_m", math.nan)
+        need = walkers_need(walk, bool(r.get("school_route", False)), g)
+        up = opt.get((bid, "remove_upgrade_detour"), {})
+        up_len = float(up.get("upgrade_length_m") or 0.0)
+        path_bridges = sorted(ev.bridges_on_path(detour_paths.get(bid, ())) & kept)
+        iv = [k for k in path_bridges if str(ratings.get(k)) in ("4", "4.0")]
+        cols["walkers_need"][i] = need
+        cols["detour_iv_bridges"][i] = ";".join(iv)
+        cols["detour_upgrade_m"][i] = up_len if option == "remove_upgrade_detour" else 0.0
+        # receiving bridge: the hub of a consolidation set, else the nearest kept bridge
+        # on the detour within the consolidation gap
+        recv, gap = hubs.get(bid), None
+        if recv is None and option != "downsize":
+            near = [(float(geoms[bid].distance(geoms[k])), k) for k in carriers.get(bid, ())
+                    if bid in geoms.index and k in geoms.index]
+            near = [x for x in near if x[0] <= float(g.consolidation_max_gap_m)]
+            if near:
+                gap, recv = min(near)
+        elif recv is not None and bid in geoms.index and recv in geoms.index:
+            gap = float(geoms[bid].distance(geoms[recv]))
+        if option == "downsize":
+            method = "downsize"
+        elif recv is not None:
+            method = "consolidate"
+        elif option == "remove_upgrade_detour" or iv:
+            method = "remove_upgrade_detour"
+        else:
+            method = "remove"
+        cols["method"][i] = method
+        cols["method_ja"][i] = METHOD_LABELS_JA[method]
+        head_ja, head_en = f"手順{step}：", f"step {step}: "
+        d = float(out["detour_in_plan_m"].iat[i])
+        if method == "consolidate":
+            senders = receives.get(recv, [bid])
+            added = math.fsum(aadt.get(s, 0.0) for s in senders)
+            widest = max((float(width.get(s, np.nan)) for s in senders), default=np.nan)
+            w_r, l_r = float(width.get(recv, np.nan)), float(length.get(recv, np.nan))
+            widen = (max(0.0, widest - w_r) * l_r * float(costs.widening_cost_per_m2)
+                     if all(math.isfinite(x) for x in (widest, w_r, l_r)) else 0.0)
+            rating = str(ratings.get(recv))
+            rep = 0.0
+            if rating[:1] in ("3", "4"):
+                area = float(opt[(recv, "keep")]["deck_area_m2"])
+                rep = float(costs.repair_cost_per_m2_by_rating.get(rating[:1], 0.0)) * area
+            name = inv["name"].get(recv) if "name" in inv.columns else None
+            cols["receiving_bridge_id"][i] = recv
+            cols["receiving_bridge_name"][i] = name
+            cols["gap_m"][i] = gap
+            cols["added_aadt_on_receiving"][i] = added
+            cols["receiving_widening_yen"][i] = int(round(widen))
+            cols["receiving_repair_yen"][i] = int(round(rep))
+            named = name is not None and str(name) not in ("", "nan", "None")
+            label = f"{recv}（{name}）" if named else recv
+            label_en = f"{recv} ({name})" if named else recv
+            works_ja, works_en = [], []
+            if option == "remove_upgrade_detour":
+                cost = up_len * costs.detour_upgrade_cost_per_m
+                works_ja.append(f"迂回路の狭い区間 {up_len:,.0f} m を改良（{yen_ja(cost)}）")
+                works_en.append(f"improving {up_len:,.0f} m of substandard detour ({yen_en(cost)})")
+            if widen > 0:
+                works_ja.append(f"拡幅 {yen_ja(widen)}（幅員 {w_r:.1f} m → {widest:.1f} m）")
+                works_en.append(f"widening {yen_en(widen)} ({w_r:.1f} m to {widest:.1f} m)")
+            if rep > 0:
+                works_ja.append(f"判定区分{rating[:1]}の補強 {yen_ja(rep)}（維持費に計上済み）")
+                works_en.append(f"strengthening (rated {rating[:1]}) {yen_en(rep)} "
+                                f"(already in its keep cost)")
+            ja = (f"{head_ja}集約：{label} へ集約（距離 {gap:,.0f} m、同橋の交通 +{added:,.0f} 台/日"
+                  + ("、" + "・".join(works_ja) if works_ja else "") + "）")
+            en = (f"{head_en}consolidation into {label_en} ({gap:,.0f} m away, +{added:,.0f} "
+                  f"vehicles/day on it" + ("; " + ", ".join(works_en) if works_en else "") + ")")
+        elif method == "downsize":
+            wtxt = "徒歩では孤立" if not math.isfinite(walk) else f"徒歩の迂回 {distance_text(walk)}"
+            wen = "cut off on foot" if not math.isfinite(walk) else f"walkers' detour {distance_text(walk)}"
+            school = bool(r.get("school_route", False))
+            ja = (f"{head_ja}ダウンサイジング：車は{detour_ja(d)}で足りるが、撤去すると{wtxt}"
+                  f"{'（通学路）' if school else ''}のため歩行者・自転車橋として残す")
+            en = (f"{head_en}downsizing: vehicles manage with a {detour_en(d)}, but removal would "
+                  f"leave a {wen}{' (school route)' if school else ''}, so a footbridge stays")
+        elif method == "remove_upgrade_detour":
+            parts_ja, parts_en = [], []
+            if option == "remove_upgrade_detour":
+                parts_ja.append(f"迂回路の狭い区間 {up_len:,.0f} m を改良（{yen_ja(up_len * costs.detour_upgrade_cost_per_m)}）")
+                parts_en.append(f"improving {up_len:,.0f} m of substandard detour "
+                                f"({yen_en(up_len * costs.detour_upgrade_cost_per_m)})")
+            if iv:
+                parts_ja.append("迂回路上の判定区分IVの橋 " + "・".join(iv) + " の緊急修繕を先行（維持費に計上済み）")
+                parts_en.append("urgent repair of the rated-IV bridge(s) " + ", ".join(iv)
+                                + " on the detour first (already in their keep cost)")
+            ja = f"{head_ja}撤去＋迂回路整備：{detour_ja(d)}、" + "、".join(parts_ja)
+            en = f"{head_en}removal + detour improvement: {detour_en(d)}, " + "; ".join(parts_en)
+        else:
+            ja = f"{head_ja}単純撤去：{detour_ja(d)}、迂回路は基準を満たす"
+            en = f"{head_en}simple removal: {detour_en(d)}, the detour meets the standard"
+        saved = float(out["cost_avoided_yen"].iat[i])
+        ja += f"、{H}年で{yen_ja(saved)}の削減"
+        en += f", saves {yen_en(saved)} over {H} years"
+        o_ja, o_en = _others(method, option, bid, opt, need, up_len, recv, g)
+        reasons_ja[i] = ja + "。" + "；".join(o_ja)
+        reasons_en[i] = en + ". " + "; ".join(o_en)
+    for c in METHOD_COLUMNS:
+        out[c] = cols[c]
+    out["reason_ja"], out["reason_en"] = reasons_ja, reasons_en
+    for c in ("receiving_widening_yen", "receiving_repair_yen"):
+        out[c] = out[c].astype("Int64")
+    for c in ("gap_m", "added_aadt_on_receiving", "detour_upgrade_m"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    return out
+
+
+def _receiving_text(bid, senders, aadt):
+    added = math.fsum(aadt.get(s, 0.0) for s in senders)
+    return (f"撤去する {'・'.join(senders)} の交通を受け持つ（+{added:,.0f} 台/日）",
+            f"carries the traffic of {', '.join(senders)} (+{added:,.0f} vehicles/day)")
+
+
+def _excluded(row) -> tuple[str, str] | None:
+    ex = [x for x in str(row.get("excluded_by") or "").split(";") if x]
+    if not ex:
+        return None
+    return ("・".join(GUARD_TEXT_JA.get(x, x) for x in ex),
+            ", ".join(GUARD_TEXT_EN.get(x, x) for x in ex))
+
+
+def _others(method, option, bid, opt, need, up_len, recv, g):
+    """Why each other method did not win (ja, en lists)."""
+    ja, en = [], []
+    keep = opt.get((bid, "keep"), {})
+    if keep:
+        ja.append("維持：費用が大きい")
+        en.append("keep: costs more")
+    if method != "consolidate":
+        ja.append(f"集約：{g.consolidation_max_gap_m:,.0f} m 以内に交通を受ける残す橋がない"
+                  if method != "downsize" else "集約：歩行者の渡りが失われる")
+        en.append(f"consolidation: no kept bridge within {g.consolidation_max_gap_m:,.0f} m "
+                  "takes its traffic" if method != "downsize" else
+                  "consolidation: walkers would lose the crossing")
+    if method != "downsize":
+        x = _excluded(opt.get((bid, "downsize"), {}))
+        if x:
+            ja.append(f"ダウンサイジング：除外（{x[0]}）")
+            en.append(f"downsizing: excluded ({x[1]})")
+        else:
+            ja.append("ダウンサイジング：歩行者の迂回が許容範囲で歩道橋は不要")
+            en.append("downsizing: walkers' detour acceptable, no footbridge needed")
+    if method not in ("remove", "consolidate") or option != "remove":
+        if option != "remove":
+            x = _excluded(opt.get((bid, "remove"), {}))
+            if need:
+                ja.append("単純撤去：歩行者が渡りを必要とする")
+                en.append("simple removal: walkers need the crossing")
+            elif up_len > 0:
+                ja.append(f"単純撤去：迂回路に基準未満の区間 {up_len:,.0f} m がある")
+                en.append(f"simple removal: the detour has {up_len:,.0f} m of substandard road")
+            elif x:
+                ja.append(f"単純撤去：除外（{x[0]}）")
+                en.append(f"simple removal: excluded ({x[1]})")
+            else:
+                ja.append("単純撤去：正味の便益が小さい")
+                en.append("simple removal: smaller net benefit")
+    if method != "remove_upgrade_detour" and option != "remove_upgrade_detour":
+        x = _excluded(opt.get((bid, "remove_upgrade_detour"), {}))
+        if up_len <= 0 or (x and "no_upgrade" in str(opt.get((bid, "remove_upgrade_detour"), {}).get("excluded_by"))):
+            ja.append("撤去＋迂回路整備：迂回路に改良の要る区間がない")
+            en.append("removal + detour improvement: no detour section needs improving")
+        elif x:
+            ja.append(f"撤去＋迂回路整備：除外（{x[0]}）")
+            en.append(f"removal + detour improvement: excluded ({x[1]})")
+    return ja, en
