@@ -54,6 +54,27 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    import signal
+    import threading
+    from ..errors import request_interrupt
+
+    def on_sigint(signum, frame):
+        request_interrupt()
+        raise KeyboardInterrupt
+
+    request_interrupt(False)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if main_thread else None
+    try:
+        return _run(args)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+        request_interrupt(False)
+
+
+def _run(args) -> int:
+    """Run the command; errors become one line on stderr and an exit status."""
     try:
         _check_output_paths(args)
         return int(args.func(args) or 0)

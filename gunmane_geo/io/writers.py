@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, check_interrupt
 from .load_report import LoadReport
 
 
@@ -56,6 +56,7 @@ def replace_when_done(path):
     tmp = path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
     try:
         yield tmp
+        check_interrupt()
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -29,7 +29,7 @@ import shutil
 import time
 from pathlib import Path
 
-from ..errors import GunmaneError, InputError
+from ..errors import GunmaneError, InputError, check_interrupt
 from ..pipeline import RunResult, Stage, run_analysis
 from ..progress import Progress, report_progress, sub_progress
 from .figures import build_maps
@@ -127,6 +127,7 @@ def run_report(config, out_dir, *, progress: Progress | None = None, dpi: int | 
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         write_report(res, tmp, progress=progress, dpi=dpi)
+        check_interrupt()
         _swap_in(tmp, out)
     finally:
         if tmp.exists():
