@@ -380,7 +380,7 @@ def test_budget_yen_in_settings_must_be_finite(tiny, tmp_path):
 
 def test_layer_summary_adds_up_after_the_network_drops_a_road(tmp_path):
     """read = kept + skipped also when a road is skipped after reading (network build)."""
-    from gunmane_geo.network import network_from_region
+    from gunmane_geo.pipeline import network_from_region
     lines = [shapely.LineString([(0, 0), (100, 0)]), shapely.LineString([(100, 0), (200, 0)]),
              shapely.LineString([(200, 0), (200.3, 0.2)]),          # collapses when snapped
              shapely.MultiLineString([[(0, 50), (100, 50)], [(300, 50), (400, 50)]])]
