@@ -1,0 +1,243 @@
+"""Known layouts of real Japanese data: recognised from their columns, read as they come.
+
+* 全国道路施設点検データベース (the national road-structure inspection database, xROAD):
+  its bridge list export (TSV or CSV, CP932 or UTF-8) with the columns
+  ``INSPECTION_DB_COLUMNS``, and the same data saved as JSON from the database's API
+  (nested keys such as ``syogen.shisetsu.meisyou``), flattened into the same columns by
+  ``read_inspection_json``.
+
+``detect_layout`` names the layout of a table from its column names; ``read_layer`` then
+maps its columns with the layout's field map (a user's ``field_map`` wins) and applies the
+layout's value rules (``apply_layout_values``).  See docs/loading.md.
+"""
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..errors import InputError
+from .sources import check_exists
+
+#: the columns of the inspection database's bridge export, in file order
+INSPECTION_DB_COLUMNS = ("ID", "種類", "橋名", "フリガナ", "路線名", "区分", "管理者名",
+                         "管理事務所名", "都道府県名", "市町村名", "緯度", "経度", "架設年度", "橋長",
+                         "幅員", "点検実施年度", "判定区分", "措置状況")
+#: columns that must all be present for a table to be called the inspection database export
+INSPECTION_DB_SIGNATURE = ("橋名", "区分", "管理者名", "点検実施年度", "判定区分", "措置状況")
+INSPECTION_DB_NAME = "全国道路施設点検データベース形式"
+
+#: inspection database column -> canonical bridge field (other columns are kept as they are)
+INSPECTION_DB_FIELD_MAP = {
+    "ID": "bridge_id", "種類": "structure_kind", "橋名": "name", "路線名": "route_name",
+    "区分": "manager", "管理者名": "manager_name", "架設年度": "built_year", "橋長": "length_m",
+    "幅員": "width_m", "点検実施年度": "last_inspection_year", "判定区分": "rating",
+    "措置状況": "measure_status",
+}
+
+#: 判定区分 codes of the inspection database that are not a rating I..IV, and what they mean
+INSPECTION_DB_RATING_CODES = {
+    0: "判定区分 0 (判定なし: no rating recorded)",
+    5: "判定区分 5 (未点検・判定なし: not surveyed, no rating)",
+}
+
+#: API JSON key (dotted path) -> inspection database column
+INSPECTION_JSON_KEYS = {
+    "id": "ID", "shisetsu_id": "ID", "syogen.shisetsu.id": "ID",
+    "syogen.shisetsu.shisetsu_id": "ID", "syogen.shisetsu.kanri_bangou": "ID",
+    "syogen.shisetsu.syurui": "種類", "syogen.shisetsu.shurui": "種類",
+    "syogen.shisetsu.meisyou": "橋名", "syogen.shisetsu.furigana": "フリガナ",
+    "syogen.rosen.meisyou": "路線名",
+    "syogen.kanrisya.kubun": "区分", "syogen.kanrisya.meisyou": "管理者名",
+    "syogen.kanrisya.jimusyo": "管理事務所名",
+    "syogen.gyousei_kuiki.todoufuken_mei": "都道府県名",
+    "syogen.gyousei_kuiki.shikuchouson_mei": "市町村名",
+    "syogen.gyousei_kuiki.shikuchouson_code": "市区町村コード",
+    "syogen.ichi.ido": "緯度", "syogen.ichi.keido": "経度",
+    "syogen.kasetsu_nendo": "架設年度", "syogen.kyouchou": "橋長", "syogen.fukuin": "幅員",
+    "tenken.nendo": "点検実施年度", "tenken.kiroku.hantei_kubun": "判定区分",
+    "tenken.syuzen.sochi_joukyou": "措置状況",
+}
+#: keys whose presence marks a JSON file as the inspection database's API data
+INSPECTION_JSON_SIGNATURE = ("syogen.shisetsu.meisyou", "tenken.kiroku.hantei_kubun")
+
+
+@dataclass
+class Layout:
+    """A recognised layout: its name (Japanese, shown to the user) and how to map it."""
+    key: str
+    name: str
+    field_map: dict = field(default_factory=dict)
+
+    def describe(self, fmt: str, encoding: str | None = None) -> str:
+        """``"全国道路施設点検データベース形式 (TSV, CP932)"``."""
+        parts = [fmt] + ([encoding.upper().replace("UTF-8-SIG", "UTF-8 BOM")] if encoding else [])
+        return f"{self.name} ({', '.join(parts)})"
+
+
+INSPECTION_DB = Layout("inspection_db", INSPECTION_DB_NAME, dict(INSPECTION_DB_FIELD_MAP))
+
+
+def detect_layout(columns, kind: str) -> Layout | None:
+    """The known layout of a table with these columns (exact names, after NFKC and
+    trimming), or None.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The table's column names as read.
+    kind : str
+        The layer kind it is read as; the inspection database is a bridges layout.
+    """
+    if kind != "bridges":
+        return None
+    names = {schema.normalize_column_name(c) for c in columns}
+    if all(schema.normalize_column_name(c) in names for c in INSPECTION_DB_SIGNATURE):
+        return INSPECTION_DB
+    return None
+
+
+def layout_field_map(layout: Layout, columns, user_map: dict | None) -> dict:
+    """The layout's ``{source column: canonical field}`` for the columns the table has,
+    with the user's ``field_map`` on top (it wins, by column and by field)."""
+    by_norm = {schema.normalize_column_name(c): c for c in columns}
+    user_map = dict(user_map or {})
+    user_cols = set(user_map) | {v for k, v in user_map.items() if v in by_norm.values()}
+    user_fields = set(user_map.values()) | set(user_map)
+    out = {}
+    for src, dst in layout.field_map.items():
+        col = by_norm.get(schema.normalize_column_name(src))
+        if col is None or col in user_cols or dst in user_fields:
+            continue
+        out[col] = dst
+    out.update(user_map)
+    return out
+
+
+def apply_layout_values(frame, layout: Layout, ctx) -> pd.DataFrame:
+    """Value rules of a layout, before the canonical parsers run.
+
+    Inspection database: a 判定区分 that is a number other than 1..4 (``5.0`` = not
+    surveyed) becomes missing, each row reported with what the code means
+    (``action = nulled``, info: it is the database's own code, not an error).
+    """
+    if layout.key != "inspection_db" or "rating" not in frame.columns:
+        return frame
+    from .canonical import feature_id_of
+    values = frame["rating"].astype(object).tolist()
+    for pos, raw in enumerate(values):
+        if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+            continue
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if text.lower() in schema.MISSING_TOKENS:
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            continue
+        if not math.isfinite(number) or not number.is_integer() or 1 <= number <= 4:
+            continue
+        code = int(number)
+        meaning = INSPECTION_DB_RATING_CODES.get(
+            code, f"判定区分 {code} (not a rating I..IV in the inspection database)")
+        idx = frame.index[pos]
+        ctx.add(f"'{raw}' is {meaning}: rating left missing (unknown condition)",
+                row=frame.at[idx, "source_row"], feature_id=feature_id_of(frame, "bridges", idx),
+                severity="info", action="nulled", field="rating")
+        values[pos] = None
+    frame["rating"] = pd.Series(values, index=frame.index, dtype=object)
+    return frame
+
+
+# --- the API's JSON ------------------------------------------------------------------
+def _flatten(record, prefix="") -> dict:
+    out = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        elif isinstance(value, list):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = value
+    return out
+
+
+def _records(data):
+    """The list of records of an API answer: the top-level list, or the list under a
+    key such as ``data``/``items``/``results`` (the first list of objects)."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        if "syogen" in data or "tenken" in data:
+            return [data]
+        for key in ("data", "items", "results", "records", "shisetsu", "bridges"):
+            if isinstance(data.get(key), list):
+                return data[key]
+        for value in data.values():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                return value
+    return None
+
+
+def is_inspection_json(path) -> bool:
+    """True when ``path`` is a JSON file of the inspection database's API (not GeoJSON)."""
+    if not str(path).lower().endswith(".json"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(200_000).decode("utf-8-sig", errors="ignore")
+    except OSError:
+        return False
+    return '"syogen"' in head or '"tenken"' in head
+
+
+def read_inspection_json(path) -> pd.DataFrame:
+    """The inspection database's API answer (JSON) as a text table in the columns of its
+    bridge export (``INSPECTION_DB_COLUMNS``, plus ``市区町村コード``); keys it does not map
+    are kept under their dotted names (``syogen.kouzou.keishiki`` ...).
+
+    Raises
+    ------
+    InputError
+        When the file is not JSON, or holds no list of bridge records.
+    """
+    path = check_exists(path)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read the JSON ({exc}); fix: save the API answer as UTF-8 "
+                         "JSON as it comes", source=path) from None
+    records = _records(data)
+    if not records:
+        raise InputError("the JSON holds no list of bridge records (expected a list of "
+                         "objects with 'syogen' and 'tenken'); fix: save the API answer "
+                         "as it comes", source=path)
+    rows = []
+    for rec in records:
+        flat = _flatten(rec) if isinstance(rec, dict) else {"value": rec}
+        row = {}
+        for key, value in flat.items():
+            row[INSPECTION_JSON_KEYS.get(key, key)] = value
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for col in frame.columns:
+        frame[col] = [None if v is None or (isinstance(v, float) and np.isnan(v))
+                      else str(v) for v in frame[col]]
+    frame = frame.fillna("")
+    missing = [k for k in INSPECTION_JSON_SIGNATURE if INSPECTION_JSON_KEYS[k] not in frame.columns]
+    if missing:
+        raise InputError(f"the JSON records lack the key(s) {', '.join(missing)} of the "
+                         "inspection database's API; fix: save the API answer as it comes",
+                         source=path)
+    return frame
+
+
+__all__ = ["Layout", "INSPECTION_DB", "INSPECTION_DB_COLUMNS", "detect_layout",
+           "layout_field_map", "apply_layout_values", "is_inspection_json",
+           "read_inspection_json"]
