@@ -32,7 +32,10 @@ def add_parser(subparsers) -> None:
 
 def _guess(path, layer):
     from ..io.sources import check_exists, file_format, guess_kind, read_csv_table
+    from ..io.layouts import is_inspection_json
     check_exists(path)
+    if is_inspection_json(path):          # the inspection database's API data: bridges
+        return "bridges"
     kind = guess_kind(path)
     if kind is not None:
         return kind

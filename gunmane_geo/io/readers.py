@@ -83,6 +83,10 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
     ctx = LayerContext(str(path), kind, report)
     report_progress(progress, 0.0, f"reading {Path(path).name}")
     layout = None
+    if kind != "bridges" and is_inspection_json(path):
+        raise InputError(f"this JSON is bridge data of the national road-structure inspection "
+                         f"database (全国道路施設点検データベース), not a {kind} layer; fix: give it "
+                         "as bridges ([inputs] bridges = ..., --kind bridges)", source=path)
     if kind == "bridges" and is_inspection_json(path):
         frame = read_inspection_json(path)
         fmt, layout = "csv", INSPECTION_DB          # a table with 緯度/経度, like the export

@@ -160,6 +160,18 @@ def test_api_json_gives_the_same_bridges(tmp_path, wrap):
     assert "全国道路施設点検データベース形式 (JSON, UTF-8)" in layout
 
 
+def test_validate_recognises_api_json_whatever_its_name(tmp_path, capsys):
+    path = tmp_path / "xroad_api.json"                      # 'road' in the name
+    path.write_text(json.dumps({"data": [api_record(r) for r in ROWS]}, ensure_ascii=False),
+                    encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "(bridges)" in out and "全国道路施設点検データベース形式 (JSON, UTF-8)" in out
+    from gunmane_geo.errors import InputError
+    with pytest.raises(InputError, match="as bridges"):
+        read_layer(path, "roads")
+
+
 def test_api_json_without_records_is_an_error_naming_the_file(tmp_path):
     from gunmane_geo.errors import InputError
     path = tmp_path / "api.json"
