@@ -37,6 +37,7 @@ class IOSettings:
     max_built_year: int | None = None       # None = current year
     max_bridge_length_m: float = 5000.0
     max_bridge_width_m: float = 100.0
+    population_target_year: int = 2050      # future-population mesh: population_<year> column
 
 
 @dataclass

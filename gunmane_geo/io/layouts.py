@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -83,6 +84,21 @@ class Layout:
 INSPECTION_DB = Layout("inspection_db", INSPECTION_DB_NAME, dict(INSPECTION_DB_FIELD_MAP))
 
 
+FUTURE_MESH = Layout("future_population_mesh", "国土数値情報 将来推計人口メッシュ形式")
+#: a future-population column: PTN_2020 .. PTN_2070 (総人口 of the year)
+_PTN_RE = re.compile(r"^ptn(\d{4})$")
+
+
+def future_population_columns(columns) -> dict:
+    """``{year: column}`` of the ``PTN_<year>`` columns of a future-population mesh."""
+    out = {}
+    for col in columns:
+        m = _PTN_RE.match(schema.normalize_column_name(col))
+        if m:
+            out[int(m.group(1))] = col
+    return dict(sorted(out.items()))
+
+
 def detect_layout(columns, kind: str) -> Layout | None:
     """The known layout of a table with these columns (exact names, after NFKC and
     trimming), or None.
@@ -94,6 +110,8 @@ def detect_layout(columns, kind: str) -> Layout | None:
     kind : str
         The layer kind it is read as; the inspection database is a bridges layout.
     """
+    if kind == "population" and len(future_population_columns(columns)) >= 2:
+        return FUTURE_MESH
     if kind != "bridges":
         return None
     names = {schema.normalize_column_name(c) for c in columns}
@@ -151,6 +169,63 @@ def apply_layout_values(frame, layout: Layout, ctx) -> pd.DataFrame:
                 severity="info", action="nulled", field="rating")
         values[pos] = None
     frame["rating"] = pd.Series(values, index=frame.index, dtype=object)
+    return frame
+
+
+def future_population(frame, ctx, target_year: int) -> pd.DataFrame:
+    """``population`` and ``population_<target_year>`` of a future-population mesh.
+
+    ``population`` is the base year's column (the earliest ``PTN_<year>``, the census the
+    estimate starts from, e.g. PTN_2020); ``population_<target_year>`` is that year's column,
+    or, for a year between two columns, the linear interpolation of the two (noted).
+    Values that are not numbers become missing (reported per row); a given
+    ``population`` column (人口 ...) is kept and the base year's goes to
+    ``population_<base year>``.
+
+    Raises
+    ------
+    InputError
+        When the target year is outside the years the mesh covers (names them and the
+        setting ``[io] population_target_year``).
+    """
+    from .canonical import feature_id_of
+    years = future_population_columns(frame.columns)
+    base, last = min(years), max(years)
+    if not base <= target_year <= last:
+        raise ctx.error(
+            f"the future-population mesh covers {base}..{last} ({', '.join(map(str, years))}), "
+            f"not the target year {target_year}; fix: set [io] population_target_year to one of "
+            "those years in run.toml (population_target_year=... in Python)")
+    lo = max(y for y in years if y <= target_year)
+    hi = min(y for y in years if y >= target_year)
+    target = f"population_{target_year}"
+    values = np.full(len(frame), np.nan)
+    for pos, (a_raw, b_raw) in enumerate(zip(frame[years[lo]].tolist(),
+                                             frame[years[hi]].tolist())):
+        try:
+            a, b = schema.parse_number(a_raw), schema.parse_number(b_raw)
+        except ValueError as exc:
+            idx = frame.index[pos]
+            ctx.add(f"{exc}; {target} set to missing", row=frame.at[idx, "source_row"],
+                    feature_id=feature_id_of(frame, "population", idx), severity="warning",
+                    action="nulled", field=target)
+            continue
+        if a is not None and b is not None:
+            values[pos] = a + (b - a) * (target_year - lo) / (hi - lo) if hi != lo else a
+    aliases = {schema.normalize_column_name(a) for a in schema.ALIASES["population"]["population"]}
+    given = any(schema.normalize_column_name(c) in aliases for c in frame.columns)
+    base_name = f"population_{base}" if given else "population"
+    if given:
+        frame[base_name] = frame[years[base]]
+    else:
+        frame["population"] = frame[years[base]]        # parsed by the canonical parser
+    frame[target] = values
+    how = (f"{years[target_year]}" if target_year in years else
+           f"interpolated linearly between {years[max(y for y in years if y <= target_year)]} "
+           f"and {years[min(y for y in years if y >= target_year)]}")
+    ctx.add(f"{base_name} = {years[base]} (the base year {base}), {target} = {how} "
+            f"([io] population_target_year = {target_year}); the other PTN_ columns are kept",
+            severity="info", action="note", field=target)
     return frame
 
 
@@ -238,6 +313,7 @@ def read_inspection_json(path) -> pd.DataFrame:
     return frame
 
 
-__all__ = ["Layout", "INSPECTION_DB", "INSPECTION_DB_COLUMNS", "detect_layout",
+__all__ = ["Layout", "INSPECTION_DB", "FUTURE_MESH", "future_population",
+           "future_population_columns", "INSPECTION_DB_COLUMNS", "detect_layout",
            "layout_field_map", "apply_layout_values", "is_inspection_json",
            "read_inspection_json"]

@@ -13,8 +13,9 @@ from ..settings import Settings
 from .canonical import (LayerContext, check_ids, check_ranges, convert_values, rename_to_canonical,
                         require_columns, skip_rows)
 from .geometry import clean_geometries
-from .layouts import (INSPECTION_DB, apply_layout_values, detect_layout, is_inspection_json,
-                      layout_field_map, read_inspection_json)
+from .layouts import (FUTURE_MESH, INSPECTION_DB, apply_layout_values, detect_layout,
+                      future_population, is_inspection_json, layout_field_map,
+                      read_inspection_json)
 from .load_report import LoadReport
 from .sources import (MESH_CODE_ALIASES, coordinate_columns, file_format, find_column,
                       mesh_table_to_polygons, points_from_table, read_csv_table, read_vector)
@@ -117,7 +118,15 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
     frame.insert(0, "source_row", np.arange(1, n_read + 1))
     if kind == "municipalities":
         frame = _n03_names(frame, ctx)
-    if layout is not None:
+    if layout is None:
+        layout = detect_layout(frame.columns, kind)
+        if layout is not None:
+            how = "CSV" if fmt == "csv" else Path(str(path)).suffix.lstrip(".").upper()
+            ctx.add(f"{layout.describe(how)} として読み込みました (recognised from its columns)",
+                    severity="info", field="layout")
+    if layout is FUTURE_MESH:
+        frame = future_population(frame, ctx, settings.io.population_target_year)
+    elif layout is not None:
         field_map = layout_field_map(layout, list(frame.columns), field_map)
     frame = rename_to_canonical(frame, kind, ctx, field_map)
     if layout is not None:

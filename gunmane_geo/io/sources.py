@@ -417,7 +417,7 @@ def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
 
 
 # --- JIS regional mesh codes (地域メッシュ) -----------------------------------------
-MESH_CODE_ALIASES = ("key_code", "mesh_code", "meshcode", "メッシュコード", "メッシュ", "mesh")
+MESH_CODE_ALIASES = ("key_code", "mesh_id", "mesh_code", "meshcode", "メッシュコード", "メッシュ", "mesh")
 
 
 def mesh_polygon(code):
