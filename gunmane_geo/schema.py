@@ -87,6 +87,8 @@ FACILITY_FIELDS = {
     "facility_id": "str",
     "name": "str",
     "facility_type": "str: 'hospital' | 'school' | 'office' | 'fire_station' | other",
+    "facility_subtype": "str, optional: e.g. 病院 / 診療所 / 歯科診療所, 小学校 / 中学校 "
+                        "(KSJ P04 / P29 codes named)",
     "municipality_code": "str, optional",
 }
 FACILITY_REQUIRED = ("facility_type",)
@@ -211,6 +213,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("name", "施設名", "名称"),
         "facility_type": ("facility_type", "施設種別", "施設区分", "種別", "種類", "用途",
                           "category", "type"),
+        "facility_subtype": ("facility_subtype", "施設詳細", "施設分類", "学校分類", "医療機関分類"),
         "municipality_code": _MUNI_CODE_ALIASES,
     },
     "staff": {

@@ -99,6 +99,18 @@ def future_population_columns(columns) -> dict:
     return dict(sorted(out.items()))
 
 
+KSJ_P04 = Layout("ksj_p04", "国土数値情報 医療機関 (P04) 形式", {"P04_002": "name"})
+KSJ_P29 = Layout("ksj_p29", "国土数値情報 学校 (P29) 形式",
+                 {"P29_004": "name", "P29_001": "municipality_code"})
+#: P04_001 医療機関分類
+P04_KINDS = {"1": "病院", "2": "診療所", "3": "歯科診療所"}
+#: P29 学校分類コード (製品仕様書第2.0版: P29_003; 第1.1版: P29_004)
+P29_KINDS = {"16001": "小学校", "16002": "中学校", "16003": "中等教育学校", "16004": "高等学校",
+             "16005": "高等専門学校", "16006": "短期大学", "16007": "大学", "16011": "幼稚園",
+             "16012": "特別支援学校", "16013": "認定こども園", "16014": "義務教育学校",
+             "16015": "各種学校", "16016": "専修学校"}
+
+
 def detect_layout(columns, kind: str) -> Layout | None:
     """The known layout of a table with these columns (exact names, after NFKC and
     trimming), or None.
@@ -112,9 +124,13 @@ def detect_layout(columns, kind: str) -> Layout | None:
     """
     if kind == "population" and len(future_population_columns(columns)) >= 2:
         return FUTURE_MESH
+    names = {schema.normalize_column_name(c) for c in columns}
+    if kind == "facilities" and {"p04001", "p04002"} <= names:
+        return KSJ_P04
+    if kind == "facilities" and {"p29003", "p29004"} <= names:
+        return KSJ_P29
     if kind != "bridges":
         return None
-    names = {schema.normalize_column_name(c) for c in columns}
     if all(schema.normalize_column_name(c) in names for c in INSPECTION_DB_SIGNATURE):
         return INSPECTION_DB
     return None
@@ -229,6 +245,67 @@ def future_population(frame, ctx, target_year: int) -> pd.DataFrame:
     return frame
 
 
+def _code(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = re.sub(r"\.0+$", "", text)
+    return text or None
+
+
+def ksj_facilities(frame, layout: Layout, ctx) -> tuple[pd.DataFrame, dict]:
+    """KSJ P04 医療機関 / P29 学校 points as facilities: ``facility_type`` (hospital /
+    school) and ``facility_subtype`` (the 分類 code named: 病院, 診療所, 小学校 ...).
+
+    P29 of 製品仕様書第1.1版 (P29-13) has the 学校分類 in P29_004 and the name in P29_005
+    (第2.0版: P29_003 and P29_004): the version is told by whether P29_004 holds codes.
+    An unknown code is kept as the subtype text and reported once per code (info).
+    Schools marked 休校中 (P29_007 = 2, 第2.0版) are kept and listed in one note.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The frame with the two columns, and the field map for the rest of its columns.
+    """
+    cols = {schema.normalize_column_name(c): c for c in frame.columns}
+    field_map = {}
+    if layout.key == "ksj_p04":
+        code_col, names, kind = cols["p04001"], P04_KINDS, "hospital"
+        field_map[cols["p04002"]] = "name"
+    else:
+        c3, c4 = cols["p29003"], cols["p29004"]
+        values4 = [_code(v) for v in frame[c4]]
+        old = sum(1 for v in values4 if v and v.isdigit()) > 0.5 * len(values4)
+        if old and "p29005" in cols:
+            code_col, name_col = c4, cols["p29005"]
+            ctx.add("P29 of 製品仕様書第1.1版: 学校分類 read from P29_004 and the name from P29_005",
+                    severity="info", field="facility_subtype")
+        else:
+            code_col, name_col = c3, c4
+            if "p29001" in cols:
+                field_map[cols["p29001"]] = "municipality_code"
+        field_map[name_col] = "name"
+        names, kind = P29_KINDS, "school"
+        if not old and "p29007" in cols:
+            closed = [i for i, v in enumerate(frame[cols["p29007"]]) if _code(v) == "2"]
+            if closed:
+                rows = [str(frame["source_row"].iloc[i]) for i in closed]
+                ctx.add(f"{len(closed)} schools are 休校中 (P29_007 = 2): kept as schools; drop "
+                        f"them in the source if they no longer count (rows {', '.join(rows[:10])}"
+                        f"{' ...' if len(rows) > 10 else ''})", severity="info",
+                        field="P29_007")
+    codes = [_code(v) for v in frame[code_col]]
+    unknown = sorted({c for c in codes if c is not None and c not in names})
+    for code in unknown:
+        rows = [str(r) for r, c in zip(frame["source_row"], codes) if c == code]
+        ctx.add(f"{code_col} '{code}' is not a known code ({', '.join(f'{k} {v}' for k, v in names.items())}): "
+                f"kept as the subtype text (rows {', '.join(rows[:10])})", severity="info",
+                field="facility_subtype")
+    frame["facility_type"] = kind
+    frame["facility_subtype"] = [names.get(c, c) if c is not None else None for c in codes]
+    return frame, field_map
+
+
 # --- the API's JSON ------------------------------------------------------------------
 def _flatten(record, prefix="") -> dict:
     out = {}
@@ -313,7 +390,8 @@ def read_inspection_json(path) -> pd.DataFrame:
     return frame
 
 
-__all__ = ["Layout", "INSPECTION_DB", "FUTURE_MESH", "future_population",
+__all__ = ["Layout", "INSPECTION_DB", "FUTURE_MESH", "KSJ_P04", "KSJ_P29", "future_population",
+           "ksj_facilities",
            "future_population_columns", "INSPECTION_DB_COLUMNS", "detect_layout",
            "layout_field_map", "apply_layout_values", "is_inspection_json",
            "read_inspection_json"]

@@ -13,14 +13,18 @@ from ..settings import Settings
 from .canonical import (LayerContext, check_ids, check_ranges, convert_values, rename_to_canonical,
                         require_columns, skip_rows)
 from .geometry import clean_geometries
-from .layouts import (FUTURE_MESH, INSPECTION_DB, apply_layout_values, detect_layout,
-                      future_population, is_inspection_json, layout_field_map,
-                      read_inspection_json)
+from .layouts import (FUTURE_MESH, INSPECTION_DB, KSJ_P04, KSJ_P29, apply_layout_values,
+                      detect_layout, future_population, is_inspection_json, ksj_facilities,
+                      layout_field_map, read_inspection_json)
 from .load_report import LoadReport
 from .sources import (MESH_CODE_ALIASES, coordinate_columns, file_format, find_column,
                       mesh_table_to_polygons, points_from_table, read_csv_table, read_vector)
 
 NON_SPATIAL_KINDS = {"staff"}
+#: file suffix -> format name in the load report's layout line
+VECTOR_FORMAT_NAMES = {".shp": "Shapefile", ".zip": "Shapefile (zip)", ".gpkg": "GeoPackage",
+                       ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf",
+                       ".gml": "GML"}
 #: prefix of generated ids for kinds whose id may be missing
 GENERATED_ID_PREFIX = {"roads": "r", "facilities": "f", "rivers": "w", "railways": "t"}
 
@@ -121,11 +125,18 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
     if layout is None:
         layout = detect_layout(frame.columns, kind)
         if layout is not None:
-            how = "CSV" if fmt == "csv" else Path(str(path)).suffix.lstrip(".").upper()
+            suffix = Path(str(path)).suffix.lower()
+            how = "CSV" if fmt == "csv" else VECTOR_FORMAT_NAMES.get(suffix, suffix.lstrip("."))
             ctx.add(f"{layout.describe(how)} として読み込みました (recognised from its columns)",
                     severity="info", field="layout")
     if layout is FUTURE_MESH:
         frame = future_population(frame, ctx, settings.io.population_target_year)
+    elif layout is KSJ_P04 or layout is KSJ_P29:
+        frame, ksj_map = ksj_facilities(frame, layout, ctx)
+        user = dict(field_map or {})
+        taken = set(user) | set(user.values())
+        field_map = {**{k: v for k, v in ksj_map.items() if k not in taken and v not in taken},
+                     **user}
     elif layout is not None:
         field_map = layout_field_map(layout, list(frame.columns), field_map)
     frame = rename_to_canonical(frame, kind, ctx, field_map)

@@ -494,6 +494,10 @@ def guess_kind(path, columns=None) -> str | None:
         norm = {schema.normalize_column_name(c) for c in columns}
         if "n03007" in norm:
             return "municipalities"
+        from .layouts import detect_layout          # known layouts name their kind
+        for kind in ("bridges", "facilities", "population", "roads"):
+            if detect_layout(columns, kind) is not None:
+                return kind
     name = path.name.lower()
     for kind, words in _KIND_WORDS:
         if any(w in name for w in words):

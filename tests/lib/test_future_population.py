@@ -79,7 +79,7 @@ def test_shapefile_mesh_polygons(tmp_path):
     pop = read_layer(tmp_path / "mesh.shp", "population", report=report)
     assert pop["population"].tolist() == [100.0, 5.0]
     assert pop["population_2050"].tolist() == [70.0, 5.0]
-    assert "(SHP)" in report.to_frame().query("field == 'layout'")["message"].iloc[0]
+    assert "将来推計人口メッシュ形式 (Shapefile)" in report.to_frame().query("field == 'layout'")["message"].iloc[0]
 
 
 def test_run_toml_sets_the_target_year(tmp_path):
