@@ -16,7 +16,7 @@ from __future__ import annotations
 # --- layer kinds -----------------------------------------------------------
 LAYER_KINDS = (
     "municipalities", "roads", "bridges", "rivers", "railways",
-    "facilities", "staff", "other_assets", "population",
+    "facilities", "staff", "other_assets", "population", "emergency_routes",
 )
 
 # --- canonical fields per layer kind (name -> dtype description) -----------
@@ -42,6 +42,7 @@ BRIDGE_FIELDS = {
                       "(措置着手済み) | 'completed' (措置完了済み) | other text (措置状況)",
     "aadt": "float, vehicles per day (交通量)",
     "emergency_route": "bool (緊急輸送道路)",
+    "emergency_tier": "Int64 1..3, optional: 第1次..第3次緊急輸送道路 (an N10 layer in load_region)",
     "bus_route": "bool (バス路線)",
     "school_route": "bool (通学路)",
 }
@@ -63,6 +64,9 @@ ROAD_FIELDS = {
                      "default True (docs/criticality.md, vehicles and walkers)",
     "walkable": "bool, optional: False where walking is not allowed (expressways); "
                 "default True",
+    "emergency_route": "bool, optional: on an emergency transport route 緊急輸送道路 (from an "
+                       "N10 layer in load_region)",
+    "emergency_tier": "Int64 1..3, optional: 第1次..第3次緊急輸送道路",
 }
 ROAD_REQUIRED = ()
 
@@ -123,6 +127,8 @@ FIELDS = {
     "population": POPULATION_POLYGON_FIELDS,
     "rivers": {"river_id": "str", "name": "str"},
     "railways": {"railway_id": "str", "name": "str"},
+    "emergency_routes": {"route_id": "str", "name": "str (路線名)",
+                         "emergency_tier": "Int64 1..3 (第1次..第3次緊急輸送道路)"},
 }
 REQUIRED = {
     "bridges": BRIDGE_REQUIRED,
@@ -134,6 +140,7 @@ REQUIRED = {
     "population": ("population",),
     "rivers": (),
     "railways": (),
+    "emergency_routes": (),
 }
 
 ROAD_CLASSES = ("national", "prefectural", "municipal", "other")
@@ -180,6 +187,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "measure_status": ("measure_status", "措置状況", "措置の状況", "対策状況"),
         "aadt": ("aadt", "交通量", "日交通量", "24時間交通量", "traffic", "traffic_volume"),
         "emergency_route": ("emergency_route", "緊急輸送道路", "緊急輸送路", "緊急輸送道路指定"),
+        "emergency_tier": ("emergency_tier", "緊急輸送道路区分", "緊急輸送道路種別"),
         "bus_route": ("bus_route", "バス路線", "バス路線指定"),
         "school_route": ("school_route", "通学路", "通学路指定"),
     },
@@ -199,6 +207,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "motor_vehicle": ("motor_vehicle", "自動車通行", "車両通行", "車両通行可",
                           "自動車通行可"),
         "walkable": ("walkable", "歩行者通行", "歩行可", "歩行者通行可"),
+        "emergency_route": ("emergency_route", "緊急輸送道路", "緊急輸送路", "緊急輸送道路指定"),
+        "emergency_tier": ("emergency_tier", "緊急輸送道路区分", "緊急輸送道路種別"),
     },
     "municipalities": {
         "municipality_code": _MUNI_CODE_ALIASES + ("code",),
@@ -245,6 +255,12 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "railways": {
         "railway_id": ("railway_id", "路線ID", "id"),
         "name": ("name", "路線名", "N02_003", "名称"),
+    },
+    "emergency_routes": {
+        "route_id": ("route_id", "路線ID", "区間ID", "id"),
+        "name": ("name", "路線名", "名称"),
+        "emergency_tier": ("emergency_tier", "緊急輸送道路区分", "緊急輸送道路種別", "区分",
+                           "次数"),
     },
 }
 
@@ -518,6 +534,24 @@ def parse_manager(value) -> str | None:
     raise ValueError(f"'{value}' is not a manager (use 国, 県/都/府/道 or 市/町/村)")
 
 
+# --- 緊急輸送道路 tiers ----------------------------------------------------------
+def parse_emergency_tier(value) -> int | None:
+    """緊急輸送道路区分 -> 1..3: ``第1次`` / ``1次`` / ``一次`` / ``1`` / ``1.0`` (N10 codes).
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+    """
+    text = _norm_value(value)
+    if text is None:
+        return None
+    m = _re.match(r"^(?:第)?\s*([1-3一二三])\s*(?:次.*)?$", _re.sub(r"\.0+$", "", text))
+    if not m:
+        raise ValueError(f"'{value}' is not an emergency-route tier (第1次, 第2次 or 第3次)")
+    return {"一": 1, "二": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
+
+
 # --- other categorical fields ----------------------------------------------
 def parse_facility_type(value) -> str | None:
     """施設種別 -> ``'hospital' | 'school' | 'office' | 'fire_station'`` or the text itself."""
@@ -752,6 +786,7 @@ PARSERS = {
     "facility_type": parse_facility_type, "sector": parse_sector,
     "structure_kind": parse_structure_kind, "measure_status": parse_measure_status,
     "footbridge": parse_flag, "manager_code": parse_municipality_code,
+    "emergency_tier": parse_emergency_tier,
     "municipality_code": parse_municipality_code, "length_m": parse_metres,
     "width_m": parse_metres, "deck_area_m2": parse_number, "aadt": parse_number,
     "speed_kmh": parse_number, "population": parse_number, "inspection_hours": parse_number,

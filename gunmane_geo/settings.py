@@ -38,6 +38,7 @@ class IOSettings:
     max_bridge_length_m: float = 5000.0
     max_bridge_width_m: float = 100.0
     population_target_year: int = 2050      # future-population mesh: population_<year> column
+    emergency_route_tolerance_m: float = 20.0  # N10 line -> road / bridge (load_region)
 
 
 @dataclass

@@ -21,14 +21,16 @@ from .load_report import LoadReport
 #: canonical fields -> pandas dtype of the output column
 BOOL_FIELDS = {"emergency_route", "bus_route", "school_route", "oneway", "is_bridge", "is_tunnel",
                "footbridge"}
-INT_FIELDS = {"built_year", "last_inspection_year", "rating", "layer", "technical_staff"}
+INT_FIELDS = {"built_year", "last_inspection_year", "rating", "layer", "technical_staff",
+              "emergency_tier"}
 FLOAT_FIELDS = {"length_m", "width_m", "deck_area_m2", "aadt", "speed_kmh", "population",
                 "inspection_hours"}
 
 #: the column that identifies a feature, per kind (used in report rows)
 ID_FIELD = {"bridges": "bridge_id", "roads": "road_id", "municipalities": "municipality_code",
             "facilities": "facility_id", "staff": "municipality_code", "other_assets": "asset_id",
-            "rivers": "river_id", "railways": "railway_id", "population": None}
+            "rivers": "river_id", "railways": "railway_id", "population": None,
+            "emergency_routes": "route_id"}
 
 
 @dataclass

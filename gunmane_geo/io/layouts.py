@@ -111,6 +111,9 @@ P29_KINDS = {"16001": "小学校", "16002": "中学校", "16003": "中等教育�
              "16015": "各種学校", "16016": "専修学校"}
 
 
+KSJ_N10 = Layout("ksj_n10", "国土数値情報 緊急輸送道路 (N10) 形式")
+
+
 def detect_layout(columns, kind: str) -> Layout | None:
     """The known layout of a table with these columns (exact names, after NFKC and
     trimming), or None.
@@ -125,6 +128,8 @@ def detect_layout(columns, kind: str) -> Layout | None:
     if kind == "population" and len(future_population_columns(columns)) >= 2:
         return FUTURE_MESH
     names = {schema.normalize_column_name(c) for c in columns}
+    if kind == "emergency_routes" and any(n.startswith("n10") for n in names):
+        return KSJ_N10
     if kind == "facilities" and {"p04001", "p04002"} <= names:
         return KSJ_P04
     if kind == "facilities" and {"p29003", "p29004"} <= names:
@@ -306,6 +311,39 @@ def ksj_facilities(frame, layout: Layout, ctx) -> tuple[pd.DataFrame, dict]:
     return frame, field_map
 
 
+def n10_field_map(frame, ctx) -> dict:
+    """The N10 column that holds the 緊急輸送道路区分 (tier 1..3), as ``{column:
+    "emergency_tier"}``, told by its values: the one ``N10_`` column whose values are all
+    第1次..第3次 / 1..3 (a column written with 次 wins).  None found, or several that fit
+    (a prefecture code 01..03 also fits): no tier, and one note saying how to name it.
+    """
+    fits, with_ji = [], []
+    for col in frame.columns:
+        if not schema.normalize_column_name(col).startswith("n10"):
+            continue
+        values = [v for v in frame[col].tolist() if _code(v) is not None]
+        if not values:
+            continue
+        try:
+            tiers = [schema.parse_emergency_tier(v) for v in values]
+        except ValueError:
+            continue
+        if all(t is not None for t in tiers):
+            fits.append(col)
+            if any("次" in str(v) for v in values):
+                with_ji.append(col)
+    chosen = with_ji if with_ji else fits
+    if len(chosen) == 1:
+        ctx.add(f"緊急輸送道路区分 read from column {chosen[0]} (its values are 第1次..第3次)",
+                severity="info", field="emergency_tier")
+        return {chosen[0]: "emergency_tier"}
+    ctx.add("the 緊急輸送道路区分 (第1次/第2次/第3次) column could not be told "
+            + (f"(several fit: {', '.join(chosen)})" if chosen else "(no N10_ column holds 1..3)")
+            + ": the routes have no tier; fix: name it, e.g. field_map = {\"N10_003\" = "
+            "\"emergency_tier\"}", severity="warning", field="emergency_tier")
+    return {}
+
+
 # --- the API's JSON ------------------------------------------------------------------
 def _flatten(record, prefix="") -> dict:
     out = {}
@@ -390,7 +428,8 @@ def read_inspection_json(path) -> pd.DataFrame:
     return frame
 
 
-__all__ = ["Layout", "INSPECTION_DB", "FUTURE_MESH", "KSJ_P04", "KSJ_P29", "future_population",
+__all__ = ["Layout", "INSPECTION_DB", "FUTURE_MESH", "KSJ_N10", "KSJ_P04", "KSJ_P29",
+           "future_population", "n10_field_map",
            "ksj_facilities",
            "future_population_columns", "INSPECTION_DB_COLUMNS", "detect_layout",
            "layout_field_map", "apply_layout_values", "is_inspection_json",

@@ -13,9 +13,9 @@ from ..settings import Settings
 from .canonical import (LayerContext, check_ids, check_ranges, convert_values, rename_to_canonical,
                         require_columns, skip_rows)
 from .geometry import clean_geometries
-from .layouts import (FUTURE_MESH, INSPECTION_DB, KSJ_P04, KSJ_P29, apply_layout_values,
-                      detect_layout, future_population, is_inspection_json, ksj_facilities,
-                      layout_field_map, read_inspection_json)
+from .layouts import (FUTURE_MESH, INSPECTION_DB, KSJ_N10, KSJ_P04, KSJ_P29,
+                      apply_layout_values, detect_layout, future_population, is_inspection_json,
+                      ksj_facilities, layout_field_map, n10_field_map, read_inspection_json)
 from .load_report import LoadReport
 from .sources import (MESH_CODE_ALIASES, coordinate_columns, file_format, find_column,
                       mesh_table_to_polygons, points_from_table, read_csv_table, read_vector)
@@ -26,7 +26,8 @@ VECTOR_FORMAT_NAMES = {".shp": "Shapefile", ".zip": "Shapefile (zip)", ".gpkg": 
                        ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf",
                        ".gml": "GML"}
 #: prefix of generated ids for kinds whose id may be missing
-GENERATED_ID_PREFIX = {"roads": "r", "facilities": "f", "rivers": "w", "railways": "t"}
+GENERATED_ID_PREFIX = {"roads": "r", "facilities": "f", "rivers": "w", "railways": "t",
+                       "emergency_routes": "e"}
 
 
 
@@ -131,6 +132,8 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
                     severity="info", field="layout")
     if layout is FUTURE_MESH:
         frame = future_population(frame, ctx, settings.io.population_target_year)
+    elif layout is KSJ_N10:
+        field_map = {**n10_field_map(frame, ctx), **(field_map or {})}
     elif layout is KSJ_P04 or layout is KSJ_P29:
         frame, ksj_map = ksj_facilities(frame, layout, ctx)
         user = dict(field_map or {})
@@ -256,9 +259,9 @@ def _check_kind(frame, kind, ctx, settings):
             severity="warning", field="municipality_code")
         if "kind" not in frame.columns:
             frame["kind"] = [_municipality_kind(n) for n in frame["municipality_name"]]
-    elif kind in ("facilities", "other_assets", "rivers", "railways"):
+    elif kind in ("facilities", "other_assets", "rivers", "railways", "emergency_routes"):
         prefix = GENERATED_ID_PREFIX.get(kind)
-        lines = kind in ("rivers", "railways")   # several rows per river/line are normal
+        lines = kind in ("rivers", "railways", "emergency_routes")   # several rows per river/line are normal
         frame = check_ids(frame, kind, ctx, generate_prefix=prefix, unique=not lines)
         if lines:
             frame = _dedupe_ids(frame, kind, ctx)

@@ -471,6 +471,7 @@ def mesh_table_to_polygons(df, column, ctx, kind):
 # --- guessing the kind of a file ----------------------------------------------------
 _KIND_WORDS = (
     ("municipalities", ("n03", "municipal", "行政区域", "市町村界", "市区町村", "boundary", "admin")),
+    ("emergency_routes", ("n10", "緊急輸送", "emergency")),
     ("bridges", ("bridge", "橋")),
     ("roads", ("road", "道路", "osm", "highway", "street")),
     ("facilities", ("facilit", "施設", "hospital", "school", "病院", "学校")),
@@ -495,7 +496,7 @@ def guess_kind(path, columns=None) -> str | None:
         if "n03007" in norm:
             return "municipalities"
         from .layouts import detect_layout          # known layouts name their kind
-        for kind in ("bridges", "facilities", "population", "roads"):
+        for kind in ("bridges", "facilities", "population", "emergency_routes"):
             if detect_layout(columns, kind) is not None:
                 return kind
     name = path.name.lower()
