@@ -16,7 +16,7 @@ from __future__ import annotations
 # --- layer kinds -----------------------------------------------------------
 LAYER_KINDS = (
     "municipalities", "roads", "bridges", "rivers", "railways",
-    "facilities", "staff", "other_assets", "population",
+    "facilities", "staff", "other_assets", "population", "emergency_routes",
 )
 
 # --- canonical fields per layer kind (name -> dtype description) -----------
@@ -24,7 +24,12 @@ BRIDGE_FIELDS = {
     "bridge_id": "str, unique",
     "name": "str (橋梁名)",
     "manager": "str: 'municipality' | 'prefecture' | 'national'",
+    "manager_name": "str (管理者名), e.g. ○○市, ○○県, ○○国道事務所",
+    "manager_code": "str, 5 digits: the municipality code of the manager, from manager_name "
+                    "and the municipalities layer (load_region)",
     "municipality_code": "str, 5 digits",
+    "structure_kind": "str: 'road_bridge' (道路橋) | 'pedestrian_bridge' (横断歩道橋) | other text",
+    "footbridge": "bool: the structure is for pedestrians only (横断歩道橋, 歩道橋)",
     "road_class": "str: 'national' | 'prefectural' | 'municipal' | 'other'",
     "route_name": "str (路線名)",
     "built_year": "Int64, western year (和暦 converted)",
@@ -33,8 +38,11 @@ BRIDGE_FIELDS = {
     "deck_area_m2": "float, length_m * width_m when not given",
     "rating": "Int64 1..4 (判定区分 I..IV)",
     "last_inspection_year": "Int64 (点検年度)",
+    "measure_status": "str: 'not_needed' (措置不要) | 'not_started' (未着手) | 'started' "
+                      "(措置着手済み) | 'completed' (措置完了済み) | other text (措置状況)",
     "aadt": "float, vehicles per day (交通量)",
     "emergency_route": "bool (緊急輸送道路)",
+    "emergency_tier": "Int64 1..3, optional: 第1次..第3次緊急輸送道路 (an N10 layer in load_region)",
     "bus_route": "bool (バス路線)",
     "school_route": "bool (通学路)",
 }
@@ -56,6 +64,9 @@ ROAD_FIELDS = {
                      "default True (docs/criticality.md, vehicles and walkers)",
     "walkable": "bool, optional: False where walking is not allowed (expressways); "
                 "default True",
+    "emergency_route": "bool, optional: on an emergency transport route 緊急輸送道路 (from an "
+                       "N10 layer in load_region)",
+    "emergency_tier": "Int64 1..3, optional: 第1次..第3次緊急輸送道路",
 }
 ROAD_REQUIRED = ()
 
@@ -80,6 +91,8 @@ FACILITY_FIELDS = {
     "facility_id": "str",
     "name": "str",
     "facility_type": "str: 'hospital' | 'school' | 'office' | 'fire_station' | other",
+    "facility_subtype": "str, optional: e.g. 病院 / 診療所 / 歯科診療所, 小学校 / 中学校 "
+                        "(KSJ P04 / P29 codes named)",
     "municipality_code": "str, optional",
 }
 FACILITY_REQUIRED = ("facility_type",)
@@ -114,6 +127,8 @@ FIELDS = {
     "population": POPULATION_POLYGON_FIELDS,
     "rivers": {"river_id": "str", "name": "str"},
     "railways": {"railway_id": "str", "name": "str"},
+    "emergency_routes": {"route_id": "str", "name": "str (路線名)",
+                         "emergency_tier": "Int64 1..3 (第1次..第3次緊急輸送道路)"},
 }
 REQUIRED = {
     "bridges": BRIDGE_REQUIRED,
@@ -125,6 +140,7 @@ REQUIRED = {
     "population": ("population",),
     "rivers": (),
     "railways": (),
+    "emergency_routes": (),
 }
 
 ROAD_CLASSES = ("national", "prefectural", "municipal", "other")
@@ -151,7 +167,11 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                       "id"),
         "name": ("name", "橋梁名", "橋名", "施設名", "名称", "bridge_name"),
         "manager": ("manager", "管理者", "道路管理者", "管理者区分", "管理区分"),
+        "manager_name": ("manager_name", "管理者名", "道路管理者名", "管理者名称"),
+        "manager_code": ("manager_code", "管理者コード", "管理者団体コード"),
         "municipality_code": _MUNI_CODE_ALIASES,
+        "structure_kind": ("structure_kind", "種類", "施設種類", "橋梁種類"),
+        "footbridge": ("footbridge", "歩道橋", "歩行者専用"),
         "road_class": ("road_class", "道路種別", "道路区分", "路線種別", "道路種類", "road_type"),
         "route_name": ("route_name", "路線名", "route", "road_name"),
         "built_year": ("built_year", "架設年度", "架設年", "架設年次", "竣工年度", "竣工年",
@@ -164,8 +184,10 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                    "点検結果", "判定", "condition", "soundness"),
         "last_inspection_year": ("last_inspection_year", "点検年度", "最新点検年度",
                                  "直近点検年度", "点検実施年度", "点検年", "inspection_year"),
+        "measure_status": ("measure_status", "措置状況", "措置の状況", "対策状況"),
         "aadt": ("aadt", "交通量", "日交通量", "24時間交通量", "traffic", "traffic_volume"),
         "emergency_route": ("emergency_route", "緊急輸送道路", "緊急輸送路", "緊急輸送道路指定"),
+        "emergency_tier": ("emergency_tier", "緊急輸送道路区分", "緊急輸送道路種別"),
         "bus_route": ("bus_route", "バス路線", "バス路線指定"),
         "school_route": ("school_route", "通学路", "通学路指定"),
     },
@@ -185,6 +207,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "motor_vehicle": ("motor_vehicle", "自動車通行", "車両通行", "車両通行可",
                           "自動車通行可"),
         "walkable": ("walkable", "歩行者通行", "歩行可", "歩行者通行可"),
+        "emergency_route": ("emergency_route", "緊急輸送道路", "緊急輸送路", "緊急輸送道路指定"),
+        "emergency_tier": ("emergency_tier", "緊急輸送道路区分", "緊急輸送道路種別"),
     },
     "municipalities": {
         "municipality_code": _MUNI_CODE_ALIASES + ("code",),
@@ -199,6 +223,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("name", "施設名", "名称"),
         "facility_type": ("facility_type", "施設種別", "施設区分", "種別", "種類", "用途",
                           "category", "type"),
+        "facility_subtype": ("facility_subtype", "施設詳細", "施設分類", "学校分類", "医療機関分類"),
         "municipality_code": _MUNI_CODE_ALIASES,
     },
     "staff": {
@@ -230,6 +255,12 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "railways": {
         "railway_id": ("railway_id", "路線ID", "id"),
         "name": ("name", "路線名", "N02_003", "名称"),
+    },
+    "emergency_routes": {
+        "route_id": ("route_id", "路線ID", "区間ID", "id"),
+        "name": ("name", "路線名", "名称"),
+        "emergency_tier": ("emergency_tier", "緊急輸送道路区分", "緊急輸送道路種別", "区分",
+                           "次数"),
     },
 }
 
@@ -503,6 +534,24 @@ def parse_manager(value) -> str | None:
     raise ValueError(f"'{value}' is not a manager (use 国, 県/都/府/道 or 市/町/村)")
 
 
+# --- 緊急輸送道路 tiers ----------------------------------------------------------
+def parse_emergency_tier(value) -> int | None:
+    """緊急輸送道路区分 -> 1..3: ``第1次`` / ``1次`` / ``一次`` / ``1`` / ``1.0`` (N10 codes).
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+    """
+    text = _norm_value(value)
+    if text is None:
+        return None
+    m = _re.match(r"^(?:第)?\s*([1-3一二三])\s*(?:次.*)?$", _re.sub(r"\.0+$", "", text))
+    if not m:
+        raise ValueError(f"'{value}' is not an emergency-route tier (第1次, 第2次 or 第3次)")
+    return {"一": 1, "二": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
+
+
 # --- other categorical fields ----------------------------------------------
 def parse_facility_type(value) -> str | None:
     """施設種別 -> ``'hospital' | 'school' | 'office' | 'fire_station'`` or the text itself."""
@@ -521,6 +570,59 @@ def parse_facility_type(value) -> str | None:
     if any(k in text for k in ("役場", "役所", "庁舎", "支所", "本庁")) or low in ("town_hall", "townhall", "city_hall"):
         return "office"
     return low
+
+
+# --- structure kinds and measure status (全国道路施設点検データベース) ------------------
+#: structure kinds (種類) that are for pedestrians only
+PEDESTRIAN_STRUCTURE_KINDS = ("pedestrian_bridge",)
+
+
+def parse_structure_kind(value) -> str | None:
+    """種類 of a road structure -> ``'road_bridge' | 'pedestrian_bridge'`` or the text itself.
+
+    道路橋 / 橋梁 / 橋 -> road_bridge; 横断歩道橋 / 歩道橋 / 人道橋 / 歩行者専用橋 ->
+    pedestrian_bridge (for pedestrians only).  Other text (e.g. トンネル, 大型カルバート) is
+    kept as it is, so that nothing the user had is lost.  Blank gives ``None``.
+    """
+    text = _norm_value(value)
+    if text is None:
+        return None
+    low = text.lower()
+    if low in ("road_bridge", "pedestrian_bridge"):
+        return low
+    if any(k in text for k in ("歩道橋", "人道橋", "歩行者専用")) or low in ("footbridge",
+                                                                       "pedestrian bridge"):
+        return "pedestrian_bridge"
+    if text in ("道路橋", "橋梁", "橋", "車道橋") or low in ("bridge", "road bridge"):
+        return "road_bridge"
+    return text
+
+
+_MEASURE_STATUS = (("措置不要", "not_needed"), ("不要", "not_needed"),
+                   ("完了", "completed"), ("着手", "started"), ("未着手", "not_started"),
+                   ("未措置", "not_started"), ("未実施", "not_started"))
+MEASURE_STATUSES = ("not_needed", "not_started", "started", "completed")
+
+
+def parse_measure_status(value) -> str | None:
+    """措置状況 -> ``'not_needed' | 'not_started' | 'started' | 'completed'`` or the text.
+
+    措置不要 -> not_needed; 未着手 / 未措置 / 措置未着手 -> not_started; 措置着手済み /
+    着手済 -> started; 措置完了済み / 完了 -> completed.  Other text is kept as it is.
+    Blank gives ``None``.
+    """
+    text = _norm_value(value)
+    if text is None:
+        return None
+    low = text.lower()
+    if low in MEASURE_STATUSES:
+        return low
+    if "未着手" in text or "未措置" in text or "未実施" in text:
+        return "not_started"
+    for word, status in _MEASURE_STATUS:
+        if word in text:
+            return status
+    return text
 
 
 _SECTORS = {"道路": "road", "河川": "river", "公園": "park", "下水": "sewer",
@@ -594,20 +696,33 @@ def municipality_check_digit(code5: str) -> int:
     return (11 - s % 11) % 10
 
 
-def parse_municipality_code(value) -> str | None:
-    """Municipality code -> 5-digit string.
+def code_text(value) -> str | None:
+    """A code cell as its digits: NFKC, trimmed, an integer-valued float or a trailing
+    ``.0`` (a spreadsheet's number) without the ``.0``; blank gives ``None``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _norm_value(value)
+    if text is None:
+        return None
+    return _re.sub(r"^(\d+)\.0+$", r"\1", text)
 
-    ``1101`` (an integer that lost its leading zero) -> ``"01101"``; a 6-digit code with
-    its check digit (``"011011"``) -> ``"01101"``.  Blank gives ``None``.
+
+def parse_municipality_code(value) -> str | None:
+    """Municipality code (全国地方公共団体コード) -> 5-digit string.
+
+    ``"01101"`` as it is; ``1101`` / ``"1101"`` (a code that lost its leading zero in a
+    spreadsheet) -> ``"01101"``; a 6-digit code with its check digit (``"011011"``) ->
+    ``"01101"`` after verifying the check digit (JIS X 0402: weights 6, 5, 4, 3, 2 on the
+    five digits, sum s, check digit = (11 - s mod 11) mod 10); full-width digits and a
+    trailing ``.0`` are accepted.  Blank gives ``None``.
 
     Raises
     ------
     ValueError
-        When the text has not 4, 5 or 6 digits, or a 6-digit code's check digit is wrong.
+        When the text has not 4, 5 or 6 digits, or a 6-digit code's check digit is wrong
+        (the message names the expected digit).
     """
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = _norm_value(value)
+    text = code_text(value)
     if text is None:
         return None
     if not text.isdigit():
@@ -615,8 +730,12 @@ def parse_municipality_code(value) -> str | None:
     if len(text) == 4:
         text = "0" + text
     if len(text) == 6:
-        if int(text[5]) != municipality_check_digit(text[:5]):
-            raise ValueError(f"'{value}': 6-digit municipality code with a wrong check digit")
+        expected = municipality_check_digit(text[:5])
+        if int(text[5]) != expected:
+            raise ValueError(
+                f"'{value}': 6-digit municipality code with a wrong check digit (the check "
+                f"digit of {text[:5]} is {expected}, so the 6-digit code is {text[:5]}{expected}); "
+                "fix: check the code, or write the 5-digit code without check digit")
         text = text[:5]
     if len(text) != 5:
         raise ValueError(f"'{value}' is not a municipality code (5 digits, e.g. 01101)")
@@ -665,6 +784,9 @@ PARSERS = {
     "is_tunnel": parse_flag, "motor_vehicle": parse_flag, "walkable": parse_flag,
     "road_class": parse_road_class, "manager": parse_manager,
     "facility_type": parse_facility_type, "sector": parse_sector,
+    "structure_kind": parse_structure_kind, "measure_status": parse_measure_status,
+    "footbridge": parse_flag, "manager_code": parse_municipality_code,
+    "emergency_tier": parse_emergency_tier,
     "municipality_code": parse_municipality_code, "length_m": parse_metres,
     "width_m": parse_metres, "deck_area_m2": parse_number, "aadt": parse_number,
     "speed_kmh": parse_number, "population": parse_number, "inspection_hours": parse_number,

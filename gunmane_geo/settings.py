@@ -37,6 +37,8 @@ class IOSettings:
     max_built_year: int | None = None       # None = current year
     max_bridge_length_m: float = 5000.0
     max_bridge_width_m: float = 100.0
+    population_target_year: int = 2050      # future-population mesh: population_<year> column
+    emergency_route_tolerance_m: float = 20.0  # N10 line -> road / bridge (load_region)
 
 
 @dataclass
@@ -104,7 +106,8 @@ class GuardSettings:
     """Hard guards on removal options; each can be switched off by the user.
 
     ``overrides`` waives guards per bridge: ``{"B012": ["emergency_route"]}``;
-    guard names: isolation, emergency_route, max_detour, walk_detour, bus_route, school_route.
+    guard names: isolation, emergency_route, max_detour, walk_detour, bus_route, school_route,
+    national_bridge.
     """
     forbid_isolation: bool = True               # population or a facility cut off
     forbid_emergency_route: bool = True
@@ -116,6 +119,8 @@ class GuardSettings:
     flag_school_route: bool = True
     forbid_bus_route: bool = False
     forbid_school_route: bool = False
+    forbid_national_bridge: bool = True         # bridges of the national government are not
+                                                # planned for removal by a municipality
     overrides: dict = field(default_factory=dict)
     consolidation_max_gap_m: float = 1000.0     # straight distance between bridges of a set
     consolidation_max_set_size: int = 3

@@ -37,7 +37,7 @@ def run_load(args) -> int:
     layers = {}
     sources = []
     for kind in ("municipalities", "roads", "bridges", "rivers", "railways", "facilities",
-                 "staff", "other_assets", "population"):
+                 "staff", "other_assets", "population", "emergency_routes"):
         frame = getattr(region, kind)
         if frame is None:
             continue

@@ -32,7 +32,10 @@ def add_parser(subparsers) -> None:
 
 def _guess(path, layer):
     from ..io.sources import check_exists, file_format, guess_kind, read_csv_table
+    from ..io.layouts import is_inspection_json
     check_exists(path)
+    if is_inspection_json(path):          # the inspection database's API data: bridges
+        return "bridges"
     kind = guess_kind(path)
     if kind is not None:
         return kind
@@ -79,9 +82,12 @@ def format_report(report: LoadReport, show_info=False) -> str:
     line per layer (features read, kept, skipped, repaired, values nulled)."""
     df = report.to_frame()
     if not show_info:
-        df = df[df["severity"] != "info"]
+        # info rows are shown with --all, except the recognised layout of a file and the
+        # values set to missing on purpose (判定区分 5 = not surveyed ...)
+        df = df[(df["severity"] != "info") | (df["field"] == "layout")
+                | (df["action"] == "nulled")]
     lines = []
-    if len(df) == 0:
+    if not ((df["severity"] != "info") | (df["action"] == "nulled")).any():
         lines.append("no problems found")
     for (source, layer), grp in df.groupby(["source", "layer"], sort=False):
         lines.append(f"== {source} ({layer}) ==")

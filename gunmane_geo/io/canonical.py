@@ -19,15 +19,18 @@ from ..settings import calendar_year
 from .load_report import LoadReport
 
 #: canonical fields -> pandas dtype of the output column
-BOOL_FIELDS = {"emergency_route", "bus_route", "school_route", "oneway", "is_bridge", "is_tunnel"}
-INT_FIELDS = {"built_year", "last_inspection_year", "rating", "layer", "technical_staff"}
+BOOL_FIELDS = {"emergency_route", "bus_route", "school_route", "oneway", "is_bridge", "is_tunnel",
+               "footbridge"}
+INT_FIELDS = {"built_year", "last_inspection_year", "rating", "layer", "technical_staff",
+              "emergency_tier"}
 FLOAT_FIELDS = {"length_m", "width_m", "deck_area_m2", "aadt", "speed_kmh", "population",
                 "inspection_hours"}
 
 #: the column that identifies a feature, per kind (used in report rows)
 ID_FIELD = {"bridges": "bridge_id", "roads": "road_id", "municipalities": "municipality_code",
             "facilities": "facility_id", "staff": "municipality_code", "other_assets": "asset_id",
-            "rivers": "river_id", "railways": "railway_id", "population": None}
+            "rivers": "river_id", "railways": "railway_id", "population": None,
+            "emergency_routes": "route_id"}
 
 
 @dataclass
@@ -171,9 +174,45 @@ def convert_values(frame, kind: str, ctx: LayerContext):
             ctx.add(f"{results[codes[i]]}; value set to missing", row=frame.at[idx, "source_row"],
                     feature_id=feature_id_of(frame, kind, idx) if field != ID_FIELD.get(kind) else None,
                     severity="warning", action="nulled", field=field)
+        if field in CODE_FIELDS:
+            _note_code_forms(frame, field, uniques, results, codes, kind, ctx)
         values = values.tolist()
         frame[field] = _typed(values, field)
     return frame
+
+
+#: municipality-code fields whose normalisation (lost leading zero, check digit) is reported
+CODE_FIELDS = ("municipality_code", "manager_code")
+
+
+def _note_code_forms(frame, field, uniques, results, codes, kind, ctx):
+    """One info row per way a municipality code was written other than as 5 digits:
+    a lost leading zero (``1100`` -> ``01100``, Excel drops it) and a 6-digit code with its
+    check digit (verified, dropped), with the count and the first rows."""
+    forms: dict = {}
+    for j, (raw, result) in enumerate(zip(uniques, results)):
+        if not isinstance(result, str):
+            continue
+        text = schema.code_text(raw)
+        if text is None or text == result:
+            continue
+        if len(text) == 6:
+            form = "6 digits with the check digit (JIS X 0402): check digit verified and dropped"
+        elif len(text) < 5:
+            form = (f"{len(text)} digits: leading zero restored (a spreadsheet such as Excel "
+                    "drops it)")
+        else:
+            continue
+        forms.setdefault(form, []).append((j, raw, result))
+    for form, entries in forms.items():
+        which = {j for j, _, _ in entries}
+        pos = np.flatnonzero(np.isin(codes, list(which)))
+        rows = [int(frame["source_row"].iloc[p]) for p in pos]
+        _, raw, result = entries[0]
+        ctx.add(f"{len(rows)} code(s) of {form}, e.g. row {rows[0]} '{raw}' -> '{result}'"
+                + (f" (rows {', '.join(map(str, rows[:10]))}{' ...' if len(rows) > 10 else ''})"
+                   if len(rows) > 1 else ""),
+                severity="info", action="note", field=field)
 
 
 def _typed(values, field):

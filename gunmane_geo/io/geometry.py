@@ -21,13 +21,14 @@ import shapely
 
 from .canonical import ID_FIELD, LayerContext, feature_id_of, skip_rows
 
-LINE_KINDS = {"roads", "rivers", "railways"}
+LINE_KINDS = {"roads", "rivers", "railways", "emergency_routes"}
 POLYGON_KINDS = {"municipalities"}
 POINT_KINDS = {"facilities"}
 ALLOWED = {
     "roads": {"LineString", "MultiLineString"},
     "rivers": {"LineString", "MultiLineString", "Polygon", "MultiPolygon"},
     "railways": {"LineString", "MultiLineString"},
+    "emergency_routes": {"LineString", "MultiLineString"},
     "municipalities": {"Polygon", "MultiPolygon"},
     "facilities": {"Point", "MultiPoint"},
     "bridges": {"Point", "LineString", "MultiLineString", "MultiPoint"},

@@ -152,6 +152,15 @@ def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, p
     if "bridges" in frames and "municipalities" in frames:
         frames["bridges"] = _bridges_in_municipalities(frames["bridges"], frames["municipalities"],
                                                        report, specs)
+        frames["bridges"] = manager_codes(frames["bridges"], frames["municipalities"], report,
+                                          _bridge_source(specs))
+    if "emergency_routes" in frames and len(frames["emergency_routes"]):
+        for kind in ("roads", "bridges"):
+            if kind in frames and hasattr(frames[kind], "geometry"):
+                frames[kind] = mark_emergency_routes(
+                    frames[kind], frames["emergency_routes"], kind, report,
+                    str(specs["emergency_routes"]["path"]),
+                    settings.io.emergency_route_tolerance_m)
     check_plausibility(frames, specs, settings, report, originals=geo)
     region = Region(crs=target, report=report,
                     sources={k: str(s["path"]) for k, s in specs.items()})
@@ -304,6 +313,171 @@ def check_plausibility(frames, specs, settings, report, originals=None) -> None:
                          field="municipality_code")
 
 
+#: share of a road line that must lie along an emergency route for the road to be on it
+EMERGENCY_SHARE = 0.5
+
+
+def mark_emergency_routes(layer, routes, kind, report, source, tolerance_m):
+    """Set ``emergency_route`` (True) and ``emergency_tier`` (the lowest tier, 1 = 第1次) on
+    the roads or bridges that lie along an emergency-route line (国土数値情報 N10).
+
+    A line (road, bridge line) is on a route when at least ``EMERGENCY_SHARE`` of its
+    length lies within ``tolerance_m`` of the route's lines; a bridge point when it lies
+    within ``tolerance_m``.  A flag given in the source stays True; the tier fills only
+    where none is given.  One info row per layer gives the counts.  Both layers must be
+    in the same metric CRS (``load_region`` reprojects first).
+
+    Parameters
+    ----------
+    layer : GeoDataFrame
+        Canonical roads or bridges.
+    routes : GeoDataFrame
+        Canonical emergency routes (``emergency_tier`` optional).
+    kind : str
+        ``"roads"`` or ``"bridges"`` (for the report).
+    report : LoadReport
+    source : str
+        The emergency-route file, named in the report row.
+    tolerance_m : float
+        Metres.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``layer`` with ``emergency_route`` (boolean) and ``emergency_tier`` (Int64).
+    """
+    import shapely
+    layer = layer.copy()
+    geoms = layer.geometry.to_numpy()
+    tiers = (routes["emergency_tier"].to_numpy(dtype=object) if "emergency_tier" in routes.columns
+             else np.full(len(routes), None, dtype=object))
+    buffers = shapely.buffer(routes.geometry.to_numpy(), tolerance_m)
+    tree = shapely.STRtree(buffers)
+    on = np.zeros(len(layer), bool)
+    tier = np.full(len(layer), None, dtype=object)
+    src, dst = tree.query(geoms, predicate="intersects")
+    for i in np.unique(src):
+        hits = dst[src == i]
+        geom = geoms[i]
+        if geom.geom_type in ("Point", "MultiPoint"):
+            ok = True
+        else:
+            length = shapely.length(geom)
+            inside = shapely.length(shapely.intersection(geom, shapely.union_all(buffers[hits])))
+            ok = length > 0 and inside >= EMERGENCY_SHARE * length
+        if ok:
+            on[i] = True
+            known = [int(t) for t in tiers[hits] if t is not None and t is not pd.NA
+                     and not (isinstance(t, float) and np.isnan(t))]
+            tier[i] = min(known) if known else None
+    given = (layer["emergency_route"].fillna(False).to_numpy(bool)
+             if "emergency_route" in layer.columns else np.zeros(len(layer), bool))
+    layer["emergency_route"] = pd.array(given | on, dtype="boolean")
+    old_tier = (layer["emergency_tier"].astype("Int64") if "emergency_tier" in layer.columns
+                else pd.Series(pd.array([pd.NA] * len(layer), dtype="Int64"), index=layer.index))
+    new_tier = pd.array([t if t is not None else pd.NA for t in tier], dtype="Int64")
+    layer["emergency_tier"] = old_tier.where(old_tier.notna(), pd.Series(new_tier,
+                                                                        index=layer.index))
+    counts = pd.Series([t for t in tier if t is not None]).value_counts().sort_index()
+    by_tier = ", ".join(f"第{int(t)}次 {int(n)}" for t, n in counts.items())
+    report.add(source, kind, f"{int(on.sum())} of {len(layer)} {kind} lie along an emergency "
+               f"transport route (緊急輸送道路, within {tolerance_m:g} m"
+               + (f" for at least {EMERGENCY_SHARE:.0%} of their length" if kind == "roads" else "")
+               + f"): emergency_route = true" + (f" ({by_tier})" if by_tier else "")
+               + ("; a bridge that crosses over such a road is marked too: check grade "
+                  "separations" if kind == "bridges" and on.any() else ""),
+               severity="info", action="filled", field="emergency_route")
+    return layer
+
+
+def _bridge_source(specs) -> str:
+    return str(specs["bridges"]["path"]) if "bridges" in specs else \
+        str(specs.get("roads", {}).get("path", "bridges"))
+
+
+def manager_codes(bridges, municipalities, report, source="bridges"):
+    """``manager_code``: the municipality code of the manager of each municipal bridge,
+    found by its ``manager_name`` (管理者名) in the municipalities layer.
+
+    A name matches a municipality whose ``municipality_name`` equals it, or equals it
+    after the prefecture's name (``北海道札幌市`` -> 札幌市 of 北海道).  When several
+    municipalities share the name (府中市 in 東京都 and 広島県), the bridge's own
+    prefecture (a ``都道府県名`` column, or ``prefecture_name``) decides; otherwise the
+    name stays unmatched.  A ``manager_code`` given in the file is kept.  Unmatched
+    names of municipal managers are reported once per name (info, with the rows).
+
+    Parameters
+    ----------
+    bridges : GeoDataFrame
+        Canonical bridges (``manager``, ``manager_name``).
+    municipalities : GeoDataFrame
+        Canonical municipalities (``municipality_code``, ``municipality_name``, optional
+        ``prefecture_name``).
+    report : LoadReport
+        Where the filled count and the unmatched names go.
+    source : str
+        The bridge file, for the report rows.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``bridges`` with ``manager_code`` (str or None).
+    """
+    if "manager_name" not in bridges.columns or "municipality_name" not in municipalities.columns:
+        return bridges
+    bridges = bridges.copy()
+    if "manager_code" not in bridges.columns:
+        bridges["manager_code"] = None
+    prefs = (municipalities["prefecture_name"] if "prefecture_name" in municipalities.columns
+             else pd.Series([None] * len(municipalities), index=municipalities.index))
+    by_name: dict = {}
+    for code, name, pref in zip(municipalities["municipality_code"],
+                                municipalities["municipality_name"], prefs):
+        if isinstance(name, str) and name:
+            entry = (str(code), pref if isinstance(pref, str) else None)
+            by_name.setdefault(name, []).append(entry)
+            if entry[1]:
+                by_name.setdefault(entry[1] + name, []).append(entry)
+    own_pref_col = next((c for c in ("prefecture_name", "都道府県名") if c in bridges.columns), None)
+    filled = 0
+    unmatched: dict = {}
+    for idx in bridges.index:
+        given = bridges.at[idx, "manager_code"]
+        name = bridges.at[idx, "manager_name"]
+        if isinstance(given, str) and given or not isinstance(name, str):
+            continue
+        manager = bridges.at[idx, "manager"] if "manager" in bridges.columns else None
+        if manager not in (None, "municipality") and not (isinstance(manager, float)
+                                                           and np.isnan(manager)):
+            continue
+        hits = by_name.get(name.strip(), [])
+        if len(hits) > 1 and own_pref_col is not None:
+            own = bridges.at[idx, own_pref_col]
+            hits = [h for h in hits if h[1] == own] or hits
+        codes = sorted({h[0] for h in hits})
+        if len(codes) == 1:
+            bridges.at[idx, "manager_code"] = codes[0]
+            filled += 1
+        elif manager == "municipality":
+            why = ("several municipalities have this name: " + ", ".join(codes)) if codes else \
+                "no municipality of this name in the municipalities layer"
+            unmatched.setdefault((name, why), []).append(bridges.at[idx, "source_row"]
+                                                         if "source_row" in bridges.columns
+                                                         else None)
+    if filled:
+        report.add(source, "bridges", f"manager_code (the managing municipality's code) found "
+                   f"from manager_name (管理者名) for {filled} bridges", severity="info",
+                   action="filled", field="manager_code")
+    for (name, why), rows in unmatched.items():
+        shown = ", ".join(str(r) for r in rows[:10] if r is not None)
+        more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+        report.add(source, "bridges", f"管理者名 '{name}' ({len(rows)} bridges, rows {shown}{more}): "
+                   f"{why}; manager_code left empty; fix: add a manager_code column, or check "
+                   "the name against the municipalities layer", severity="info", action="note",
+                   field="manager_code")
+    return bridges
+
+
 def _bridges_in_municipalities(bridges, municipalities, report, specs):
     """Fill a missing bridge municipality_code from the municipality it lies in; warn when
     a bridge lies in no municipality or its code is not a municipality of the run."""
@@ -352,4 +526,4 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
     return bridges
 
 
-__all__ = ["load_region", "load_run_config"]
+__all__ = ["load_region", "load_run_config", "manager_codes", "mark_emergency_routes"]

@@ -13,13 +13,21 @@ from ..settings import Settings
 from .canonical import (LayerContext, check_ids, check_ranges, convert_values, rename_to_canonical,
                         require_columns, skip_rows)
 from .geometry import clean_geometries
+from .layouts import (FUTURE_MESH, INSPECTION_DB, KSJ_N10, KSJ_P04, KSJ_P29,
+                      apply_layout_values, detect_layout, future_population, is_inspection_json,
+                      ksj_facilities, layout_field_map, n10_field_map, read_inspection_json)
 from .load_report import LoadReport
 from .sources import (MESH_CODE_ALIASES, coordinate_columns, file_format, find_column,
                       mesh_table_to_polygons, points_from_table, read_csv_table, read_vector)
 
 NON_SPATIAL_KINDS = {"staff"}
+#: file suffix -> format name in the load report's layout line
+VECTOR_FORMAT_NAMES = {".shp": "Shapefile", ".zip": "Shapefile (zip)", ".gpkg": "GeoPackage",
+                       ".geojson": "GeoJSON", ".json": "GeoJSON", ".fgb": "FlatGeobuf",
+                       ".gml": "GML"}
 #: prefix of generated ids for kinds whose id may be missing
-GENERATED_ID_PREFIX = {"roads": "r", "facilities": "f", "rivers": "w", "railways": "t"}
+GENERATED_ID_PREFIX = {"roads": "r", "facilities": "f", "rivers": "w", "railways": "t",
+                       "emergency_routes": "e"}
 
 
 
@@ -80,10 +88,26 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
                          source=path)
     ctx = LayerContext(str(path), kind, report)
     report_progress(progress, 0.0, f"reading {Path(path).name}")
-    if fmt == "csv":
+    layout = None
+    if kind != "bridges" and is_inspection_json(path):
+        raise InputError(f"this JSON is bridge data of the national road-structure inspection "
+                         f"database (全国道路施設点検データベース), not a {kind} layer; fix: give it "
+                         "as bridges ([inputs] bridges = ..., --kind bridges)", source=path)
+    if kind == "bridges" and is_inspection_json(path):
+        frame = read_inspection_json(path)
+        fmt, layout = "csv", INSPECTION_DB          # a table with 緯度/経度, like the export
+        ctx.add(f"{INSPECTION_DB.describe('JSON', 'utf-8')} として読み込みました (API data of the "
+                "national road-structure inspection database, flattened)", severity="info",
+                field="layout")
+    elif fmt == "csv":
         frame, encoding = read_csv_table(path)
         if encoding != "utf-8":
             ctx.add(f"CSV read as {encoding.upper()}", severity="info")
+        layout = detect_layout(frame.columns, kind)
+        if layout is not None:
+            delim = "TSV" if str(path).lower().endswith(".tsv") or _tab_separated(path) else "CSV"
+            ctx.add(f"{layout.describe(delim, encoding)} として読み込みました (recognised from its "
+                    "columns)", severity="info", field="layout")
     else:
         frame, layer_name, note = read_vector(path, kind, layer, source_crs)
         if note:
@@ -99,7 +123,28 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
     frame.insert(0, "source_row", np.arange(1, n_read + 1))
     if kind == "municipalities":
         frame = _n03_names(frame, ctx)
+    if layout is None:
+        layout = detect_layout(frame.columns, kind)
+        if layout is not None:
+            suffix = Path(str(path)).suffix.lower()
+            how = "CSV" if fmt == "csv" else VECTOR_FORMAT_NAMES.get(suffix, suffix.lstrip("."))
+            ctx.add(f"{layout.describe(how)} として読み込みました (recognised from its columns)",
+                    severity="info", field="layout")
+    if layout is FUTURE_MESH:
+        frame = future_population(frame, ctx, settings.io.population_target_year)
+    elif layout is KSJ_N10:
+        field_map = {**n10_field_map(frame, ctx), **(field_map or {})}
+    elif layout is KSJ_P04 or layout is KSJ_P29:
+        frame, ksj_map = ksj_facilities(frame, layout, ctx)
+        user = dict(field_map or {})
+        taken = set(user) | set(user.values())
+        field_map = {**{k: v for k, v in ksj_map.items() if k not in taken and v not in taken},
+                     **user}
+    elif layout is not None:
+        field_map = layout_field_map(layout, list(frame.columns), field_map)
     frame = rename_to_canonical(frame, kind, ctx, field_map)
+    if layout is not None:
+        frame = apply_layout_values(frame, layout, ctx)
     if kind == "bridges" and "bridge_id" not in frame.columns:
         frame = _row_ids(frame, ctx)
     if kind == "roads":
@@ -128,6 +173,13 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
                          "report for the reason of each row", source=path)
     report_progress(progress, 1.0, f"{Path(path).name}: {len(frame)} {kind}")
     return frame
+
+
+def _tab_separated(path) -> bool:
+    """True when the first line of a text table has more tabs than commas."""
+    with open(path, "rb") as fh:
+        first = fh.readline()
+    return first.count(b"\t") > first.count(b",")
 
 
 def _check_accounting(report, source, kind, n_read, kept):
@@ -170,6 +222,7 @@ def _check_kind(frame, kind, ctx, settings):
         frame = check_ranges(frame, kind, ctx, io)
         frame = _fill_deck_area(frame, ctx)
         frame = _fill_manager(frame, ctx)
+        frame = _fill_footbridge(frame, ctx)
     elif kind == "roads":
         frame = check_ids(frame, kind, ctx, generate_prefix=GENERATED_ID_PREFIX[kind],
                           unique=False)
@@ -206,9 +259,9 @@ def _check_kind(frame, kind, ctx, settings):
             severity="warning", field="municipality_code")
         if "kind" not in frame.columns:
             frame["kind"] = [_municipality_kind(n) for n in frame["municipality_name"]]
-    elif kind in ("facilities", "other_assets", "rivers", "railways"):
+    elif kind in ("facilities", "other_assets", "rivers", "railways", "emergency_routes"):
         prefix = GENERATED_ID_PREFIX.get(kind)
-        lines = kind in ("rivers", "railways")   # several rows per river/line are normal
+        lines = kind in ("rivers", "railways", "emergency_routes")   # several rows per river/line are normal
         frame = check_ids(frame, kind, ctx, generate_prefix=prefix, unique=not lines)
         if lines:
             frame = _dedupe_ids(frame, kind, ctx)
@@ -305,11 +358,49 @@ _MANAGER_OF_CLASS = {"national": "national", "prefectural": "prefecture",
                      "municipal": "municipality"}
 
 
+def _fill_footbridge(frame, ctx):
+    """``footbridge`` from ``structure_kind`` (横断歩道橋 -> True) where no column gives it."""
+    if "structure_kind" not in frame.columns:
+        return frame
+    by_kind = frame["structure_kind"].isin(list(schema.PEDESTRIAN_STRUCTURE_KINDS)).to_numpy()
+    if "footbridge" not in frame.columns:
+        frame["footbridge"] = pd.array(by_kind, dtype="boolean")
+        if by_kind.any():
+            ctx.add(f"{int(by_kind.sum())} bridges are for pedestrians only by their structure "
+                    "kind (種類 横断歩道橋 / 歩道橋): footbridge = true", severity="info",
+                    action="filled", field="footbridge")
+        return frame
+    fill = by_kind & ~frame["footbridge"].fillna(False).to_numpy(bool)
+    if fill.any():
+        frame.loc[fill, "footbridge"] = True
+        ctx.add(f"footbridge set true for {int(fill.sum())} bridges whose 種類 says 横断歩道橋 / "
+                "歩道橋", severity="info", action="filled", field="footbridge")
+    return frame
+
+
 def _fill_manager(frame, ctx):
-    if "road_class" not in frame.columns:
+    if "road_class" not in frame.columns and "manager_name" not in frame.columns:
         return frame
     if "manager" not in frame.columns:
         frame["manager"] = None
+    if "manager_name" in frame.columns:
+        # 管理者名 says who it is (○○市 -> municipality, ○○県 -> prefecture, ○○国道事務所 ->
+        # national) where no 区分 / 管理者 column says so
+        fill = (frame["manager"].isna() & frame["manager_name"].notna()).to_numpy()
+        classes = []
+        for name in frame.loc[fill, "manager_name"]:
+            try:
+                classes.append(schema.parse_manager(name))
+            except ValueError:
+                classes.append(None)
+        if fill.any():
+            frame.loc[fill, "manager"] = classes
+            n = sum(c is not None for c in classes)
+            if n:
+                ctx.add(f"manager taken from manager_name (管理者名) for {n} bridges",
+                        severity="info", action="filled", field="manager")
+    if "road_class" not in frame.columns:
+        return frame
     fill = (frame["manager"].isna() & frame["road_class"].isin(list(_MANAGER_OF_CLASS))).to_numpy()
     if fill.any():
         frame.loc[fill, "manager"] = frame.loc[fill, "road_class"].map(_MANAGER_OF_CLASS)

@@ -36,5 +36,6 @@ class Region:
     staff: pd.DataFrame | None = None
     other_assets: gpd.GeoDataFrame | None = None
     population: PopulationRaster | gpd.GeoDataFrame | None = None
+    emergency_routes: gpd.GeoDataFrame | None = None   # N10 緊急輸送道路 lines
     report: LoadReport = field(default_factory=LoadReport)
     sources: dict = field(default_factory=dict)   # layer kind -> source path

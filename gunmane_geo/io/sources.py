@@ -427,7 +427,7 @@ def points_from_table(df, coords, ctx, kind, source_crs=None, check_japan=True):
 
 
 # --- JIS regional mesh codes (地域メッシュ) -----------------------------------------
-MESH_CODE_ALIASES = ("key_code", "mesh_code", "meshcode", "メッシュコード", "メッシュ", "mesh")
+MESH_CODE_ALIASES = ("key_code", "mesh_id", "mesh_code", "meshcode", "メッシュコード", "メッシュ", "mesh")
 
 
 def mesh_polygon(code):
@@ -481,6 +481,7 @@ def mesh_table_to_polygons(df, column, ctx, kind):
 # --- guessing the kind of a file ----------------------------------------------------
 _KIND_WORDS = (
     ("municipalities", ("n03", "municipal", "行政区域", "市町村界", "市区町村", "boundary", "admin")),
+    ("emergency_routes", ("n10", "緊急輸送", "emergency")),
     ("bridges", ("bridge", "橋")),
     ("roads", ("road", "道路", "osm", "highway", "street")),
     ("facilities", ("facilit", "施設", "hospital", "school", "病院", "学校")),
@@ -504,6 +505,10 @@ def guess_kind(path, columns=None) -> str | None:
         norm = {schema.normalize_column_name(c) for c in columns}
         if "n03007" in norm:
             return "municipalities"
+        from .layouts import detect_layout          # known layouts name their kind
+        for kind in ("bridges", "facilities", "population", "emergency_routes"):
+            if detect_layout(columns, kind) is not None:
+                return kind
     name = path.name.lower()
     for kind, words in _KIND_WORDS:
         if any(w in name for w in words):

@@ -189,6 +189,8 @@ def find_consolidation_sets(network: Network, criticality: pd.DataFrame | None,
     flags_of = {str(row["bridge_id"]): {k: flag_value(row, k) for k in
                                         ("emergency_route", "bus_route", "school_route")}
                 for row in pd.DataFrame(bridges.drop(columns=bridges.geometry.name)).to_dict("records")}
+    manager_by_id = ({str(b): m for b, m in zip(bridges["bridge_id"], bridges["manager"])
+                      if isinstance(m, str)} if "manager" in bridges.columns else {})
     keep_lcc = {b: option_costs(facts[b], "keep", settings)["lcc_yen"] for b in set().union(*sets)} if sets else {}
     rm_lcc = {b: option_costs(facts[b], "remove", settings)["lcc_yen"] for b in keep_lcc}
     H = int(settings.costs.horizon_years)
@@ -215,7 +217,8 @@ def find_consolidation_sets(network: Network, criticality: pd.DataFrame | None,
             for r in removed:
                 res = check_guards(r, isolated_population=eff.isolated_population,
                                    isolated_facilities=eff.isolated_facilities,
-                                   detour_m=eff.detour_m[r], settings=settings, **flags_of[r])
+                                   detour_m=eff.detour_m[r], manager=manager_by_id.get(r),
+                                   settings=settings, **flags_of[r])
                 excluded += [x for x in res["excluded_by"] if x not in excluded]
                 waived += [x for x in res["waived"] if x not in waived]
                 flags += [x for x in res["flags"] if x not in flags]

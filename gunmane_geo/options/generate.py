@@ -44,6 +44,13 @@ def flag_value(row, name) -> bool:
         return False
 
 
+def manager_of(row) -> str | None:
+    """The manager class of an inventory row (``national`` / ``prefecture`` /
+    ``municipality``), or None."""
+    value = row.get("manager") if hasattr(row, "get") else None
+    return value if isinstance(value, str) else None
+
+
 def single_measures(criticality: pd.DataFrame | None, network=None) -> dict[str, dict]:
     """Detour and isolation of removing each bridge alone.
 
@@ -224,8 +231,9 @@ def generate_options(network: Network | None, criticality: pd.DataFrame | None,
                     walk_m = m["walk_detour_m"] if option != "downsize" else math.nan
                     guard = check_guards(bid, isolated_population=iso_pop, isolated_facilities=iso_fac,
                                          detour_m=detour_m, walk_detour_m=walk_m,
-                                         settings=settings, **flags)
-                    if option == "downsize" and m["pedestrian_only"]:
+                                         manager=manager_of(brow), settings=settings, **flags)
+                    if option == "downsize" and (m["pedestrian_only"]
+                                                 or flag_value(brow, "footbridge")):
                         extra_excl.append("already_pedestrian")
                 if option == "remove_upgrade_detour":
                     if bid not in upgrades:

@@ -14,6 +14,9 @@ Guards (names used in ``[guards] overrides`` and in the ``excluded_by`` column):
   Only the full removals check it: downsizing to a pedestrian/bicycle bridge keeps the
   crossing for walkers, which is what it is for.
 * ``bus_route`` / ``school_route``: flagged (``flag_*``); excluding only with ``forbid_*``.
+* ``national_bridge``: the bridge is managed by the national government (``manager =
+  national``, e.g. 区分 国 in the inspection database): reported with the others, never
+  planned for removal by a municipality (``forbid_national_bridge``).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ import math
 from ..settings import GuardSettings, Settings
 
 GUARDS = ("isolation", "emergency_route", "max_detour", "walk_detour", "bus_route",
-          "school_route")
+          "school_route", "national_bridge")
 
 
 def _guards(settings) -> GuardSettings:
@@ -48,7 +51,7 @@ def waived_guards(bridge_id: str, settings=None) -> set[str]:
 
 def check_guards(bridge_id: str, *, isolated_population: float, isolated_facilities: int,
                  detour_m: float, emergency_route: bool, bus_route: bool, school_route: bool,
-                 walk_detour_m: float = math.nan, settings=None) -> dict:
+                 walk_detour_m: float = math.nan, manager=None, settings=None) -> dict:
     """Evaluate the guards for removing vehicle traffic from one bridge.
 
     Parameters
@@ -65,6 +68,8 @@ def check_guards(bridge_id: str, *, isolated_population: float, isolated_facilit
     walk_detour_m : float
         Walkers' detour in metres when the option takes the crossing from them too
         (``inf``: walkers cut off; NaN: not applicable, e.g. downsizing).
+    manager : str, optional
+        The bridge's manager class (``national`` / ``prefecture`` / ``municipality``).
     settings : Settings or GuardSettings, optional
 
     Returns
@@ -100,6 +105,10 @@ def check_guards(bridge_id: str, *, isolated_population: float, isolated_facilit
         if on and (flag or forbid):
             hit.append(name)
             (hard if forbid else flags).append(name)
+    if manager == "national":
+        hit.append("national_bridge")
+        if g.forbid_national_bridge:
+            hard.append("national_bridge")
     excluded_by = [h for h in hard if h not in waived]
     return {"hit": hit, "excluded_by": excluded_by,
             "waived": [h for h in hard if h in waived], "flags": flags}

@@ -132,3 +132,28 @@ def test_progress_cancel():
     opts = generate_options(net, None, bridges, settings=s)
     with pytest.raises(Cancelled):
         make_plan(net, opts, None, settings=s, progress=lambda f, m: True)
+
+
+def test_a_national_bridge_is_never_planned_for_removal():
+    """manager = national (区分 国 in the inspection database): guard national_bridge."""
+    bridges = toy_bridges()
+    bridges["manager"] = ["national" if b == "A" else "municipality" for b in bridges["bridge_id"]]
+    opts, sets, plan, _ = run(settings(), bridges)
+    a = opts[opts["bridge_id"] == "A"].set_index("option")
+    assert "national_bridge" in a.loc["remove", "excluded_by"]
+    assert plan.loc["A", "plan_option"] == "keep"
+    assert plan.loc["B", "plan_option"] == "remove"          # the municipal twin instead
+    if len(sets):
+        removing_a = sets[sets["removed_bridge_ids"].astype(str).str.contains("A")]
+        assert all("national_bridge" in str(x) for x in removing_a["excluded_by"])
+    s = settings(forbid_national_bridge=False)
+    _, _, plan, _ = run(s, bridges)
+    assert plan.loc["A", "plan_option"] == "remove"
+
+
+def test_a_footbridge_of_the_inventory_is_not_downsized():
+    """footbridge (種類 横断歩道橋) already is for pedestrians: no downsizing option."""
+    bridges = toy_bridges(footbridge={"A"})
+    opts, _, _, _ = run(settings(), bridges)
+    down = opts[opts["option"] == "downsize"].set_index("bridge_id")["excluded_by"]
+    assert "already_pedestrian" in down["A"] and "already_pedestrian" not in down["B"]
