@@ -383,7 +383,7 @@ def mark_emergency_routes(layer, routes, kind, report, source, tolerance_m):
     report.add(source, kind, f"{int(on.sum())} of {len(layer)} {kind} lie along an emergency "
                f"transport route (緊急輸送道路, within {tolerance_m:g} m"
                + (f" for at least {EMERGENCY_SHARE:.0%} of their length" if kind == "roads" else "")
-               + f"): emergency_route = true" + (f" ({by_tier})" if by_tier else "")
+               + "): emergency_route = true" + (f" ({by_tier})" if by_tier else "")
                + ("; a bridge that crosses over such a road is marked too: check grade "
                   "separations" if kind == "bridges" and on.any() else ""),
                severity="info", action="filled", field="emergency_route")

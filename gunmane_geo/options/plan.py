@@ -33,7 +33,7 @@ from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_cost
 from .generate import detour_upgrades
 from .guards import waived_guards
-from .methods import METHOD_COLUMNS, plan_methods
+from .methods import plan_methods
 from .scenario import SetEvaluator
 from ..wording import detour_en, detour_ja, option_yen_ja, yen_en
 
