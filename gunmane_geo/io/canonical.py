@@ -156,7 +156,17 @@ def convert_values(frame, kind: str, ctx: LayerContext):
         # one parse per distinct value (a column repeats a lot), spread back over the rows
         codes, uniques = pd.factorize(frame[field].astype(object), use_na_sentinel=False)
         results = np.empty(len(uniques), dtype=object)
-        for j, raw in enumerate(uniques):
+        todo = range(len(uniques))
+        if parser is schema.parse_text and len(uniques) > 64:
+            # ids and names are mostly distinct: strip the str values in one pass
+            # (blank -> None, as parse_text does); other types go through parse_text
+            is_str = np.fromiter((type(v) is str for v in uniques), bool, len(uniques))
+            stripped = pd.Series(uniques[is_str], dtype=object).str.strip().to_numpy(object)
+            stripped[stripped == ""] = None
+            results[is_str] = stripped
+            todo = np.flatnonzero(~is_str)
+        for j in todo:
+            raw = uniques[j]
             try:
                 value = parser(raw)
                 # a blank cell in a ○/× column means "no"

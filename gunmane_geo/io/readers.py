@@ -254,8 +254,10 @@ def _modes_from_class(frame, ctx):
     """
     if "road_class" not in frame.columns:
         return frame
-    raw = frame["road_class"].astype(object).map(
-        lambda v: str(v).strip().lower() if isinstance(v, str) else "")
+    codes, uniques = pd.factorize(frame["road_class"].astype(object), use_na_sentinel=True)
+    lowered = np.array([str(v).strip().lower() if isinstance(v, str) else "" for v in uniques]
+                       + [""], dtype=object)        # once per class; code -1 (missing) -> ""
+    raw = pd.Series(lowered[codes], index=frame.index)
     for col, classes, what in (("motor_vehicle", NON_MOTOR_CLASSES, "closed to cars"),
                                ("walkable", NO_WALK_CLASSES, "closed to walkers")):
         if col in frame.columns:

@@ -85,6 +85,15 @@ def choose_layer(path, kind: str, layer=None) -> str | None:
                      f"holds the {kind} (layer=... / layer = \"...\" in run.toml)", source=path)
 
 
+def _arrow_available() -> bool:
+    """Whether pyarrow imports (pyogrio's ``use_arrow`` needs it)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def read_vector(path, kind: str, layer=None, source_crs=None):
     """Read a vector layer with pyogrio; returns (GeoDataFrame, layer name, note or None).
 
@@ -128,7 +137,9 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
                 gdf[col] = [fix(v, "replace") if isinstance(v, str) else v for v in gdf[col]]
     else:
         try:
-            gdf = pyogrio.read_dataframe(path, **kwargs)
+            # through Arrow when pyarrow is there: columns come in whole, no per-feature
+            # Python (about twice as fast on large layers); the same frame otherwise
+            gdf = pyogrio.read_dataframe(path, use_arrow=_arrow_available(), **kwargs)
         except Exception as exc:
             raise InputError(f"cannot read the layer ({gdal_reason(exc, path)}); fix: open it "
                              "in QGIS, repair or re-export it", source=path) from None
