@@ -83,6 +83,11 @@ def run_criticality(args) -> int:
     bar = ProgressBar(args.quiet, "criticality")
     t0 = time.perf_counter()
     parts_dir = Path(str(args.out) + ".parts")
+    client = None
+    if partition is not None:
+        # the workers start while the layers are read
+        from ..criticality.partition import open_client
+        client = open_client(workers=args.workers, scheduler=args.scheduler)
     try:
         region, net, settings = _load(args, bar)
         if partition is None:
@@ -90,13 +95,19 @@ def run_criticality(args) -> int:
         else:
             from ..criticality.partition import partitioned_criticality
             table = partitioned_criticality(
-                net, partition=partition, settings=settings, workers=args.workers,
-                scheduler=args.scheduler, municipalities=region.municipalities,
-                checkpoint_dir=parts_dir, progress=bar.part(0.5, 0.5))
+                net, partition=partition, settings=settings, client=client,
+                municipalities=region.municipalities, checkpoint_dir=parts_dir,
+                progress=bar.part(0.5, 0.5))
     except (KeyboardInterrupt, Cancelled):
         bar.close()
-        print("gunmane criticality: interrupted; nothing written", file=sys.stderr)
+        print("gunmane criticality: interrupted; nothing written"
+              + (f" (finished parts kept in {parts_dir} for a rerun)"
+                 if partition is not None and parts_dir.exists() else ""), file=sys.stderr)
         return 130
+    finally:
+        if client is not None:
+            from ..criticality.partition import close_client
+            close_client(client)
     bar.close()
     stats = table.attrs.pop("partition", None)
     table.attrs.pop("partition_seconds", None)

@@ -53,19 +53,35 @@ def require_dask():
     return distributed
 
 
-def open_client(*, workers: int | None = None, scheduler: str | None = None):
+def open_client(*, workers: int | None = None, scheduler: str | None = None,
+                connect_timeout_s: float = 30.0):
     """A ``distributed.Client``: on ``scheduler`` (an address such as tcp://host:8786) when
     given, else on a new ``LocalCluster`` of ``workers`` processes (one thread each;
-    default: the number of CPU cores).  Close it with ``client.close()`` (and, for the
-    local cluster, ``client.cluster.close()``)."""
+    default: the number of CPU cores); ``connect_timeout_s`` bounds the wait for the
+    scheduler (seconds).  Close it with ``close_client``."""
     distributed = require_dask()
     import logging
     if scheduler:
-        return distributed.Client(scheduler)
+        try:
+            return distributed.Client(scheduler, timeout=connect_timeout_s)
+        except OSError as exc:
+            raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler "
+                             f"({exc}); fix: start one ('dask scheduler' and 'dask worker "
+                             f"ADDRESS' on the machines) or check the address, or leave "
+                             "--scheduler out for a local cluster",
+                             source="command line") from None
     n = int(workers or os.cpu_count() or 1)
     cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=logging.ERROR)
     return distributed.Client(cluster)
+
+
+def close_client(client) -> None:
+    """Close a client from ``open_client`` and the local cluster it started, if any."""
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def part_labels(network: Network, nodes: np.ndarray, partition: str, *,
@@ -129,8 +145,20 @@ def part_routes(n_nodes, u, v, weight, oneway, directed, mode, sources, targets,
     costs = alternative_routes(sub, links.edge_ids, np.ascontiguousarray(weight, float),
                                mode="all" if mode == "motor" else "walk", links=links) \
         if m else np.zeros(0)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return costs, int(peak), os.getpid()
+    return costs, _peak_memory(), os.getpid()
+
+
+def _peak_memory() -> int:
+    """Peak resident memory of this process in bytes: VmHWM (reset when a worker process
+    starts, unlike ru_maxrss, which a spawned process inherits from its parent)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 
 
 class PartitionedRoutes:
@@ -338,10 +366,7 @@ def partitioned_criticality(network: Network, *, partition: str = "grid",
                                    weights=weights, routes=routes)
     finally:
         if own:
-            cluster = getattr(client, "cluster", None)
-            client.close()
-            if cluster is not None and not scheduler:
-                cluster.close()
+            close_client(client)
     table.attrs["partition"] = routes.stats
     table.attrs["partition_seconds"] = time.perf_counter() - t0
     return table

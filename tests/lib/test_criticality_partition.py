@@ -187,3 +187,18 @@ def test_without_dask_partition_says_how_to_install(tmp_path):
                          cwd=tmp_path, timeout=120)
     assert res.returncode != 0
     assert "pip install 'gunmane-geo[dask]'" in res.stderr
+
+
+def test_existing_scheduler_is_used(client, synthetic):
+    s = Settings.from_dict({"criticality": {"partition_halo_m": 500.0,
+                                            "partition_cell_m": 2000.0}})
+    parted = partitioned_criticality(synthetic, settings=s, weights=("length_m",),
+                                     scheduler=client.scheduler.address)
+    assert_same(bridge_criticality(synthetic, settings=s, weights=("length_m",)), parted)
+    assert client.status == "running"          # an existing cluster is left running
+
+
+def test_unreachable_scheduler_names_the_fix():
+    from gunmane_geo.criticality.partition import open_client
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+        open_client(scheduler="tcp://127.0.0.1:9", connect_timeout_s=2)
