@@ -67,6 +67,9 @@ def _load(args, bar):
     args.protected = require_gpkg(args.out, inputs)
     region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
     net = network_from_region(region, settings, progress=bar.part(0.2, 0.3))
+    # the road lines live on in the network's edges: free the loaded copy (about a third
+    # of the peak memory on millions of lines); the command needs only the report after this
+    region.roads = None
     return region, net, settings
 
 
