@@ -202,3 +202,22 @@ def test_unreachable_scheduler_names_the_fix():
     from gunmane_geo.criticality.partition import open_client
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         open_client(scheduler="tcp://127.0.0.1:9", connect_timeout_s=2)
+
+
+def test_prefecture_partition_same_bridge_for_bridge(client, synthetic):
+    """Two made-up prefectures (codes 08xxx west, 09xxx east, two municipalities each)."""
+    from shapely.geometry import box
+    x0, y0, x1, y1 = synthetic.nodes.total_bounds
+    xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+    munis = gpd.GeoDataFrame(
+        {"municipality_code": ["08201", "08202", "09201", "09202"],
+         "municipality_name": ["西市", "西町", "東市", "東町"]},
+        geometry=[box(x0 - 10, y0 - 10, xm, ym), box(x0 - 10, ym, xm, y1 + 10),
+                  box(xm, y0 - 10, x1 - 500, ym), box(xm, ym, x1 - 500, y1 + 10)],
+        crs=CRS)                       # the east edge (valleys, islands) lies outside: nearest
+    s = Settings.from_dict({"criticality": {"partition_halo_m": 400.0}})
+    parted = partitioned_criticality(synthetic, partition="prefecture", municipalities=munis,
+                                     settings=s, client=client)
+    assert_same(bridge_criticality(synthetic, settings=s), parted)
+    st = pd.DataFrame(parted.attrs["partition"])
+    assert set(st["part"]) == {"p08", "p09"}
