@@ -85,11 +85,21 @@ def choose_layer(path, kind: str, layer=None) -> str | None:
                      f"holds the {kind} (layer=... / layer = \"...\" in run.toml)", source=path)
 
 
-def _arrow_available() -> bool:
-    """Whether pyarrow imports (pyogrio's ``use_arrow`` needs it)."""
+#: layers with at least this many features are read through Arrow (when pyarrow is
+#: installed); smaller ones the classic way, where importing pyarrow (about 0.2 s) would
+#: cost more than it saves
+ARROW_MIN_FEATURES = 100_000
+
+
+def _use_arrow(path, layer_name) -> bool:
+    """Read through Arrow: pyarrow imports and the layer has ``ARROW_MIN_FEATURES``."""
+    import pyogrio
     try:
+        info = pyogrio.read_info(path, layer=layer_name)
+        if int(info.get("features", -1)) < ARROW_MIN_FEATURES:
+            return False
         import pyarrow  # noqa: F401
-    except ImportError:
+    except Exception:       # no pyarrow, or a layer that cannot tell its size: classic read
         return False
     return True
 
@@ -137,9 +147,10 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
                 gdf[col] = [fix(v, "replace") if isinstance(v, str) else v for v in gdf[col]]
     else:
         try:
-            # through Arrow when pyarrow is there: columns come in whole, no per-feature
-            # Python (about twice as fast on large layers); the same frame otherwise
-            gdf = pyogrio.read_dataframe(path, use_arrow=_arrow_available(), **kwargs)
+            # large layers through Arrow when pyarrow is there: columns come in whole, no
+            # per-feature Python (about twice as fast); the same frame otherwise
+            gdf = pyogrio.read_dataframe(path, use_arrow=_use_arrow(path, layer_name),
+                                         **kwargs)
         except Exception as exc:
             raise InputError(f"cannot read the layer ({gdal_reason(exc, path)}); fix: open it "
                              "in QGIS, repair or re-export it", source=path) from None
