@@ -71,9 +71,17 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None,
                              "--scheduler out for a local cluster",
                              source="command line") from None
     n = int(workers or os.cpu_count() or 1)
-    cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.ERROR)
-    return distributed.Client(cluster)
+    # distributed sets OMP_NUM_THREADS, PYTHONHASHSEED, MALLOC_TRIM_THRESHOLD_ ... in this
+    # process's environment to pass them to its workers; put ours back once they started,
+    # so that programs this process starts later do not inherit them
+    saved = dict(os.environ)
+    try:
+        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=logging.ERROR)
+        return distributed.Client(cluster)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def close_client(client) -> None:

@@ -30,12 +30,13 @@ SMALL_HALO = Settings.from_dict({"criticality": {"partition_halo_m": 1000.0,
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
-    c = distributed.Client(cluster)
+    import os
+    from gunmane_geo.criticality.partition import close_client, open_client
+    before = dict(os.environ)
+    c = open_client(workers=2)
+    assert dict(os.environ) == before          # distributed's worker settings do not leak
     yield c
-    c.close()
-    cluster.close()
+    close_client(c)
 
 
 def rectangle_network():
