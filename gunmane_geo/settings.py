@@ -61,6 +61,9 @@ class NetworkSettings:
 class CriticalitySettings:
     """Single-bridge and scenario measures."""
     weight: str = "length_m"                # "length_m" or "time_min" for alt routes
+    # partitioned runs (--partition; docs/criticality.md "Partitioned runs")
+    partition_halo_m: float = 10_000.0      # margin around each part, metres
+    partition_cell_m: float = 40_000.0      # side of a --partition grid cell, metres
     # ranking: isolated population first, then affected vehicle-km, then detour (docs/criticality.md)
 
 

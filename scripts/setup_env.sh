@@ -30,7 +30,7 @@ want="$(cat pyproject.toml scripts/constraints.txt | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "setup: installing gunmane-geo (editable) and its dependencies into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -c scripts/constraints.txt -e ".[test,osm,bench]"
+    "$VENV/bin/python" -m pip install -q -c scripts/constraints.txt -e ".[test,osm,bench,arrow,dask]"
     echo "$want" > "$stamp"
 fi
 

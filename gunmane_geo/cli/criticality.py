@@ -7,8 +7,10 @@ With an OSM PBF as --roads and no --bridges, the OSM bridge ways are scored.
 """
 from __future__ import annotations
 
+import shutil
 import sys
 import time
+from pathlib import Path
 
 from ..errors import Cancelled, InputError
 from ._common import (ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg,
@@ -23,6 +25,19 @@ def add_parser(subparsers) -> None:
                     "ends, who is cut off (nodes, population, facilities) and the vehicle-km "
                     "added; writes the layer bridge_criticality and the load report.")
     _common(p)
+    p.add_argument("--partition", choices=("grid", "prefecture"),
+                   help="run the route searches part by part on Dask (needs "
+                        "'pip install gunmane-geo[dask]'): grid cells "
+                        "([criticality] partition_cell_m) or prefectures (--municipalities); "
+                        "each part has a halo ([criticality] partition_halo_m), routes not "
+                        "certified inside it are recomputed on the whole network; same "
+                        "results as the plain run")
+    p.add_argument("--workers", type=int, default=None,
+                   help="with --partition: workers of the local Dask cluster "
+                        "(default: the number of CPU cores)")
+    p.add_argument("--scheduler", default=None,
+                   help="with --partition: address of an existing Dask scheduler "
+                        "(e.g. tcp://10.0.0.5:8786) instead of a local cluster")
     p.set_defaults(func=run_criticality)
     q = subparsers.add_parser(
         "scenario", help="remove a set of bridges at once and measure the effect",
@@ -53,26 +68,70 @@ def _load(args, bar):
     args.protected = require_gpkg(args.out, inputs)
     region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
     net = network_from_region(region, settings, progress=bar.part(0.2, 0.3))
+    # the road lines live on in the network's edges: free the loaded copy (about a third
+    # of the peak memory on millions of lines); the command needs only the report after this
+    region.roads = None
     return region, net, settings
 
 
 def run_criticality(args) -> int:
     from ..criticality import bridge_criticality
     from ..io.writers import write_layers
+    partition = getattr(args, "partition", None)
+    if partition is None and (getattr(args, "workers", None) or getattr(args, "scheduler", None)):
+        raise InputError("--workers and --scheduler go with --partition grid|prefecture",
+                         source="command line")
+    if partition is not None:
+        from ..criticality.partition import require_dask
+        require_dask()                      # before reading anything: say how to install it
     bar = ProgressBar(args.quiet, "criticality")
     t0 = time.perf_counter()
+    parts_dir = Path(str(args.out) + ".parts")
+    client = None
+    if partition is not None:
+        # the workers start while the layers are read
+        from ..criticality.partition import open_client
+        client = open_client(workers=args.workers, scheduler=args.scheduler)
     try:
         region, net, settings = _load(args, bar)
-        table = bridge_criticality(net, settings=settings, progress=bar.part(0.5, 0.5))
+        if partition is None:
+            table = bridge_criticality(net, settings=settings, progress=bar.part(0.5, 0.5))
+        else:
+            from ..criticality.partition import partitioned_criticality
+            table = partitioned_criticality(
+                net, partition=partition, settings=settings, client=client,
+                municipalities=region.municipalities, checkpoint_dir=parts_dir,
+                progress=bar.part(0.5, 0.5))
     except (KeyboardInterrupt, Cancelled):
         bar.close()
-        print("gunmane criticality: interrupted; nothing written", file=sys.stderr)
+        print("gunmane criticality: interrupted; nothing written"
+              + (f" (finished parts kept in {parts_dir} for a rerun)"
+                 if partition is not None and parts_dir.exists() else ""), file=sys.stderr)
         return 130
+    finally:
+        if client is not None:
+            from ..criticality.partition import close_client
+            close_client(client)
     bar.close()
+    stats = table.attrs.pop("partition", None)
+    table.attrs.pop("partition_seconds", None)
     write_layers(args.out, {"bridge_criticality": table}, settings=settings,
                  report=region.report, protected=args.protected)
+    if partition is not None:
+        shutil.rmtree(parts_dir, ignore_errors=True)   # written: the part results are done
     warn_skipped(region.report, "criticality", args.out)
     warn_inputs(region.report, "criticality", args.out)
+    if stats and not args.quiet:
+        import pandas as pd
+        st = pd.DataFrame(stats)
+        peak = st.groupby("worker_pid")["worker_peak_bytes"].max() / 2**20
+        print(f"partition {partition}: {st['part'].nunique()} parts, "
+              f"{int(st['recomputed'].sum())} of {int(st['bridges'].sum())} route searches "
+              "not certified inside their part and recomputed on the whole network"
+              + (f", {int(st['reused'].sum())} part results reused from an earlier run"
+                 if st["reused"].any() else "")
+              + (f"; worker peak memory {', '.join(f'{m:,.0f}' for m in peak)} MiB"
+                 if len(peak) else ""), file=sys.stderr)
     if not args.quiet:
         m = table["matched"].astype(bool)
         iso = table["isolates"].fillna(False).astype(bool)

@@ -69,7 +69,7 @@ def _per_bridge(values, rows, inv, n, col):
 
 
 def _mode_measures(network: Network, edge_ids: np.ndarray, mode: str, weights, progress,
-                   span) -> dict:
+                   span, routes=alternative_routes) -> dict:
     """Isolation and through-traffic detours of ``edge_ids`` for one travel mode.
 
     Returns arrays per edge keyed by the ``_CAR_COLUMNS`` names (plus ``one_way_cut``).
@@ -97,8 +97,8 @@ def _mode_measures(network: Network, edge_ids: np.ndarray, mode: str, weights, p
     for i, w in enumerate(weights):
         part = (lo + (0.05 + 0.95 * i / len(weights)) * (hi - lo),
                 lo + (0.05 + 0.95 * (i + 1) / len(weights)) * (hi - lo))
-        alt[w][todo] = alternative_routes(network, edge_ids[todo], w, progress=progress,
-                                          progress_span=part, mode=mode, links=sub)
+        alt[w][todo] = routes(network, edge_ids[todo], w, progress=progress,
+                              progress_span=part, mode=mode, links=sub)
     one_way_cut = np.zeros(len(edge_ids), bool)
     for w in weights:
         bad = ~np.isfinite(alt[w]) & ~np.isnan(alt[w])
@@ -131,7 +131,8 @@ def _take_links(links: RoadLinks, idx: np.ndarray):
 # --- single-bridge criticality ------------------------------------------------------
 def bridge_criticality(network: Network, *, settings: Settings | None = None,
                        progress: Progress | None = None,
-                       weights=("length_m", "time_min")) -> gpd.GeoDataFrame:
+                       weights=("length_m", "time_min"),
+                       routes=None) -> gpd.GeoDataFrame:
     """Measures of removing each bridge on its own, one row per inventory bridge.
 
     Parameters
@@ -146,6 +147,12 @@ def bridge_criticality(network: Network, *, settings: Settings | None = None,
     weights : tuple
         Which alternative routes to compute: ``"length_m"`` (shortest by distance)
         and/or ``"time_min"`` (fastest).  Left-out measures are NaN.
+    routes : callable, optional
+        What computes the alternative routes, called as ``alternative_routes`` is
+        (``routes(network, edge_ids, weight, *, progress, progress_span, mode, links)``
+        returning one cost per edge, ``inf`` when none); defaults to
+        ``alternative_routes``.  ``criticality.partition`` passes one that runs the
+        searches part by part on Dask; isolation and road links stay whole-network.
 
     Returns
     -------
@@ -177,8 +184,11 @@ def bridge_criticality(network: Network, *, settings: Settings | None = None,
     walk = network.mode_edges("walk")[edge_ids]
     weights = [w for w in weights if w in ("length_m", "time_min")]
 
-    car = _mode_measures(network, edge_ids[motor], "motor", weights, progress, (0.0, 0.8))
-    foot = _mode_measures(network, edge_ids[walk], "walk", ["length_m"], progress, (0.8, 0.95))
+    routes = routes or alternative_routes
+    car = _mode_measures(network, edge_ids[motor], "motor", weights, progress, (0.0, 0.8),
+                         routes)
+    foot = _mode_measures(network, edge_ids[walk], "walk", ["length_m"], progress, (0.8, 0.95),
+                          routes)
 
     per_edge = pd.DataFrame({
         "component": network.components("motor")[network.uv()[0][edge_ids]],

@@ -159,7 +159,17 @@ def convert_values(frame, kind: str, ctx: LayerContext):
         # one parse per distinct value (a column repeats a lot), spread back over the rows
         codes, uniques = pd.factorize(frame[field].astype(object), use_na_sentinel=False)
         results = np.empty(len(uniques), dtype=object)
-        for j, raw in enumerate(uniques):
+        todo = range(len(uniques))
+        if parser is schema.parse_text and len(uniques) > 64:
+            # ids and names are mostly distinct: strip the str values in one pass
+            # (blank -> None, as parse_text does); other types go through parse_text
+            is_str = np.fromiter((type(v) is str for v in uniques), bool, len(uniques))
+            stripped = pd.Series(uniques[is_str], dtype=object).str.strip().to_numpy(object)
+            stripped[stripped == ""] = None
+            results[is_str] = stripped
+            todo = np.flatnonzero(~is_str)
+        for j in todo:
+            raw = uniques[j]
             try:
                 value = parser(raw)
                 # a blank cell in a ○/× column means "no"
@@ -219,9 +229,12 @@ def _typed(values, field):
     if field in BOOL_FIELDS:
         return pd.array(values, dtype="boolean")
     if field in INT_FIELDS:
-        return pd.array([None if v is None else int(v) for v in values], dtype="Int64")
-    if field in FLOAT_FIELDS:
-        return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+        try:
+            return pd.Series(values, dtype=object).astype("Int64").array
+        except (TypeError, ValueError):         # e.g. 1970.0: int() each value
+            return pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+    if field in FLOAT_FIELDS:       # one C pass; None -> NaN
+        return pd.Series(values, dtype=object).astype(float).to_numpy()
     return pd.Series(values, dtype=object).values
 
 
@@ -266,8 +279,11 @@ def null_values(frame, mask, field, kind, ctx: LayerContext, message, severity="
 
 
 def _blank(series) -> np.ndarray:
-    return np.array([v is None or (not isinstance(v, str) and pd.isna(v)) or
-                     (isinstance(v, str) and not v.strip()) for v in series], dtype=bool)
+    """Missing, or text that is only white space (one pass over the column)."""
+    s = pd.Series(np.asarray(series, dtype=object))
+    blank = s.isna().to_numpy()
+    text = s.str.strip()            # non-text values give NaN here
+    return blank | (text == "").fillna(False).to_numpy(bool)
 
 
 def check_ids(frame, kind: str, ctx: LayerContext, *, generate_prefix=None, unique=True):

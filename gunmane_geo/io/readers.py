@@ -232,9 +232,13 @@ def _check_kind(frame, kind, ctx, settings):
             frame[col] = (frame[col] if col in frame.columns
                           else pd.array([False] * len(frame), dtype="boolean")).fillna(False)
         for col in ("motor_vehicle", "walkable"):      # blank or absent: allowed
-            given = frame[col] if col in frame.columns else [None] * len(frame)
-            frame[col] = pd.array([True if v is None or v is pd.NA or v != v else bool(v)
-                                   for v in given], dtype="boolean")
+            if col not in frame.columns:
+                frame[col] = pd.array(np.ones(len(frame), bool), dtype="boolean")
+                continue
+            codes, uniques = pd.factorize(frame[col].astype(object), use_na_sentinel=True)
+            per = np.array([True if v is None or v is pd.NA or v != v else bool(v)
+                            for v in uniques] + [True], dtype=bool)   # once per value
+            frame[col] = pd.array(per[codes], dtype="boolean")
         if "layer" not in frame.columns:
             frame["layer"] = pd.array([0] * len(frame), dtype="Int64")
         frame["layer"] = frame["layer"].fillna(0)
@@ -307,8 +311,10 @@ def _modes_from_class(frame, ctx):
     """
     if "road_class" not in frame.columns:
         return frame
-    raw = frame["road_class"].astype(object).map(
-        lambda v: str(v).strip().lower() if isinstance(v, str) else "")
+    codes, uniques = pd.factorize(frame["road_class"].astype(object), use_na_sentinel=True)
+    lowered = np.array([str(v).strip().lower() if isinstance(v, str) else "" for v in uniques]
+                       + [""], dtype=object)        # once per class; code -1 (missing) -> ""
+    raw = pd.Series(lowered[codes], index=frame.index)
     for col, classes, what in (("motor_vehicle", NON_MOTOR_CLASSES, "closed to cars"),
                                ("walkable", NO_WALK_CLASSES, "closed to walkers")):
         if col in frame.columns:

@@ -96,6 +96,25 @@ def _read_quietly(path, **kwargs):
         return pyogrio.read_dataframe(path, **kwargs)
 
 
+#: layers with at least this many features are read through Arrow (when pyarrow is
+#: installed); smaller ones the classic way, where importing pyarrow (about 0.2 s) would
+#: cost more than it saves
+ARROW_MIN_FEATURES = 100_000
+
+
+def _use_arrow(path, layer_name) -> bool:
+    """Read through Arrow: pyarrow imports and the layer has ``ARROW_MIN_FEATURES``."""
+    import pyogrio
+    try:
+        info = pyogrio.read_info(path, layer=layer_name)
+        if int(info.get("features", -1)) < ARROW_MIN_FEATURES:
+            return False
+        import pyarrow  # noqa: F401
+    except Exception:       # no pyarrow, or a layer that cannot tell its size: classic read
+        return False
+    return True
+
+
 def read_vector(path, kind: str, layer=None, source_crs=None):
     """Read a vector layer with pyogrio; returns (GeoDataFrame, layer name, note or None).
 
@@ -138,7 +157,7 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
                 gdf[col] = [fix(v, "replace") if isinstance(v, str) else v for v in gdf[col]]
     else:
         try:
-            gdf = _read_quietly(path, **kwargs)
+            gdf = _read_quietly(path, use_arrow=_use_arrow(path, layer_name), **kwargs)
         except Exception as exc:
             raise InputError(f"cannot read the layer ({gdal_reason(exc, path)}); fix: open it "
                              "in QGIS, repair or re-export it", source=path) from None

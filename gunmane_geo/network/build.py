@@ -108,6 +108,13 @@ def text_column(df, name, default=None) -> np.ndarray:
     """Column ``name`` as str objects; missing or blank values become ``default``."""
     if name not in df.columns:
         return np.full(len(df), default, dtype=object)
+    col = df[name]
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=False) == "string":
+        # all str already (the loaders' canonical text): strip in one pass, blanks -> default
+        out = col.str.strip().to_numpy(dtype=object)
+        stripped = col.to_numpy(dtype=object)
+        out = np.where(out == "", default, stripped)
+        return out.astype(object)
     return _per_value(df[name], lambda v: default if str(v).strip() == "" else str(v),
                       default, object)
 
@@ -194,7 +201,9 @@ def _canonical_roads(roads, ns, report, source):
         "bridge_id": text_column(roads, "bridge_id"),
         "source_row": row_no,
     })
-    return shapely.force_2d(parts), attrs.iloc[src].reset_index(drop=True)
+    if shapely.has_z(parts).any():       # a pass that copies every line: only when needed
+        parts = shapely.force_2d(parts)
+    return parts, attrs.iloc[src].reset_index(drop=True)
 
 
 # --- vertex table helpers ------------------------------------------------------
@@ -216,9 +225,13 @@ def _ends(line):
 
 def _group_coords(xy):
     """Group identical coordinates; returns (group id per vertex, n groups)."""
-    view = np.ascontiguousarray(xy).view([("x", np.float64), ("y", np.float64)]).ravel()
-    _, inv = np.unique(view, return_inverse=True)
-    return inv.ravel(), int(inv.max()) + 1 if len(inv) else 0
+    if len(xy) == 0:
+        return np.zeros(0, np.int64), 0
+    # one hash pass over x + iy (``+ 0.0`` makes -0.0 equal 0.0); sort=True numbers the
+    # groups in (x, y) order, as a sort of the coordinate pairs would
+    key = (xy[:, 0] + 0.0) + 1j * (xy[:, 1] + 0.0)
+    inv, uniques = pd.factorize(key, sort=True)
+    return inv.astype(np.int64, copy=False), len(uniques)
 
 
 def _insert_points(base_line, base_key, base_xy, targets, points, lines_geom):
