@@ -17,13 +17,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import schema
 from ..errors import InputError
-from .sources import check_exists
 
 #: the columns of the inspection database's bridge export, in file order
 INSPECTION_DB_COLUMNS = ("ID", "種類", "橋名", "フリガナ", "路線名", "区分", "管理者名",
@@ -397,7 +397,9 @@ def read_inspection_json(path) -> pd.DataFrame:
     InputError
         When the file is not JSON, or holds no list of bridge records.
     """
-    path = check_exists(path)
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found; check the path", source=path)
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
