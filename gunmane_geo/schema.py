@@ -79,6 +79,18 @@ NON_MOTOR_CLASSES = frozenset({"footway", "path", "cycleway", "steps", "pedestri
 #: raw road classes that walkers may not use (OSM motorways; 高速自動車国道)
 NO_WALK_CLASSES = frozenset({"motorway", "motorway_link", "高速自動車国道", "自動車専用道路"})
 
+
+def closed_by_class(values, closed_classes):
+    """Bool array: True where a raw road class (an OSM ``highway`` value or its Japanese
+    name, before ``parse_road_class``) is in ``closed_classes`` (``NON_MOTOR_CLASSES`` for
+    cars, ``NO_WALK_CLASSES`` for walkers).  Each distinct value is looked at once."""
+    import numpy as np
+    import pandas as pd
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    hit = np.array([isinstance(v, str) and v.strip().lower() in closed_classes for v in uniques]
+                   + [False], dtype=bool)        # code -1 (missing) -> not closed
+    return hit[codes]
+
 MUNICIPALITY_FIELDS = {
     "municipality_code": "str, 5 digits (N03_007)",
     "municipality_name": "str (N03_004)",

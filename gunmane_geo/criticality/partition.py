@@ -277,10 +277,8 @@ class PartitionedRoutes:
             report_progress(progress, lo + 0.9 * (hi - lo),
                             f"{len(rec)} routes not certified inside their part: "
                             "recomputed on the whole network")
-            sub = RoadLinks(edge_ids[rec], links.a[rec], links.b[rec],
-                            np.zeros(len(rec) + 1, np.int64), np.zeros(0, np.int64),
-                            links.looped[rec])
-            out[rec] = alternative_routes(network, edge_ids[rec], weight, mode=mode, links=sub)
+            out[rec] = alternative_routes(network, edge_ids[rec], weight, mode=mode,
+                                          links=links.take(rec))
         report_progress(progress, hi, f"alternative routes ({weight}, {mode}): "
                                       f"{len(parts)} parts")
         return out

@@ -100,6 +100,16 @@ class RoadLinks:
         """Edge ids of link ``i``."""
         return self.edges[self.ptr[i]:self.ptr[i + 1]]
 
+    def take(self, idx) -> "RoadLinks":
+        """The links ``idx`` (positions in ``edge_ids``) as a ``RoadLinks`` of their own."""
+        idx = np.asarray(idx, np.int64)
+        lens = np.diff(self.ptr)[idx]
+        ptr = np.zeros(len(idx) + 1, np.int64)
+        np.cumsum(lens, out=ptr[1:])
+        pos = np.repeat(self.ptr[idx] - ptr[:-1], lens) + np.arange(ptr[-1])
+        return RoadLinks(self.edge_ids[idx], self.a[idx], self.b[idx], ptr, self.edges[pos],
+                         self.looped[idx])
+
 
 def road_links(network: Network, edge_ids, mode: str = "motor") -> RoadLinks:
     """The road link (junction to junction) of each edge, over the edges of ``mode``.
@@ -138,9 +148,12 @@ def share_a_link(network: Network, edge_ids, mode: str = "motor") -> bool:
     edge_ids = np.unique(np.asarray(edge_ids, np.int64))
     if len(edge_ids) < 2:
         return False
-    links = road_links(network, edge_ids, mode)
-    first = np.minimum.reduceat(links.edges, links.ptr[:-1])     # a link's lowest edge id
-    return len(np.unique(first)) < len(edge_ids)
+    keys = network._cache.setdefault(f"link_key:{mode}", {})   # edge -> its link's lowest edge
+    new = [e for e in edge_ids.tolist() if e not in keys]
+    if new:
+        links = road_links(network, new, mode)
+        keys.update(zip(new, np.minimum.reduceat(links.edges, links.ptr[:-1]).tolist()))
+    return len({keys[e] for e in edge_ids.tolist()}) < len(edge_ids)
 
 
 def _queries(network: Network, links: RoadLinks, mode: str):

@@ -16,7 +16,7 @@ from ..network.graph import Network
 from ..progress import Progress
 from ..settings import Settings
 from .isolation import ISOLATED_COUNT_COLUMNS, FacilityIndex, cut_sides, require_bridges
-from .routes import RoadLinks, alternative_routes, road_links
+from .routes import alternative_routes, road_links
 
 CRITICALITY_COLUMNS = [
     "bridge_id", "matched", "edge_id", "u", "v", "component", "snap_distance_m", "match_rule",
@@ -92,8 +92,7 @@ def _mode_measures(network: Network, edge_ids: np.ndarray, mode: str, weights, p
     links = road_links(network, edge_ids, mode)
     alt = {w: np.full(len(edge_ids), np.nan) for w in ("length_m", "time_min")}
     todo = np.flatnonzero(~isolates)
-    sub = RoadLinks(edge_ids[todo], links.a[todo], links.b[todo], *_take_links(links, todo),
-                    links.looped[todo])
+    sub = links.take(todo)
     for i, w in enumerate(weights):
         part = (lo + (0.05 + 0.95 * i / len(weights)) * (hi - lo),
                 lo + (0.05 + 0.95 * (i + 1) / len(weights)) * (hi - lo))
@@ -117,15 +116,6 @@ def _mode_measures(network: Network, edge_ids: np.ndarray, mode: str, weights, p
     for j, col in enumerate(ISOLATED_COUNT_COLUMNS, start=3):
         out[col] = iso[:, j]
     return out
-
-
-def _take_links(links: RoadLinks, idx: np.ndarray):
-    """``(ptr, edges)`` of the links ``idx`` of ``links``."""
-    lens = np.diff(links.ptr)[idx]
-    ptr = np.zeros(len(idx) + 1, np.int64)
-    np.cumsum(lens, out=ptr[1:])
-    pos = np.repeat(links.ptr[idx] - ptr[:-1], lens) + np.arange(ptr[-1])
-    return ptr, links.edges[pos]
 
 
 # --- single-bridge criticality ------------------------------------------------------
@@ -203,7 +193,7 @@ def bridge_criticality(network: Network, *, settings: Settings | None = None,
                      ("isolates_on_foot", "isolates")):
         per_edge[col] = _spread(foot.get(src), walk, src)
     if network.directed:
-        per_edge["one_way_cut"] = _spread(car.get("one_way_cut"), motor, "isolates")
+        per_edge["one_way_cut"] = _spread(car.get("one_way_cut"), motor, "one_way_cut")
 
     # one row per inventory bridge
     base = bridges[["bridge_id", "matched", "edge_id", "u", "v", "snap_distance_m",

@@ -311,18 +311,14 @@ def _modes_from_class(frame, ctx):
     """
     if "road_class" not in frame.columns:
         return frame
-    codes, uniques = pd.factorize(frame["road_class"].astype(object), use_na_sentinel=True)
-    lowered = np.array([str(v).strip().lower() if isinstance(v, str) else "" for v in uniques]
-                       + [""], dtype=object)        # once per class; code -1 (missing) -> ""
-    raw = pd.Series(lowered[codes], index=frame.index)
     for col, classes, what in (("motor_vehicle", NON_MOTOR_CLASSES, "closed to cars"),
                                ("walkable", NO_WALK_CLASSES, "closed to walkers")):
         if col in frame.columns:
             continue
-        closed = raw.isin(classes).to_numpy()
+        closed = schema.closed_by_class(frame["road_class"], classes)
         frame[col] = ~closed
         if closed.any():
-            counts = raw[closed].value_counts().to_dict()
+            counts = frame["road_class"][closed].value_counts().to_dict()
             ctx.add(f"{int(closed.sum())} road lines {what} by their road class {counts} "
                     f"({col} = false)", severity="info", action="note", field=col)
     return frame

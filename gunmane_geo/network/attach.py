@@ -73,13 +73,11 @@ def attach_population(network: Network, population, settings: Settings | None = 
     node_xy = np.column_stack([network.nodes.geometry.x, network.nodes.geometry.y])[cand]
     kd = cKDTree(node_xy)
 
-    class _Tree:            # nearest candidate node, as a network node id
-        @staticmethod
-        def query(xy):
-            d, k = kd.query(xy)
-            return d, cand[np.asarray(k, np.int64)]
+    def nearest_node(xy):
+        """Distance (m) to, and id of, the nearest candidate node of each point."""
+        d, k = kd.query(xy)
+        return d, cand[np.asarray(k, np.int64)]
 
-    tree = _Tree()
     max_d = float(settings.network.population_max_snap_m)
     pop = np.zeros(network.n_nodes)
     if isinstance(population, (str,)) or hasattr(population, "__fspath__") or \
@@ -87,7 +85,7 @@ def attach_population(network: Network, population, settings: Settings | None = 
         path = population.path if isinstance(population, PopulationRaster) else population
         crs = population.crs if isinstance(population, PopulationRaster) else None
         xy, val, source = _raster_cells(path, crs, network.crs, report)
-        d, nn = tree.query(xy) if len(xy) else (np.zeros(0), np.zeros(0, int))
+        d, nn = nearest_node(xy) if len(xy) else (np.zeros(0), np.zeros(0, int))
         np.add.at(pop, nn, val)
         far = d > max_d
         total = float(val.sum())
@@ -120,7 +118,7 @@ def attach_population(network: Network, population, settings: Settings | None = 
         rest = np.flatnonzero(~inside_done)
         if len(rest):
             rp = shapely.point_on_surface(geoms[ok[rest]])
-            d, nn = tree.query(shapely.get_coordinates(rp))
+            d, nn = nearest_node(shapely.get_coordinates(rp))
             np.add.at(pop, nn, val[ok[rest]])
             d_all[rest] = d
             far[rest] = d > max_d

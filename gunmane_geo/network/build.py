@@ -27,7 +27,7 @@ from scipy.spatial import cKDTree
 
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
-from ..schema import NO_WALK_CLASSES, NON_MOTOR_CLASSES, parse_flag
+from ..schema import NO_WALK_CLASSES, NON_MOTOR_CLASSES, closed_by_class, parse_flag
 from ..settings import Settings
 from .graph import EDGE_COLUMNS, Network, finish_nodes
 
@@ -81,9 +81,7 @@ def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
         out = np.ones(len(df), bool)
         for col in ("highway", "road_class"):
             if col in df.columns:
-                out &= _per_value(df[col], lambda v: not (isinstance(v, str) and
-                                                          v.strip().lower() in closed_classes),
-                                  True, bool)
+                out &= ~closed_by_class(df[col], closed_classes)
         return out
 
     def allowed(v):
