@@ -26,8 +26,6 @@ def run(args) -> int:
     from ..errors import InputError
     from ..pipeline import STAGES
     from ..report import run_report
-    from ..report import check_report_folder
-    check_report_folder(args.out)
     analysis = [s for s in STAGES if s not in ("load", "maps", "report")]
     unknown = [s for s in (args.stages or []) if s not in analysis]
     if unknown:
