@@ -71,6 +71,9 @@ def run_regions(args) -> int:
     table = report_regions(args.config, args.out, args.regions_by, workers=args.workers,
                            scheduler=args.scheduler, stages=args.stages, dpi=args.dpi,
                            progress=progress_printer(args.quiet))
+    report = table.attrs.get("load_report")
+    warn_skipped(report, "report", f"{args.out}/load_report.csv")
+    warn_inputs(report, "report", f"{args.out}/load_report.csv")
     failed = table[table["status"] != "ok"]
     stage_failed = table[(table["status"] == "ok")
                          & table["stages_failed"].fillna("").astype(str).ne("")]

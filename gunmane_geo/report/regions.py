@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
-from ..io.region import Region
+from ..io.region import PopulationRaster, Region
 from ..progress import Progress
 from ..settings import Settings
 
@@ -272,10 +272,17 @@ def region_fingerprint(sub: Region, settings: Settings, config, stages, dpi) -> 
     h = hashlib.sha256()
     h.update(json.dumps([settings.to_dict(), sorted(stages or []), dpi, __version__],
                         sort_keys=True, default=str).encode())
-    try:
-        h.update(Path(config).read_bytes())
-    except OSError:
-        pass
+    files = [Path(config)]
+    if settings.effect.inputs_table:        # relative to run.toml, as run_analysis reads it
+        t = Path(settings.effect.inputs_table)
+        files.append(t if t.is_absolute() else Path(config).resolve().parent / t)
+    if isinstance(sub.population, PopulationRaster):
+        files.append(Path(sub.population.path))
+    for path in files:
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(f"missing {path}".encode())
     for kind in ("municipalities", "roads", "bridges", "rivers", "railways", "facilities",
                  "staff", "other_assets", "population", "emergency_routes"):
         f = getattr(sub, kind, None)
@@ -466,4 +473,5 @@ def report_regions(config, out_dir, by: str = "prefecture", *, client=None,
     table = pd.DataFrame([{**rows[k], "region": k, "folder": folders[k]} for k in parts],
                          columns=SUMMARY_COLUMNS)
     write_csv(table, out / "regions_summary.csv")
+    table.attrs["load_report"] = region.report
     return table

@@ -297,3 +297,9 @@ def test_region_column_errors_name_the_fix(tmp_path):
     from gunmane_geo.report.regions import check_sweep_folder
     with pytest.raises(InputError, match="choose a new --out folder"):
         check_sweep_folder(out)
+
+
+def test_workers_without_regions_by_are_refused(tmp_path, capsys):
+    assert main(["report", "--config", str(tmp_path / "run.toml"), "--out", str(tmp_path / "o"),
+                 "--workers", "2"]) == 1
+    assert "--workers and --scheduler go with --regions-by" in capsys.readouterr().err
