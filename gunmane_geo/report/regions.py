@@ -289,8 +289,11 @@ def region_fingerprint(sub: Region, settings: Settings, config, stages, dpi) -> 
         h.update(kind.encode())
         if isinstance(f, pd.DataFrame):
             plain = f.drop(columns=[f.geometry.name]) if isinstance(f, gpd.GeoDataFrame) else f
-            h.update(pd.util.hash_pandas_object(plain.astype(str), index=False).to_numpy()
-                     .tobytes())
+            try:
+                hashed = pd.util.hash_pandas_object(plain, index=False)
+            except TypeError:               # lists, dicts: hashed as their text
+                hashed = pd.util.hash_pandas_object(plain.astype(str), index=False)
+            h.update(hashed.to_numpy().tobytes())
             h.update(str(list(plain.columns)).encode())
             if isinstance(f, gpd.GeoDataFrame):
                 h.update(b"".join(g if g is not None else b"-"
@@ -445,7 +448,9 @@ def report_regions(config, out_dir, by: str = "prefecture", *, client=None,
             if reused is not None:
                 rows[label] = {**reused, "reused": True}
                 continue
-            fut = client.submit(run_region, config, out / folders[label], sub, s,
+            # the region's layers go to the cluster as data, not inside the task graph
+            fut = client.submit(run_region, config, out / folders[label],
+                                client.scatter(sub, hash=False), s,
                                 stages=stages, dpi=dpi, fingerprint=fp, pure=False,
                                 key=f"gunmane-region-{folders[label]}-{fp[:12]}")
             pending[fut] = label
@@ -464,7 +469,7 @@ def report_regions(config, out_dir, by: str = "prefecture", *, client=None,
             done += 1
             report_progress(progress, done / len(parts),
                             f"region {label} {row['status']} ({done}/{len(parts)})"
-                            + (f": {row.get('n_bridges')} bridges, "
+                            + (f": {row.get('n_bridges') or 0:,} bridges, "
                                f"{row.get('seconds', 0):.0f} s" if row["status"] == "ok"
                                else f": {row.get('message', '')}"))
     finally:
