@@ -13,7 +13,7 @@ from ..settings import Settings
 from .canonical import (LayerContext, check_ids, check_ranges, convert_values, rename_to_canonical,
                         require_columns, skip_rows)
 from .geometry import clean_geometries
-from .layouts import (FUTURE_MESH, INSPECTION_DB, KSJ_N10, KSJ_P04, KSJ_P29,
+from .layouts import (FUTURE_MESH, INSPECTION_DB, KSJ_FACILITY_LAYOUTS, KSJ_N10,
                       apply_layout_values, detect_layout, future_population, is_inspection_json,
                       ksj_facilities, layout_field_map, n10_field_map, read_inspection_json)
 from .load_report import LoadReport
@@ -134,7 +134,7 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
         frame = future_population(frame, ctx, settings.io.population_target_year)
     elif layout is KSJ_N10:
         field_map = {**n10_field_map(frame, ctx), **(field_map or {})}
-    elif layout is KSJ_P04 or layout is KSJ_P29:
+    elif layout in KSJ_FACILITY_LAYOUTS:
         frame, ksj_map = ksj_facilities(frame, layout, ctx)
         user = dict(field_map or {})
         taken = set(user) | set(user.values())

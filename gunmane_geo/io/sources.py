@@ -525,7 +525,7 @@ def guess_kind(path, columns=None) -> str | None:
         if "n03007" in norm:
             return "municipalities"
         from .layouts import detect_layout          # known layouts name their kind
-        for kind in ("bridges", "facilities", "population", "emergency_routes"):
+        for kind in ("bridges", "facilities", "population", "emergency_routes", "rivers"):
             if detect_layout(columns, kind) is not None:
                 return kind
     name = path.name.lower()
