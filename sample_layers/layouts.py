@@ -27,7 +27,6 @@ can be rerun alone: ``python sample_layers/layouts.py [--out DIR]``.  It is dete
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
