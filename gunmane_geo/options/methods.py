@@ -277,7 +277,7 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
                                 + " on the detour first (already in their keep cost)")
             if recv_ja:
                 parts_ja.append("交通は " + recv_ja)
-                parts_en.append("traffic moves " + recv_en)
+                parts_en.append("traffic moves " + recv_en.replace("into ", "onto ", 1))
             ja = f"{head_ja}撤去＋迂回路整備：{detour_ja(d)}、" + "、".join(parts_ja)
             en = f"{head_en}removal + detour improvement: {detour_en(d)}, " + "; ".join(parts_en)
         else:
