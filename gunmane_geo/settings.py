@@ -64,6 +64,8 @@ class CriticalitySettings:
     # partitioned runs (--partition; docs/criticality.md "Partitioned runs")
     partition_halo_m: float = 10_000.0      # margin around each part, metres
     partition_cell_m: float = 40_000.0      # side of a --partition grid cell, metres
+    # report over regions (gunmane report --regions-by; docs/report.md "Several regions")
+    region_halo_m: float = 20_000.0         # roads/facilities this near a region belong to it, metres
     # ranking: isolated population first, then affected vehicle-km, then detour (docs/criticality.md)
 
 

@@ -1173,11 +1173,19 @@ def build(out_dir: Path, plot=True, verbose=True):
     if verbose:
         for row in b.situation_bridges.itertuples():
             print(f"   situation {row.situation}: {row.bridge_id} {row.name}")
+    write_real_layouts(out_dir, verbose=verbose)
     if plot:
         plot_overview(out_dir, out_dir / "overview.png")
     if verbose:
         print(f"done in {time.time() - t0:.1f} s")
     return b
+
+
+def write_real_layouts(out: Path, verbose=True):
+    """The same region in the layouts real data comes in (``layouts.py``; the demo reads these)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import layouts
+    layouts.write_layouts(out, verbose=verbose)
 
 
 def write_all(b: Builder, out: Path):
@@ -1371,16 +1379,24 @@ def write_all(b: Builder, out: Path):
 RUN_TOML = """# Run configuration for the synthetic sample region 架空県 (see README.md).
 # Paths are relative to this file.
 
+# The inputs are in the layouts real data comes in (written by layouts.py, see README.md):
+# the inspection database's bridge export, KSJ N03 / P04 / P29 / P02 / N10 and the KSJ
+# 500 m future-population mesh.  The canonical GeoPackages beside them hold the same region.
 [inputs]
-municipalities = "municipalities.gpkg"
+municipalities = "N03-23_99_230101.shp"
 roads = "roads.gpkg"
-bridges = "bridges.gpkg"
+bridges = "bridges_inspection_db_cp932.tsv"
 rivers = "rivers.gpkg"
 railways = "railways.gpkg"
-facilities = "facilities.gpkg"
-population = "population_250m.tif"
+facilities = ["P04-20_99.geojson", "P29-21_99.geojson", "P02-22_99.geojson"]
+emergency_routes = "N10-15_99.geojson"
+population = "mesh500m_future_population_99.shp"
 staff = "staff.csv"
 other_assets = "other_assets.gpkg"
+
+[io]
+# the year the analysis looks ahead to (population_2050 from the mesh's PTN_2050)
+population_target_year = 2050
 
 # Pin "now" so that the same config gives the same outputs on any day.
 [costs]
