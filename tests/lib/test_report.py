@@ -25,6 +25,12 @@ def _config(tmp_path, sample_dir, extra=""):
             path = val.strip().strip('"')
             if (sample_dir / path).exists():
                 line = f'{key}= "{(sample_dir / path).as_posix()}"'
+        elif "=" in line and line.split("=", 1)[1].strip().startswith('["') and \
+                not line.strip().startswith("#"):     # a list of files, e.g. facilities
+            key, val = line.split("=", 1)
+            paths = [x.strip().strip('"') for x in val.strip()[1:-1].split(",")]
+            if all((sample_dir / x).exists() for x in paths):
+                line = f"{key}= [" + ", ".join(f'"{(sample_dir / x).as_posix()}"' for x in paths) + "]"
         lines.append(line)
     for section, key, value in (("effect", "reference_year", "2026"),
                                 ("maps", "date", '"2026-01-15"'), ("maps", "dpi", "30"),
