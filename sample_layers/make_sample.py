@@ -1363,6 +1363,7 @@ def write_all(b: Builder, out: Path):
 
     # --------------------------------------------------------------- run.toml
     (out / "run.toml").write_text(RUN_TOML, encoding="utf-8")
+    (out / "run_canonical.toml").write_text(RUN_TOML_CANONICAL, encoding="utf-8")
 
     summary = dict(
         municipalities=len(munis), n03_rows=len(n03), roads=len(roads), bridges=len(bridges),
@@ -1397,6 +1398,41 @@ other_assets = "other_assets.gpkg"
 [io]
 # the year the analysis looks ahead to (population_2050 from the mesh's PTN_2050)
 population_target_year = 2050
+
+# Pin "now" so that the same config gives the same outputs on any day.
+[costs]
+base_year = 2026
+
+[plan]
+# the council scenario: cut the 50-year life-cycle cost of the bridge stock by 5 %
+target_saving_pct = 5.0
+
+[grouping]
+reference_year = 2026
+
+[effect]
+reference_year = 2026
+
+[maps]
+date = "2026-04-01"
+region_name = "架空県 サンプル地域"
+data_sources = "架空県サンプルデータ（合成データ、gunmane-geo sample_layers）"
+"""
+
+
+RUN_TOML_CANONICAL = """# The same run as run.toml, on the canonical GeoPackages of the sample region (the
+# library's own layout: docs/schema.md) instead of the real-data layouts.
+
+[inputs]
+municipalities = "municipalities.gpkg"
+roads = "roads.gpkg"
+bridges = "bridges.gpkg"
+rivers = "rivers.gpkg"
+railways = "railways.gpkg"
+facilities = "facilities.gpkg"
+population = "population_250m.tif"
+staff = "staff.csv"
+other_assets = "other_assets.gpkg"
 
 # Pin "now" so that the same config gives the same outputs on any day.
 [costs]

@@ -373,7 +373,7 @@ def test_generator_is_deterministic(tmp_path, layers):
         pd.testing.assert_frame_equal(pd.DataFrame(new.drop(columns="geometry")),
                                       pd.DataFrame(old.drop(columns="geometry")), check_like=False)
         assert shapely.equals_exact(new.geometry.values, old.geometry.values, tolerance=1e-6).all(), name
-    for name in ("bridges_inventory_cp932.csv", "staff.csv", "run.toml", "population_250m.tif",
+    for name in ("bridges_inventory_cp932.csv", "staff.csv", "run.toml", "run_canonical.toml", "population_250m.tif",
                  "municipalities_n03.geojson"):
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
