@@ -115,7 +115,10 @@ def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
         if ja:
             parts = "・".join(f"{METHOD_JA[m]}{by[m]}" for m in METHOD_ORDER)
             txt = (f"{level + 'で' if level else ''}{f['plan_n']}橋（{parts}）。{H}年間のライフサイクル費用"
-                   f"{yen_ja(f['plan_avoided'])}（{percent_text(f['plan_share'])}）を回避。")
+                   f"{yen_ja(f['plan_avoided'])}（{percent_text(f['plan_share'])}）を回避"
+                   "（迂回路の改良費と受け側の橋の拡幅費を差し引いた額）。")
+            if f.get("widening_yen"):
+                txt += f"うち受け側の橋の拡幅 {yen_ja(f['widening_yen'])}。"
             if "longest_detour_m" in f:
                 txt += f"最長の迂回 {distance_text(f['longest_detour_m'])}（{f['longest_detour_bridge']}）。"
             if f.get("people") is not None:
@@ -127,7 +130,10 @@ def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
             parts = ", ".join(f"{METHOD_EN[m]} {by[m]}" for m in METHOD_ORDER)
             txt = (f"{'At ' + level + ': ' if level else ''}{f['plan_n']} bridges ({parts}); "
                    f"{yen_en(f['plan_avoided'], billions=False)} ({percent_text(f['plan_share'])}) "
-                   f"of the {H}-year life-cycle cost avoided.")
+                   f"of the {H}-year life-cycle cost avoided, net of the detour improvements and "
+                   f"of widening the bridges that take the traffic.")
+            if f.get("widening_yen"):
+                txt += f" Widening those bridges: {yen_en(f['widening_yen'], billions=False)}."
             if "longest_detour_m" in f:
                 txt += f" Longest detour {distance_text(f['longest_detour_m'])} ({f['longest_detour_bridge']})."
             if f.get("people") is not None:

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.timeout(400)
 def _config(tmp_path, sample_dir, extra=""):
     """The sample run.toml with absolute paths, a fixed date and year, low dpi."""
     text = (sample_dir / "run.toml").read_text(encoding="utf-8")
+
     def absolute(match):
         path = match.group(1)
         return f'"{(sample_dir / path).as_posix()}"' if (sample_dir / path).exists() else match.group(0)
