@@ -68,6 +68,7 @@ def summary_facts(res: RunResult) -> dict:
             f["longest_detour_bridge"] = f"{planned.loc[i, 'bridge_id']}" + (
                 f" {planned.loc[i, 'name']}" if pd.notna(planned.loc[i, "name"]) else "")
         f["people"] = sm.get("people_longer_trips")
+        f["people_basis"] = sm.get("population_basis")
         f["widening_yen"] = sm.get("receiving_widening_yen")
     eff = L.get("effect")
     if eff is not None and len(eff):
@@ -78,6 +79,17 @@ def summary_facts(res: RunResult) -> dict:
     if L.get("plan_compare") is not None:
         f["compare"] = L["plan_compare"]
     return f
+
+
+def population_basis_text(basis, lang: str) -> str:
+    """Which population counted the people: ``"now"`` -> （現在の人口） / (population now),
+    a year -> （2050年の推計人口） / (population estimated for 2050); none -> ""."""
+    if basis is None or (isinstance(basis, float) and math.isnan(basis)):
+        return ""
+    if str(basis) == "now":
+        return "（現在の人口）" if lang == "ja" else " (population now)"
+    return (f"（{basis}年の推計人口）" if lang == "ja"
+            else f" (population estimated for {basis})")
 
 
 def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
@@ -119,7 +131,8 @@ def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
             if "longest_detour_m" in f:
                 txt += f"最長の迂回 {distance_text(f['longest_detour_m'])}（{f['longest_detour_bridge']}）。"
             if f.get("people") is not None:
-                txt += f"最寄り施設までの移動が長くなる人 {float(f['people']):,.0f}人。"
+                txt += (f"最寄り施設までの移動が長くなる人 {float(f['people']):,.0f}人"
+                        f"{population_basis_text(f.get('people_basis'), 'ja')}。")
             if not f["plan_reached"]:
                 txt += "目標は制約条件の範囲では達成できない。"
             out.append(("集約・撤去計画（案）", txt))
@@ -131,7 +144,8 @@ def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
             if "longest_detour_m" in f:
                 txt += f" Longest detour {distance_text(f['longest_detour_m'])} ({f['longest_detour_bridge']})."
             if f.get("people") is not None:
-                txt += f" {float(f['people']):,.0f} people have a longer trip to their nearest facility."
+                txt += (f" {float(f['people']):,.0f} people have a longer trip to their nearest "
+                        f"facility{population_basis_text(f.get('people_basis'), 'en')}.")
             if not f["plan_reached"]:
                 txt += " The target cannot be reached within the guards."
             out.append(("Plan (proposal)", txt))
