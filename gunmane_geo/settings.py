@@ -65,6 +65,8 @@ class CriticalitySettings:
     partition_halo_m: float = 10_000.0      # margin around each part, metres
     partition_cell_m: float = 40_000.0      # side of a --partition grid cell, metres
     population_basis: str = "now"           # trips weighted by "now" or "target" ([io] population_target_year)
+    # report over regions (gunmane report --regions-by; docs/report.md "Several regions")
+    region_halo_m: float = 20_000.0         # roads/facilities this near a region belong to it, metres
     # ranking: isolated population first, then affected vehicle-km, then detour (docs/criticality.md)
 
 

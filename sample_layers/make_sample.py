@@ -1049,11 +1049,19 @@ def build(out_dir: Path, plot=True, verbose=True):
             print("  ", m)
         print(f"geometry built in {time.time() - t0:.1f} s")
     write_all(b, out_dir)
+    write_real_layouts(out_dir, verbose=verbose)
     if plot:
         plot_overview(out_dir, out_dir / "overview.png")
     if verbose:
         print(f"done in {time.time() - t0:.1f} s")
     return b
+
+
+def write_real_layouts(out: Path, verbose=True):
+    """The same region in the layouts real data comes in (``layouts.py``; the demo reads these)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import layouts
+    layouts.write_layouts(out, verbose=verbose)
 
 
 def write_all(b: Builder, out: Path):
@@ -1221,6 +1229,7 @@ def write_all(b: Builder, out: Path):
 
     # --------------------------------------------------------------- run.toml
     (out / "run.toml").write_text(RUN_TOML, encoding="utf-8")
+    (out / "run_canonical.toml").write_text(RUN_TOML_CANONICAL, encoding="utf-8")
 
     summary = dict(
         municipalities=len(munis), n03_rows=len(n03), roads=len(roads), bridges=len(bridges),
@@ -1236,6 +1245,49 @@ def write_all(b: Builder, out: Path):
 
 RUN_TOML = """# Run configuration for the synthetic sample region 架空県 (see README.md).
 # Paths are relative to this file.
+
+# The inputs are in the layouts real data comes in (written by layouts.py, see README.md):
+# the inspection database's bridge export, KSJ N03 / P04 / P29 / P02 / N10 and the KSJ
+# 500 m future-population mesh.  The canonical GeoPackages beside them hold the same region.
+[inputs]
+municipalities = "N03-23_99_230101.shp"
+roads = "roads.gpkg"
+bridges = "bridges_inspection_db_cp932.tsv"
+rivers = "rivers.gpkg"
+railways = "railways.gpkg"
+facilities = ["P04-20_99.geojson", "P29-21_99.geojson", "P02-22_99.geojson"]
+emergency_routes = "N10-15_99.geojson"
+population = "mesh500m_future_population_99.shp"
+staff = "staff.csv"
+other_assets = "other_assets.gpkg"
+
+[io]
+# the year the analysis looks ahead to (population_2050 from the mesh's PTN_2050)
+population_target_year = 2050
+
+# Pin "now" so that the same config gives the same outputs on any day.
+[costs]
+base_year = 2026
+
+[plan]
+# the council scenario: cut the 50-year life-cycle cost of the bridge stock by 5 %
+target_saving_pct = 5.0
+
+[grouping]
+reference_year = 2026
+
+[effect]
+reference_year = 2026
+
+[maps]
+date = "2026-04-01"
+region_name = "架空県 サンプル地域"
+data_sources = "架空県サンプルデータ（合成データ、gunmane-geo sample_layers）"
+"""
+
+
+RUN_TOML_CANONICAL = """# The same run as run.toml, on the canonical GeoPackages of the sample region (the
+# library's own layout: docs/schema.md) instead of the real-data layouts.
 
 [inputs]
 municipalities = "municipalities.gpkg"

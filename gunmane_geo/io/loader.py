@@ -582,6 +582,7 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
     def row_of(idx):
         return bridges.at[idx, "source_row"] if "source_row" in bridges.columns else None
 
+    named = _codes_by_name(bridges, municipalities)
     filled = 0
     for idx in bridges.index:
         code, where = bridges.at[idx, "municipality_code"], located.get(idx)
@@ -591,6 +592,12 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
             if where is not None:
                 bridges.at[idx, "municipality_code"] = where
                 filled += 1
+            elif named.get(idx) is not None:
+                bridges.at[idx, "municipality_code"] = named[idx]
+                report.add(source, "bridges", f"bridge lies outside every municipality polygon "
+                           f"(over the sea, or off the coast): municipality_code {named[idx]} "
+                           "taken from its 市町村名", row=row_of(idx), feature_id=fid,
+                           severity="info", action="filled", field="municipality_code")
             else:
                 report.add(source, "bridges", "bridge lies in none of the municipalities and has "
                            "no municipality_code", row=row_of(idx), feature_id=fid,
@@ -611,6 +618,31 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
         report.add(source, "bridges", f"municipality_code filled from the location for {filled} "
                    "bridges", severity="info", action="filled", field="municipality_code")
     return bridges
+
+
+def _codes_by_name(bridges, municipalities) -> dict:
+    """``{bridge index: municipality code}`` from the bridges' 市町村名 column (the
+    inspection database's location municipality), for names that match exactly one
+    municipality of the run (the bridge's 都道府県名 settles a shared name)."""
+    col = next((c for c in ("市町村名", "municipality_name") if c in bridges.columns), None)
+    if col is None or "municipality_name" not in municipalities.columns:
+        return {}
+    prefs = (municipalities["prefecture_name"] if "prefecture_name" in municipalities.columns
+             else pd.Series([None] * len(municipalities), index=municipalities.index))
+    by_name: dict = {}
+    for code, name, pref in zip(municipalities["municipality_code"],
+                                municipalities["municipality_name"], prefs):
+        if isinstance(name, str) and name:
+            by_name.setdefault(name, []).append((str(code), pref))
+    own_pref = bridges["都道府県名"] if "都道府県名" in bridges.columns else None
+    out = {}
+    for idx, name in bridges[col].items():
+        hits = by_name.get(name.strip(), []) if isinstance(name, str) else []
+        if len(hits) > 1 and own_pref is not None:
+            hits = [h for h in hits if h[1] == own_pref.get(idx)] or hits
+        if len({h[0] for h in hits}) == 1:
+            out[idx] = hits[0][0]
+    return out
 
 
 __all__ = ["load_region", "load_run_config", "manager_codes", "mark_emergency_routes"]
