@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pandas as pd
@@ -18,13 +19,16 @@ def _config(tmp_path, sample_dir, extra=""):
     """The sample run.toml with absolute paths, a fixed date and year, low dpi."""
     text = (sample_dir / "run.toml").read_text(encoding="utf-8")
     lines = []
+    def absolute(match):
+        path = match.group(1)
+        return f'"{(sample_dir / path).as_posix()}"' if path and (sample_dir / path).exists() \
+            else match.group(0)
+
     for line in text.splitlines():
-        if "=" in line and line.split("=", 1)[1].strip().startswith('"') and \
+        if "=" in line and line.split("=", 1)[1].strip().startswith(('"', "[")) and \
                 not line.strip().startswith("#"):
-            key, val = line.split("=", 1)
-            path = val.strip().strip('"')
-            if (sample_dir / path).exists():
-                line = f'{key}= "{(sample_dir / path).as_posix()}"'
+            key, val = line.split("=", 1)       # a path, or a list of paths (facilities)
+            line = key + "=" + re.sub(r'"([^"]*)"', absolute, val)
         lines.append(line)
     for section, key, value in (("effect", "reference_year", "2026"),
                                 ("maps", "date", '"2026-01-15"'), ("maps", "dpi", "30"),
