@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .criticality import bridge_criticality, removal_scenario
+from .criticality import bridge_criticality, population_basis, removal_scenario
 from .effect import effect_assumptions, effect_estimate, read_effect_inputs
 from .effect_drivers import effect_drivers
 from .errors import GunmaneError, InputError
@@ -335,10 +335,13 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
         if "summary" in p.attrs:
             # people whose trip to the nearest facility gets longer with the whole plan
             people = 0.0
+            basis = population_basis(res.network, settings)[1]
             if removed:
                 people = removal_scenario(res.network, removed, settings=settings,
                                           geometry=False).summary["population_with_longer_trips"]
             p.attrs["summary"]["people_longer_trips"] = float(people)
+            # "now" or the target year whose population weighted those trips
+            p.attrs["summary"]["population_basis"] = basis
             L["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
         L["detour_routes"] = detour_routes(p, res.network)
         kind, levels = report_compare_levels(settings)
