@@ -1377,6 +1377,27 @@ def write_all(b: Builder, out: Path):
     print(json.dumps(summary, ensure_ascii=False))
 
 
+RUN_SETTINGS = """# Pin "now" so that the same config gives the same outputs on any day.
+[costs]
+base_year = 2026
+
+[plan]
+# the council scenario: cut the 50-year life-cycle cost of the bridge stock by 5 %
+target_saving_pct = 5.0
+
+[grouping]
+reference_year = 2026
+
+[effect]
+reference_year = 2026
+
+[maps]
+date = "2026-04-01"
+region_name = "架空県 サンプル地域"
+data_sources = "架空県サンプルデータ（合成データ、gunmane-geo sample_layers）"
+"""
+
+
 RUN_TOML = """# Run configuration for the synthetic sample region 架空県 (see README.md).
 # Paths are relative to this file.
 
@@ -1399,25 +1420,7 @@ other_assets = "other_assets.gpkg"
 # the year the analysis looks ahead to (population_2050 from the mesh's PTN_2050)
 population_target_year = 2050
 
-# Pin "now" so that the same config gives the same outputs on any day.
-[costs]
-base_year = 2026
-
-[plan]
-# the council scenario: cut the 50-year life-cycle cost of the bridge stock by 5 %
-target_saving_pct = 5.0
-
-[grouping]
-reference_year = 2026
-
-[effect]
-reference_year = 2026
-
-[maps]
-date = "2026-04-01"
-region_name = "架空県 サンプル地域"
-data_sources = "架空県サンプルデータ（合成データ、gunmane-geo sample_layers）"
-"""
+""" + RUN_SETTINGS
 
 
 RUN_TOML_CANONICAL = """# The same run as run.toml, on the canonical GeoPackages of the sample region (the
@@ -1434,25 +1437,7 @@ population = "population_250m.tif"
 staff = "staff.csv"
 other_assets = "other_assets.gpkg"
 
-# Pin "now" so that the same config gives the same outputs on any day.
-[costs]
-base_year = 2026
-
-[plan]
-# the council scenario: cut the 50-year life-cycle cost of the bridge stock by 5 %
-target_saving_pct = 5.0
-
-[grouping]
-reference_year = 2026
-
-[effect]
-reference_year = 2026
-
-[maps]
-date = "2026-04-01"
-region_name = "架空県 サンプル地域"
-data_sources = "架空県サンプルデータ（合成データ、gunmane-geo sample_layers）"
-"""
+""" + RUN_SETTINGS
 
 
 def crosses_label(kinds):

@@ -482,6 +482,22 @@ def _bridge_source(specs) -> str:
         str(specs.get("roads", {}).get("path", "bridges"))
 
 
+def municipalities_by_name(municipalities) -> dict:
+    """``{name: [(code, prefecture name or None), ...]}`` of a municipalities layer, under
+    the name alone and under prefecture + name (``北海道札幌市``)."""
+    prefs = (municipalities["prefecture_name"] if "prefecture_name" in municipalities.columns
+             else pd.Series([None] * len(municipalities), index=municipalities.index))
+    by_name: dict = {}
+    for code, name, pref in zip(municipalities["municipality_code"],
+                                municipalities["municipality_name"], prefs):
+        if isinstance(name, str) and name:
+            entry = (str(code), pref if isinstance(pref, str) else None)
+            by_name.setdefault(name, []).append(entry)
+            if entry[1]:
+                by_name.setdefault(entry[1] + name, []).append(entry)
+    return by_name
+
+
 def manager_codes(bridges, municipalities, report, source="bridges"):
     """``manager_code``: the municipality code of the manager of each municipal bridge,
     found by its ``manager_name`` (管理者名) in the municipalities layer.
@@ -515,16 +531,7 @@ def manager_codes(bridges, municipalities, report, source="bridges"):
     bridges = bridges.copy()
     if "manager_code" not in bridges.columns:
         bridges["manager_code"] = None
-    prefs = (municipalities["prefecture_name"] if "prefecture_name" in municipalities.columns
-             else pd.Series([None] * len(municipalities), index=municipalities.index))
-    by_name: dict = {}
-    for code, name, pref in zip(municipalities["municipality_code"],
-                                municipalities["municipality_name"], prefs):
-        if isinstance(name, str) and name:
-            entry = (str(code), pref if isinstance(pref, str) else None)
-            by_name.setdefault(name, []).append(entry)
-            if entry[1]:
-                by_name.setdefault(entry[1] + name, []).append(entry)
+    by_name = municipalities_by_name(municipalities)
     own_pref_col = next((c for c in ("prefecture_name", "都道府県名") if c in bridges.columns), None)
     filled = 0
     unmatched: dict = {}
@@ -627,13 +634,7 @@ def _codes_by_name(bridges, municipalities) -> dict:
     col = next((c for c in ("市町村名", "municipality_name") if c in bridges.columns), None)
     if col is None or "municipality_name" not in municipalities.columns:
         return {}
-    prefs = (municipalities["prefecture_name"] if "prefecture_name" in municipalities.columns
-             else pd.Series([None] * len(municipalities), index=municipalities.index))
-    by_name: dict = {}
-    for code, name, pref in zip(municipalities["municipality_code"],
-                                municipalities["municipality_name"], prefs):
-        if isinstance(name, str) and name:
-            by_name.setdefault(name, []).append((str(code), pref))
+    by_name = municipalities_by_name(municipalities)
     own_pref = bridges["都道府県名"] if "都道府県名" in bridges.columns else None
     out = {}
     for idx, name in bridges[col].items():
