@@ -68,6 +68,8 @@ def _flag_column(df: pd.DataFrame, name: str) -> np.ndarray:
     col = df[name]
     if col.dtype == bool:
         return col.to_numpy()
+    if isinstance(col.dtype, pd.BooleanDtype):       # the loaders' canonical flags
+        return col.to_numpy(dtype=bool, na_value=False)
     return _per_value(col, lambda v: bool(parse_flag(v)), False, bool)
 
 
@@ -83,6 +85,8 @@ def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
             if col in df.columns:
                 out &= ~closed_by_class(df[col], closed_classes)
         return out
+    if isinstance(df[name].dtype, pd.BooleanDtype):  # the loaders' canonical flags
+        return df[name].to_numpy(dtype=bool, na_value=True)
 
     def allowed(v):
         if isinstance(v, (bool, np.bool_)):
@@ -149,7 +153,10 @@ def _canonical_roads(roads, ns, report, source):
                    action="skipped", field="geometry")
     keep = ok & ~empty
     idx = np.flatnonzero(keep)
-    parts, part_of = shapely.get_parts(geoms[idx], return_index=True)
+    if (gtype[idx] == 1).all():         # single lines only (the usual case): no copy pass
+        parts, part_of = geoms[idx], np.arange(len(idx))
+    else:
+        parts, part_of = shapely.get_parts(geoms[idx], return_index=True)
     src = idx[part_of]                               # input row of each part
     n_multi = np.bincount(part_of, minlength=len(idx))
     for j in np.flatnonzero(n_multi > 1):
@@ -201,6 +208,8 @@ def _canonical_roads(roads, ns, report, source):
     })
     if shapely.has_z(parts).any():       # a pass that copies every line: only when needed
         parts = shapely.force_2d(parts)
+    if len(src) == len(attrs) and (src == np.arange(len(src))).all():
+        return parts, attrs             # every row kept, none split: the rows as they are
     return parts, attrs.iloc[src].reset_index(drop=True)
 
 
@@ -318,22 +327,38 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     # --- snapping of end points (near misses) -----------------------------------
     report_progress(progress, 0.15, "snapping end points")
     snaps = []  # (line, end, distance, target description)
+    grouped = None
     if tol > 0 and len(line):
         first, last = _ends(line)
         ends = np.flatnonzero(first | last)
-        # (a) end point <-> end point of another line: union clusters
-        tree = cKDTree(xy[ends])
+        # (a) end point <-> end point of another line: union clusters.  End points at the
+        # same place are already together (most are: every junction of a segment layer),
+        # so the pairs are searched among the distinct places only; a pair of places
+        # counts unless both hold end points of one and the same line only
+        end_xy = xy[ends]
+        place, n_places = _group_coords(end_xy)
+        place_first = np.full(n_places, len(ends), np.int64)   # first end point there
+        np.minimum.at(place_first, place, np.arange(len(ends)))
+        end_line = line[ends]
+        line_lo = np.full(n_places, np.iinfo(np.int64).max)
+        np.minimum.at(line_lo, place, end_line)
+        line_hi = np.full(n_places, -1, np.int64)
+        np.maximum.at(line_hi, place, end_line)
+        tree = cKDTree(end_xy[place_first])
         pairs = tree.query_pairs(tol, output_type="ndarray")
         if len(pairs):
-            pairs = pairs[line[ends[pairs[:, 0]]] != line[ends[pairs[:, 1]]]]
+            pa_, pb_ = pairs[:, 0], pairs[:, 1]
+            pairs = pairs[~((line_lo[pa_] == line_hi[pa_]) & (line_lo[pb_] == line_hi[pb_])
+                            & (line_lo[pa_] == line_lo[pb_]))]
         if len(pairs):
             from scipy.sparse import coo_matrix
             from scipy.sparse.csgraph import connected_components
             m = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])),
-                           shape=(len(ends), len(ends)))
-            _, lab = connected_components(m, directed=False)
-            rep = np.full(lab.max() + 1, len(ends))
-            np.minimum.at(rep, lab, np.arange(len(ends)))
+                           shape=(n_places, n_places))
+            _, place_lab = connected_components(m, directed=False)
+            rep = np.full(place_lab.max() + 1, len(ends))
+            np.minimum.at(rep, place_lab, place_first)   # first end point of the cluster
+            lab = place_lab[place]
             target = xy[ends[rep[lab]]]
             moved = np.flatnonzero(np.any(xy[ends] != target, axis=1))
             for j in moved:
@@ -343,6 +368,7 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
             xy[ends[moved]] = target[moved]
         # dangling = end point whose position is held by no other vertex
         grp, ng = _group_coords(xy)
+        grouped = (grp, ng, len(snaps), len(line))   # reused for noding if nothing moves
         cnt = np.bincount(grp, minlength=ng)
         dangling = ends[cnt[grp[ends]] == 1]
         # (b) end point -> interior vertex of another non-structure line
@@ -453,7 +479,11 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     report_progress(progress, 0.5, "noding")
     first, last = _ends(line)
     is_end = first | last
-    grp, ng = _group_coords(xy)
+    if (grouped is not None and not extra and not len(bad) and grouped[2] == len(snaps)
+            and grouped[3] == len(line)):
+        grp, ng = grouped[:2]           # no vertex moved, added or dropped since
+    else:
+        grp, ng = _group_coords(xy)
     has_end = np.zeros(ng, bool)
     has_end[grp[is_end]] = True
     inner = ~is_end & ~structure[line]
@@ -496,15 +526,14 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     u = gnode[e_grp[efirst]]
     v = gnode[e_grp[elast]]
     src_line = e_line[efirst]
-    edges = attrs.iloc[src_line].reset_index(drop=True)
-    edges.insert(0, "edge_id", np.arange(n_edges, dtype=np.int64))
-    edges.insert(1, "u", u)
-    edges.insert(2, "v", v)
     length = shapely.length(edge_geoms)
-    edges.insert(3, "length_m", length)
-    edges.insert(4, "time_min", length / (edges["speed_kmh"].to_numpy(float) * 1000.0 / 60.0))
-    edges = gpd.GeoDataFrame(edges[EDGE_COLUMNS + ["source_row"]], geometry=edge_geoms,
-                             crs=roads.crs)
+    speed = attrs["speed_kmh"].to_numpy(float)[src_line]
+    # the edge table straight from arrays: one take per column, no intermediate frames
+    columns = {"edge_id": np.arange(n_edges, dtype=np.int64), "u": u, "v": v,
+               "length_m": length, "time_min": length / (speed * 1000.0 / 60.0)}
+    for col in EDGE_COLUMNS[len(columns):] + ["source_row"]:
+        columns[col] = attrs[col].to_numpy()[src_line]
+    edges = gpd.GeoDataFrame(columns, geometry=edge_geoms, crs=roads.crs)
     nodes = gpd.GeoDataFrame({"node_id": np.arange(len(node_xy))},
                              geometry=shapely.points(node_xy), crs=roads.crs)
     nodes = finish_nodes(nodes, edges)
