@@ -230,14 +230,41 @@ def _ends(line):
     return first, last
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix64(z: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser on uint64 values (a bijection that spreads every bit)."""
+    z = z ^ (z >> np.uint64(30))
+    z = z * np.uint64(0xBF58476D1CE4E5B9)
+    z = z ^ (z >> np.uint64(27))
+    z = z * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
 def _group_coords(xy):
-    """Group identical coordinates; returns (group id per vertex, n groups)."""
+    """Group identical coordinates; returns (group id per vertex, n groups).
+
+    Group ids follow the first appearance of each place (callers use them only to
+    compare places).  One hash pass over a 64-bit key made from both coordinates' bits
+    (``+ 0.0`` makes -0.0 equal 0.0), then a check that every vertex has the coordinates
+    of its group's first vertex; two places sharing a key (about one chance in 10^7 for
+    millions of places) or NaN coordinates fail the check and take the exact, slower
+    grouping by the complex number x + iy.
+    """
     if len(xy) == 0:
         return np.zeros(0, np.int64), 0
-    # one hash pass over x + iy (``+ 0.0`` makes -0.0 equal 0.0); sort=True numbers the
-    # groups in (x, y) order, as a sort of the coordinate pairs would
-    key = (xy[:, 0] + 0.0) + 1j * (xy[:, 1] + 0.0)
-    inv, uniques = pd.factorize(key, sort=True)
+    x = xy[:, 0] + 0.0
+    y = xy[:, 1] + 0.0
+    key = _mix64(x.view(np.uint64)) ^ _mix64(y.view(np.uint64) + _GOLDEN)
+    inv, uniques = pd.factorize(key.view(np.int64))
+    # factorize numbers groups by first appearance: a vertex opens group g when g is
+    # above every id before it, so the openers in order are the groups' first vertices
+    opens = np.ones(len(inv), bool)
+    opens[1:] = inv[1:] > np.maximum.accumulate(inv)[:-1]
+    at_first = np.flatnonzero(opens)[inv]
+    if not ((x == x[at_first]).all() and (y == y[at_first]).all()):
+        inv, uniques = pd.factorize(x + 1j * y)
     return inv.astype(np.int64, copy=False), len(uniques)
 
 
@@ -336,7 +363,9 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
         # so the pairs are searched among the distinct places only; a pair of places
         # counts unless both hold end points of one and the same line only
         end_xy = xy[ends]
-        place, n_places = _group_coords(end_xy)
+        grp, ng = _group_coords(xy)
+        place, places = pd.factorize(grp[ends])
+        n_places = len(places)
         place_first = np.full(n_places, len(ends), np.int64)   # first end point there
         np.minimum.at(place_first, place, np.arange(len(ends)))
         end_line = line[ends]
@@ -366,8 +395,9 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
                 d = float(np.hypot(*(xy[v] - target[j])))
                 snaps.append((line[v], v, d, f"end of road '{attrs.road_id.iat[line[ends[rep[lab[j]]]]]}'"))
             xy[ends[moved]] = target[moved]
+            if len(moved):
+                grp, ng = _group_coords(xy)
         # dangling = end point whose position is held by no other vertex
-        grp, ng = _group_coords(xy)
         grouped = (grp, ng, len(snaps), len(line))   # reused for noding if nothing moves
         cnt = np.bincount(grp, minlength=ng)
         dangling = ends[cnt[grp[ends]] == 1]
