@@ -112,11 +112,12 @@ def text_column(df, name, default=None) -> np.ndarray:
         return np.full(len(df), default, dtype=object)
     col = df[name]
     if col.dtype == object and pd.api.types.infer_dtype(col, skipna=False) == "string":
-        # all str already (the loaders' canonical text): strip in one pass, blanks -> default
-        out = col.str.strip().to_numpy(dtype=object)
-        stripped = col.to_numpy(dtype=object)
-        out = np.where(out == "", default, stripped)
-        return out.astype(object)
+        # all str already (the loaders' canonical text): one plain pass, blanks -> default
+        values = col.to_numpy(dtype=object)
+        blank = np.fromiter((not v.strip() for v in values), bool, len(values))
+        out = values.copy()
+        out[blank] = default
+        return out
     return _per_value(df[name], lambda v: default if str(v).strip() == "" else str(v),
                       default, object)
 
@@ -205,7 +206,7 @@ def _canonical_roads(roads, ns, report, source):
         "walk": _allowed_column(roads, "walkable", NO_WALK_CLASSES),
         "bridge_id": text_column(roads, "bridge_id"),
         "source_row": row_no,
-    })
+    }, copy=False)                      # fresh arrays: no merge of same-typed columns
     if shapely.has_z(parts).any():       # a pass that copies every line: only when needed
         parts = shapely.force_2d(parts)
     if len(src) == len(attrs) and (src == np.arange(len(src))).all():
@@ -527,16 +528,12 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     split = np.zeros(len(line), bool)
     split[np.flatnonzero(inner)] = has_end[gi] | multi_inner
     is_node = is_end | split
-    node_groups, node_of_group = np.unique(grp[is_node], return_inverse=True)
+    # number nodes by first appearance for determinism (factorize numbers them so)
+    node_of_vertex, node_groups = pd.factorize(grp[is_node])
     gnode = np.full(ng, -1, np.int64)
-    # number nodes by first appearance for determinism
-    first_pos = np.full(len(node_groups), len(line), np.int64)
-    np.minimum.at(first_pos, node_of_group, np.flatnonzero(is_node))
-    order = np.argsort(first_pos, kind="stable")
-    rank = np.empty_like(order); rank[order] = np.arange(len(order))
-    gnode[node_groups] = rank
+    gnode[node_groups] = np.arange(len(node_groups))
     node_xy = np.empty((len(node_groups), 2))
-    node_xy[gnode[grp[is_node]]] = xy[is_node]
+    node_xy[node_of_vertex] = xy[is_node]
 
     # --- edges: cut each line at its node vertices --------------------------------
     report_progress(progress, 0.7, "building edges")
@@ -563,7 +560,11 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
                "length_m": length, "time_min": length / (speed * 1000.0 / 60.0)}
     for col in EDGE_COLUMNS[len(columns):] + ["source_row"]:
         columns[col] = attrs[col].to_numpy()[src_line]
-    edges = gpd.GeoDataFrame(columns, geometry=edge_geoms, crs=roads.crs)
+    # copy=False: the arrays are fresh, so the frame takes them as they are (a frame built
+    # with copies merges same-typed columns into blocks: 0.5 s at a million edges)
+    columns["geometry"] = gpd.array.from_shapely(edge_geoms, crs=roads.crs)
+    edges = gpd.GeoDataFrame(pd.DataFrame(columns, copy=False), geometry="geometry",
+                             crs=roads.crs, copy=False)
     nodes = gpd.GeoDataFrame({"node_id": np.arange(len(node_xy))},
                              geometry=shapely.points(node_xy), crs=roads.crs)
     nodes = finish_nodes(nodes, edges)
