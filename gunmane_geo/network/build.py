@@ -374,8 +374,7 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
         np.minimum.at(line_lo, place, end_line)
         line_hi = np.full(n_places, -1, np.int64)
         np.maximum.at(line_hi, place, end_line)
-        tree = cKDTree(end_xy[place_first])
-        pairs = tree.query_pairs(tol, output_type="ndarray")
+        pairs = cKDTree(end_xy[place_first]).query_pairs(tol, output_type="ndarray")
         if len(pairs):
             pa_, pb_ = pairs[:, 0], pairs[:, 1]
             pairs = pairs[~((line_lo[pa_] == line_hi[pa_]) & (line_lo[pb_] == line_hi[pb_])
@@ -423,9 +422,10 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
         extra = []
         cand_lines = np.flatnonzero(~structure)
         if len(dangling) and len(cand_lines):
-            stree = shapely.STRtree(geoms[cand_lines])
             pts = shapely.points(xy[dangling])
-            pi, li = stree.query(pts, predicate="dwithin", distance=tol)
+            # the tree is dropped at once (about 60 B a line)
+            pi, li = shapely.STRtree(geoms[cand_lines]).query(pts, predicate="dwithin",
+                                                              distance=tol)
             li = cand_lines[li]
             keep = li != line[dangling[pi]]
             pi, li = pi[keep], li[keep]
@@ -548,11 +548,16 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     order = np.lexsort((e_key, e_idx))
     e_idx, e_xy, e_line, e_grp = e_idx[order], e_xy[order], e_line[order], e_grp[order]
     n_edges = int(edge_of[-1]) + 1
+    # the vertex tables are not needed once the edges exist: free them before the
+    # geometry objects are made (peak memory)
+    del line, key, xy, grp, e_key, order
     edge_geoms = shapely.linestrings(e_xy, indices=e_idx)
+    del e_xy
     efirst, elast = _ends(e_idx)
     u = gnode[e_grp[efirst]]
     v = gnode[e_grp[elast]]
     src_line = e_line[efirst]
+    del e_idx, e_grp, e_line
     length = shapely.length(edge_geoms)
     speed = attrs["speed_kmh"].to_numpy(float)[src_line]
     # the edge table straight from arrays: one take per column, no intermediate frames
