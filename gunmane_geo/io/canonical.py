@@ -287,10 +287,11 @@ def null_values(frame, mask, field, kind, ctx: LayerContext, message, severity="
 
 def _blank(series) -> np.ndarray:
     """Missing, or text that is only white space (one pass over the column)."""
-    s = pd.Series(np.asarray(series, dtype=object))
-    blank = s.isna().to_numpy()
-    text = s.str.strip()            # non-text values give NaN here
-    return blank | (text == "").fillna(False).to_numpy(bool)
+    values = np.asarray(series, dtype=object)
+    blank = pd.isna(values)
+    # text that strips to nothing (a plain pass: pandas' .str costs 3x more per value)
+    return blank | np.fromiter((isinstance(v, str) and not v.strip() for v in values), bool,
+                               len(values))
 
 
 def check_ids(frame, kind: str, ctx: LayerContext, *, generate_prefix=None, unique=True):
