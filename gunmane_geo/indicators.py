@@ -5,8 +5,11 @@ one row per group (``level="group"``), with the municipality (or the union of
 the members') polygons as geometry, in the CRS of the municipalities layer.
 
 Counted bridges are those managed by the municipality (``manager`` is
-``"municipality"`` or missing); bridges of the prefecture or the state that
-stand in the municipality are counted apart in ``n_bridges_other_manager``.
+``"municipality"`` or missing), each at its managing municipality (``manager_code``,
+from 管理者名, when it names a municipality of the layer; else where it stands);
+bridges of the prefecture or the state that stand in the municipality are counted
+apart in ``n_bridges_prefecture`` and ``n_bridges_national`` (together
+``n_bridges_other_manager``).
 Every input bridge and asset is either counted or listed in
 ``result.attrs["skipped"]`` with the reason.  Definitions: ``docs/indicators.md``.
 """
@@ -36,6 +39,8 @@ BASE_LABELS = {
     "n_bridges": ("橋梁数（市区町村管理）", "bridges (municipal)"),
     "deck_area_m2": ("橋面積 (m²)", "deck area (m2)"),
     "n_bridges_other_manager": ("橋梁数（国・県管理）", "bridges (state/prefecture)"),
+    "n_bridges_prefecture": ("橋梁数（都道府県管理）", "bridges (prefecture)"),
+    "n_bridges_national": ("橋梁数（国管理・計画対象外）", "bridges (national, never planned)"),
     "n_built_year_known": ("架設年判明数", "bridges with known year built"),
     "n_built_year_unknown": ("架設年不明数", "bridges with unknown year built"),
     "n_rating_1": ("判定区分I 健全", "rating I (sound)"),
@@ -225,9 +230,13 @@ def bridge_table(bridges, munis, year, settings):
         return pd.DataFrame(columns=cols), pd.DataFrame(columns=SKIPPED_COLUMNS)
     if "bridge_id" not in bridges.columns:
         raise InputError("column 'bridge_id' is missing", source="bridges", field="bridge_id")
+    bridges = by_managing_municipality(bridges, munis["municipality_code"])
     b, skipped = assign_municipality(bridges, munis, layer="bridges", id_column="bridge_id")
     manager = b["manager"] if "manager" in b.columns else pd.Series(pd.NA, index=b.index)
-    b["is_municipal"] = manager.isna() | (manager.astype("string") == "municipality")
+    manager = manager.astype("string").str.lower()
+    b["is_municipal"] = manager.isna() | (manager == "municipality")
+    b["is_prefecture"] = (manager == "prefecture").fillna(False).astype(bool)
+    b["is_national"] = (manager == "national").fillna(False).astype(bool)
     b["_area"] = deck_area_m2(b)          # NaN (unknown) is left out of the sums
     built = pd.to_numeric(b["built_year"], errors="coerce") if "built_year" in b.columns \
         else pd.Series(np.nan, index=b.index)
@@ -246,12 +255,39 @@ def bridge_table(bridges, munis, year, settings):
     return pd.DataFrame(b.drop(columns="geometry", errors="ignore")), skipped
 
 
+def by_managing_municipality(bridges, known_codes):
+    """Bridges whose ``municipality_code`` is their managing municipality's for municipal
+    bridges (``manager`` municipality or missing) with a ``manager_code`` (管理者名 matched
+    in ``load_region``) among ``known_codes`` (the municipalities of the run); the others
+    unchanged.
+
+    A municipality that manages a bridge standing across its border counts it as its
+    own (the municipality it stands in does not)."""
+    if "manager_code" not in bridges.columns:
+        return bridges
+    known = {str(c) for c in known_codes}
+    manager = bridges["manager"].astype("string").str.lower() if "manager" in bridges.columns \
+        else pd.Series(pd.NA, index=bridges.index, dtype="string")
+    code = bridges["manager_code"].astype("string").str.strip()
+    use = ((manager.isna() | (manager == "municipality")) & code.isin(known)).fillna(False)
+    if not use.any():
+        return bridges
+    out = bridges.copy()
+    if "municipality_code" not in out.columns:
+        out["municipality_code"] = pd.NA
+    out["municipality_code"] = out["municipality_code"].astype(object)
+    out.loc[use.to_numpy(bool), "municipality_code"] = code[use].astype(str).to_numpy()
+    return out
+
+
 def _aggregate_bridges(b: pd.DataFrame, settings) -> dict:
     mun = b[b["is_municipal"]] if len(b) else b
     t = int(settings.effect.ageing_threshold_years)
     out = {"n_bridges": int(len(mun)),
            "deck_area_m2": float(mun["_area"].sum()) if len(mun) else 0.0,
-           "n_bridges_other_manager": int(len(b) - len(mun))}
+           "n_bridges_other_manager": int(len(b) - len(mun)),
+           "n_bridges_prefecture": int(b["is_prefecture"].sum()) if len(b) else 0,
+           "n_bridges_national": int(b["is_national"].sum()) if len(b) else 0}
     known = mun["_built"].notna() if len(mun) else pd.Series(dtype=bool)
     nk = int(known.sum())
     out["n_built_year_known"] = nk

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .criticality import bridge_criticality, removal_scenario
+from .criticality import bridge_criticality, population_basis, removal_scenario
 from .effect import effect_assumptions, effect_estimate, read_effect_inputs
 from .effect_drivers import effect_drivers
 from .errors import GunmaneError, InputError
@@ -263,7 +263,8 @@ def _require_municipalities(region: Region) -> None:
 
 
 def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stages=None,
-                 effect_inputs=None) -> RunResult:
+                 effect_inputs=None, region: Region | None = None,
+                 settings: Settings | None = None) -> RunResult:
     """Run the analysis stages of run.toml (no files written).
 
     Parameters
@@ -280,6 +281,11 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
     effect_inputs : path, optional
         Effect input table; overrides ``[effect] inputs_table`` (relative to
         the current folder).
+    region, settings : Region, Settings, optional
+        Layers already loaded (with their load report) and the settings to use instead
+        of loading ``config``'s ``[inputs]`` and reading its settings: one region of
+        ``gunmane report --regions-by`` (``report.regions``).  ``config`` is still the
+        run's file (recorded, and ``[effect] inputs_table`` is relative to it).
 
     Returns
     -------
@@ -288,11 +294,15 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
     """
     want = _with_needs(stages or STAGES)
     config = Path(config)
-    inputs, settings = load_run_config(config)
+    if region is None:
+        inputs, settings = load_run_config(config)
+    elif settings is None:
+        settings = load_run_config(config)[1]
     res = RunResult(out_dir=Path(out_dir) if out_dir else Path("."), settings=settings,
                     config_path=config)
     t0 = time.perf_counter()
-    region = load_region(inputs, settings, progress=sub_progress(progress, 0.0, 0.15))
+    if region is None:
+        region = load_region(inputs, settings, progress=sub_progress(progress, 0.0, 0.15))
     res.stages["load"] = Stage("load", "ok", f"{len(region.report)} notes in the load report",
                                time.perf_counter() - t0)
     res.region = region
@@ -325,10 +335,13 @@ def run_analysis(config, out_dir=None, *, progress: Progress | None = None, stag
         if "summary" in p.attrs:
             # people whose trip to the nearest facility gets longer with the whole plan
             people = 0.0
+            basis = population_basis(res.network, settings)[1]
             if removed:
                 people = removal_scenario(res.network, removed, settings=settings,
                                           geometry=False).summary["population_with_longer_trips"]
             p.attrs["summary"]["people_longer_trips"] = float(people)
+            # "now" or the target year whose population weighted those trips
+            p.attrs["summary"]["population_basis"] = basis
             L["plan_summary"] = pd.DataFrame([p.attrs["summary"]])
         L["detour_routes"] = detour_routes(p, res.network)
         kind, levels = report_compare_levels(settings)

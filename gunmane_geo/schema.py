@@ -137,7 +137,9 @@ FIELDS = {
     "staff": STAFF_FIELDS,
     "other_assets": OTHER_ASSET_FIELDS,
     "population": POPULATION_POLYGON_FIELDS,
-    "rivers": {"river_id": "str", "name": "str"},
+    "rivers": {"river_id": "str", "name": "str",
+               "river_class": "str, optional: 区間種別 (一級直轄区間 / 一級指定区間 / 二級河川区間 / "
+                              "指定区間外; KSJ W05_003 named)"},
     "railways": {"railway_id": "str", "name": "str"},
     "emergency_routes": {"route_id": "str", "name": "str (路線名)",
                          "emergency_tier": "Int64 1..3 (第1次..第3次緊急輸送道路)"},
@@ -263,6 +265,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "rivers": {
         "river_id": ("river_id", "河川ID", "河川コード", "W05_002", "id"),
         "name": ("name", "河川名", "W05_004", "名称"),
+        "river_class": ("river_class", "区間種別", "河川区分", "河川種別"),
     },
     "railways": {
         "railway_id": ("railway_id", "路線ID", "id"),

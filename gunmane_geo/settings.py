@@ -64,6 +64,9 @@ class CriticalitySettings:
     # partitioned runs (--partition; docs/criticality.md "Partitioned runs")
     partition_halo_m: float = 10_000.0      # margin around each part, metres
     partition_cell_m: float = 40_000.0      # side of a --partition grid cell, metres
+    population_basis: str = "now"           # trips weighted by "now" or "target" ([io] population_target_year)
+    # report over regions (gunmane report --regions-by; docs/report.md "Several regions")
+    region_halo_m: float = 20_000.0         # roads/facilities this near a region belong to it, metres
     # ranking: isolated population first, then affected vehicle-km, then detour (docs/criticality.md)
 
 
@@ -384,7 +387,8 @@ RUN_FILE_TABLES = ("inputs", "run", "output", "outputs", "meta", "project")
 #: number settings whose name ends in a unit are amounts: 0 or more
 UNIT_SUFFIXES = ("_m", "_m2", "_yen", "_kmh", "_min", "_s", "_years", "_hours", "_pct")
 #: settings that take one of a few words
-CHOICES = {("criticality", "weight"): ("length_m", "time_min")}
+CHOICES = {("criticality", "weight"): ("length_m", "time_min"),
+           ("criticality", "population_basis"): ("now", "target")}
 
 
 def _check_range(where: str, section: str, key: str, value) -> None:

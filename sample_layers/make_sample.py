@@ -65,6 +65,47 @@ MUNI_BY_CODE = {m[0]: m for m in MUNIS}
 ISLAND_CODE = "99441"
 
 # --------------------------------------------------------------------------
+# situations for the plan's methods (docs/options.md "Methods in the plan"): crossings of
+# 湊川 between 県道41号 (west bank, about 400 m west of the river's centre line) and
+# 国道499号 (east bank, 420 m east).  Points are (northing v in local m, offset east of
+# the river's centre line in m); "ends" name the road each end meets ("west", "east", a
+# situation road's name, or None for a free end).  Each situation is clear-cut, well past
+# the thresholds, so that it survives other layouts of the same region.
+SITUATIONS = [
+    # 集約: an old narrow bridge 130 m beside a newer wide one; its traffic moves onto the
+    # wide bridge (detour about 260 m), which needs no widening
+    {"key": "twin", "roads": [
+        {"name": "新湊橋通り", "from": (19000, -400), "to": (19000, 420), "ends": ("west", "east"),
+         "width_m": 9.0, "speed_kmh": 40.0, "aadt": 2500,
+         "bridge": dict(name="新湊橋", built_year=2008, width_m=9.5, rating=1, aadt=2500.0)},
+        {"name": "旧湊橋通り", "from": (19130, -400), "to": (19130, 420), "ends": ("west", "east"),
+         "width_m": 4.0, "speed_kmh": 30.0, "aadt": 150,
+         "bridge": dict(name="旧湊橋", built_year=1956, width_m=4.0, rating=3, aadt=150.0)},
+    ]},
+    # ダウンサイジング: a narrow old bridge (4 m) on a school route (通学路) with few vehicles;
+    # without it the walk round by the next crossing (県道41号, the 27 600 crossing and
+    # 国道499号) is about 1 km, twice the school-route limit of 500 m, while the 40 cars a day
+    # manage the same detour over roads at least as wide as the bridge
+    {"key": "school", "roads": [
+        {"name": "学園橋通り", "from": (27150, -400), "to": (27150, 420), "ends": ("west", "east"),
+         "width_m": 4.0, "speed_kmh": 30.0, "aadt": 40,
+         "bridge": dict(name="学園橋", built_year=1958, width_m=4.0, rating=3, aadt=40.0,
+                        school_route=True)},
+    ]},
+    # 撤去＋迂回路整備: an old wide bridge (7.5 m, rated IV) 150 m beside a new one; the
+    # detour between them runs over the 4 m farm roads on both banks (about 300 m of road
+    # narrower than [costs] detour_min_width_m 5.5 m), which must be improved
+    {"key": "narrow_detour", "roads": [
+        {"name": "大渡", "from": (17900, -400), "to": (17900, 420), "ends": ("west", "east"),
+         "width_m": 7.5, "speed_kmh": 40.0, "aadt": 120,
+         "bridge": dict(name="大渡橋", built_year=1955, width_m=7.5, rating=4, aadt=120.0)},
+        {"name": "新渡橋通り", "from": (17750, -400), "to": (17750, 420), "ends": ("west", "east"),
+         "width_m": 8.0, "speed_kmh": 40.0, "aadt": 300,
+         "bridge": dict(name="新渡橋", built_year=2012, width_m=8.5, rating=1, aadt=300.0)},
+    ]},
+]
+
+# --------------------------------------------------------------------------
 # small geometry helpers (local coordinates)
 
 
@@ -850,6 +891,85 @@ class Builder:
             rt = shapely.STRtree(all_lines)
         self.note(f"streams: {accepted} accepted of {attempts} attempts")
 
+    # ------------------------------------------------ situations for the plan
+    def add_situations(self):
+        """Three crossings of 湊川 built for the plan's methods (SITUATIONS; no random draws).
+
+        Added after the streams so that every earlier draw, and so every other feature,
+        stays as it was.  Each road ends exactly on 県道41号 (west bank) or 国道499号
+        (east bank) or on another situation road (T-junctions), and meets the roads it
+        crosses at grade.
+        """
+        mc = self.main_center
+        ds = np.linspace(0, mc.length, 6000)
+        pts = shapely.get_coordinates(shapely.line_interpolate_point(mc, ds))
+
+        def center_at(v, off):
+            k = int(np.argmin(np.abs(pts[:, 1] - v)))
+            return (float(pts[k, 0] + off), float(v))
+
+        def route(name):
+            return next(r for r in self.roads if r["route_name"] == name)
+
+        def on(r, xy):
+            ln = LineString(r["coords"])
+            q = ln.interpolate(ln.project(Point(xy)))
+            return (q.x, q.y)
+
+        west, east = route("県道41号湊川川上線"), route("国道499号")
+        added = []
+
+        def road(a, b, name, width, speed, aadt, situation, ends):
+            prefix = {"city": "市", "town": "町", "village": "村"}[
+                MUNI_BY_CODE[self.muni_at(Point((a[0] + b[0]) / 2, (a[1] + b[1]) / 2))][2]]
+            r = dict(coords=resample(np.array([a, b], dtype=float), 40), road_class="municipal",
+                     route_name=f"{prefix}道{name}線", width_m=float(width), speed_kmh=speed,
+                     oneway=False, emergency=False, bus=False, school=False, aadt=aadt,
+                     kind="situation", tunnels=[], allow_water=False, muni_split=False,
+                     junctions=[], intervals=[], situation=situation, ends=ends)
+            added.append(r)
+            return r
+
+        for sit in SITUATIONS:
+            for spec in sit["roads"]:
+                road(center_at(*spec["from"]), center_at(*spec["to"]), spec["name"], spec["width_m"],
+                     spec["speed_kmh"], spec["aadt"], sit["key"], spec["ends"])
+                added[-1]["bridge_spec"] = spec.get("bridge")
+        # T-junctions at both ends, on the road named (or a situation road added before)
+        by_name = {"west": west, "east": east}
+        for r in added:
+            by_name[r["route_name"]] = r
+        for r in added:
+            for end, target in zip((0, -1), r["ends"]):
+                if target is None:      # a free end (another road snaps onto it)
+                    continue
+                t = by_name[target] if target in ("west", "east") else next(
+                    q for q in added if q["situation"] == r["situation"] and q["route_name"].endswith(target + "線"))
+                xy = self.reg.get(on(t, tuple(r["coords"][end])))
+                for k in (0, -1):       # end to end: the very same point on both roads
+                    if math.dist(t["coords"][k], xy) < 0.01:
+                        t["coords"][k] = xy
+                r["coords"][end] = xy
+                r["junctions"].append(xy)
+                t["junctions"].append(xy)
+        # at-grade crossings with every other road (farm roads), away from the ends
+        lines = [LineString(q["coords"]) for q in self.roads]
+        tree = shapely.STRtree(lines)
+        for r in added:
+            ln = LineString(r["coords"])
+            for j in tree.query(ln, predicate="intersects"):
+                other = self.roads[j]
+                for xy in line_points(ln.intersection(lines[j])):
+                    if self._is_end(r, xy) or self._is_end(other, xy):
+                        continue
+                    xy = self.reg.get(xy)
+                    r["junctions"].append(xy)
+                    other["junctions"].append(xy)
+            assert not ln.intersects(self.railway), r["route_name"]
+        self.roads.extend(added)
+        self.road_lines = list(self.road_lines) + [LineString(r["coords"]) for r in added]
+        self.note("situations: " + ", ".join(f"{r['situation']}:{r['route_name']}" for r in added))
+
     # ------------------------------------------------------ river crossings
     def river_crossings(self):
         rng = self.rng
@@ -1041,6 +1161,7 @@ def build(out_dir: Path, plot=True, verbose=True):
     b.drop_farm_conflicts()
     b.snap_and_junctions()
     b.make_streams()
+    b.add_situations()
     b.river_crossings()
     b.cut_roads()
     b.keep_connected()
@@ -1049,11 +1170,22 @@ def build(out_dir: Path, plot=True, verbose=True):
             print("  ", m)
         print(f"geometry built in {time.time() - t0:.1f} s")
     write_all(b, out_dir)
+    if verbose:
+        for row in b.situation_bridges.itertuples():
+            print(f"   situation {row.situation}: {row.bridge_id} {row.name}")
+    write_real_layouts(out_dir, verbose=verbose)
     if plot:
         plot_overview(out_dir, out_dir / "overview.png")
     if verbose:
         print(f"done in {time.time() - t0:.1f} s")
     return b
+
+
+def write_real_layouts(out: Path, verbose=True):
+    """The same region in the layouts real data comes in (``layouts.py``; the demo reads these)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import layouts
+    layouts.write_layouts(out, verbose=verbose)
 
 
 def write_all(b: Builder, out: Path):
@@ -1108,7 +1240,10 @@ def write_all(b: Builder, out: Path):
     for s in bridge_segs:
         if "sea" in s["bridge"]["kind"]:
             s["muni"] = ISLAND_CODE
+    # the SITUATIONS' bridges come after the others of their municipality, so that adding
+    # them left every other bridge_id as it was
     order = sorted(range(len(bridge_segs)), key=lambda k: (
+        bridge_segs[k]["road"].get("situation") is not None,
         bridge_segs[k]["muni"], round(bridge_segs[k]["coords"][0][1]), round(bridge_segs[k]["coords"][0][0])))
     counters = {}
     for k in order:
@@ -1158,6 +1293,9 @@ def write_all(b: Builder, out: Path):
         pt = g.interpolate(0.5, normalized=True)
         kinds = br["kind"]
         length = round(g.length, 1)
+        if r.get("situation") is not None:     # fixed attributes, no random draw
+            brows.append(situation_bridge(s, r, br, g, pt, length))
+            continue
         if "sea" in kinds:
             built = 1988
         elif "road" in kinds or "railway" in kinds:
@@ -1191,12 +1329,16 @@ def write_all(b: Builder, out: Path):
             last_inspection_year=insp, aadt=aadt, emergency_route=bool(r["emergency"]),
             bus_route=bool(r["bus"]), school_route=bool(school),
             crossing=crosses_label(kinds), crossed_name=br.get("river") or br.get("low_route") or "鉄道",
-            geometry=pt))
+            situation="", geometry=pt))
     bridges = gpd.GeoDataFrame(brows, crs=CRS).sort_values("bridge_id").reset_index(drop=True)
     for col in ("built_year", "rating", "last_inspection_year"):
         bridges[col] = bridges[col].astype("int32")
+    situation = bridges.pop("situation")
     write_gpkg(bridges, out / "bridges.gpkg", "bridges")
-    write_inventory_csv(bridges, out / "bridges_inventory_cp932.csv", rng)
+    bridges["situation"] = situation
+    write_inventory_csv(bridges, out / "bridges_inventory_cp932.csv", rng,
+                        fixed=set(bridges.loc[bridges["situation"] != "", "bridge_id"]))
+    b.situation_bridges = bridges.loc[bridges["situation"] != "", ["bridge_id", "name", "situation"]]
 
     # ---------------------------------------------------------------- rivers
     rrows = [dict(river_id=r["river_id"], name=r["name"], river_class=r["river_class"],
@@ -1221,6 +1363,7 @@ def write_all(b: Builder, out: Path):
 
     # --------------------------------------------------------------- run.toml
     (out / "run.toml").write_text(RUN_TOML, encoding="utf-8")
+    (out / "run_canonical.toml").write_text(RUN_TOML_CANONICAL, encoding="utf-8")
 
     summary = dict(
         municipalities=len(munis), n03_rows=len(n03), roads=len(roads), bridges=len(bridges),
@@ -1236,6 +1379,49 @@ def write_all(b: Builder, out: Path):
 
 RUN_TOML = """# Run configuration for the synthetic sample region 架空県 (see README.md).
 # Paths are relative to this file.
+
+# The inputs are in the layouts real data comes in (written by layouts.py, see README.md):
+# the inspection database's bridge export, KSJ N03 / P04 / P29 / P02 / N10 and the KSJ
+# 500 m future-population mesh.  The canonical GeoPackages beside them hold the same region.
+[inputs]
+municipalities = "N03-23_99_230101.shp"
+roads = "roads.gpkg"
+bridges = "bridges_inspection_db_cp932.tsv"
+rivers = "rivers.gpkg"
+railways = "railways.gpkg"
+facilities = ["P04-20_99.geojson", "P29-21_99.geojson", "P02-22_99.geojson"]
+emergency_routes = "N10-15_99.geojson"
+population = "mesh500m_future_population_99.shp"
+staff = "staff.csv"
+other_assets = "other_assets.gpkg"
+
+[io]
+# the year the analysis looks ahead to (population_2050 from the mesh's PTN_2050)
+population_target_year = 2050
+
+# Pin "now" so that the same config gives the same outputs on any day.
+[costs]
+base_year = 2026
+
+[plan]
+# the council scenario: cut the 50-year life-cycle cost of the bridge stock by 5 %
+target_saving_pct = 5.0
+
+[grouping]
+reference_year = 2026
+
+[effect]
+reference_year = 2026
+
+[maps]
+date = "2026-04-01"
+region_name = "架空県 サンプル地域"
+data_sources = "架空県サンプルデータ（合成データ、gunmane-geo sample_layers）"
+"""
+
+
+RUN_TOML_CANONICAL = """# The same run as run.toml, on the canonical GeoPackages of the sample region (the
+# library's own layout: docs/schema.md) instead of the real-data layouts.
 
 [inputs]
 municipalities = "municipalities.gpkg"
@@ -1462,8 +1648,25 @@ def make_other_assets(b, rng, facilities):
     return gdf
 
 
-def write_inventory_csv(bridges, path, rng):
-    """The inventory as a municipality would send it: CP932, Japanese headers, 和暦, roman ratings."""
+def situation_bridge(s, r, br, g, pt, length):
+    """Attributes of a bridge on a SITUATIONS road: fixed, so that no random draw moves."""
+    spec = r.get("bridge_spec") if br.get("river") == "湊川" else None
+    spec = spec or dict(name=f"{br.get('river') or '無名'}橋", built_year=1975, width_m=r["width_m"],
+                        rating=2, aadt=float(r["aadt"] or 100))
+    width = float(spec["width_m"])
+    return dict(
+        bridge_id=s["bridge_id"], name=spec["name"], manager="municipality", municipality_code=s["muni"],
+        road_class=r["road_class"], route_name=r["route_name"], built_year=int(spec["built_year"]),
+        length_m=length, width_m=width, deck_area_m2=round(length * width, 1), rating=int(spec["rating"]),
+        last_inspection_year=2023, aadt=float(spec["aadt"]), emergency_route=False, bus_route=False,
+        school_route=bool(spec.get("school_route", False)), crossing=crosses_label(br["kind"]),
+        crossed_name=br.get("river") or "鉄道", situation=r["situation"], geometry=pt)
+
+
+def write_inventory_csv(bridges, path, rng, fixed=()):
+    """The inventory as a municipality would send it: CP932, Japanese headers, 和暦, roman ratings.
+
+    Rows of ``fixed`` bridge ids (the SITUATIONS) are written plainly, without a random draw."""
     from pyproj import Transformer
     tr = Transformer.from_crs(CRS, CRS_LONLAT, always_xy=True)
     lon, lat = tr.transform(bridges.geometry.x.values, bridges.geometry.y.values)
@@ -1473,7 +1676,8 @@ def write_inventory_csv(bridges, path, rng):
     rom_fw = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}
     rows = []
     for k, r in enumerate(bridges.itertuples()):
-        x = rng.random()
+        plain = r.bridge_id in fixed
+        x = 1.0 if plain else rng.random()
         y = int(r.built_year)
         if x < 0.15:
             built = wareki(y, "kanji")
@@ -1481,10 +1685,10 @@ def write_inventory_csv(bridges, path, rng):
             built = wareki(y, "short")
         else:
             built = str(y)
-        x = rng.random()
+        x = 1.0 if plain else rng.random()
         rating = str(r.rating) if x < 0.12 else (rom_fw[r.rating] if x < 0.15 else rom[r.rating])
         insp = int(r.last_inspection_year)
-        insp_s = wareki(insp, "kanji") if rng.random() < 0.1 else str(insp)
+        insp_s = wareki(insp, "kanji") if not plain and rng.random() < 0.1 else str(insp)
         rows.append({
             "橋梁ID": r.bridge_id,
             "橋梁名": r.name,

@@ -32,6 +32,13 @@ def add_parser(subparsers) -> None:
                         "table plan_compare and the chart <out>_compare.pdf/png")
     q.add_argument("--compare-budgets", metavar="YEN",
                    help="the same for budgets (life-cycle cost, yen), e.g. 4.0e10,3.8e10")
+    q.add_argument("--workers", type=int, default=None,
+                   help="with --compare/--compare-budgets: run the levels as Dask tasks on a "
+                        "local cluster of this many workers (needs 'pip install "
+                        "gunmane-geo[dask]'); same table as without")
+    q.add_argument("--scheduler", default=None,
+                   help="with --compare/--compare-budgets: address of an existing Dask "
+                        "scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster")
     q.set_defaults(func=run_options_command, with_plan=True)
 
 
@@ -93,17 +100,41 @@ def run_options_command(args) -> int:
     if with_plan:
         compare = compare_levels(getattr(args, "compare", None),
                                  getattr(args, "compare_budgets", None), settings)
+    on_dask = getattr(args, "workers", None) is not None or bool(getattr(args, "scheduler", None))
+    if on_dask:
+        from ..distributed import check_dask_options, require_dask
+        if compare is None:
+            check_dask_options(args, needs="--compare or --compare-budgets (or [plan] compare)")
+        require_dask("--workers/--scheduler")     # before reading anything: how to install it
     bar = ProgressBar(args.quiet, "plan" if with_plan else "options")
+    client = None
     try:
+        if on_dask:
+            # the workers start while the layers are read
+            from ..distributed import open_client
+            client = open_client(workers=args.workers, scheduler=args.scheduler,
+                                 option="--workers/--scheduler")
         region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
         layers = run_options(region, settings, plan=with_plan,
                              budget_yen=budget_yen if with_plan else None,
-                             target_saving_share=share, compare=compare,
-                             progress=bar.part(0.2, 0.8))
+                             target_saving_share=share, compare=None if on_dask else compare,
+                             progress=bar.part(0.2, 0.7 if on_dask else 0.8))
+        if on_dask:
+            from ..options import compare_plans
+            kind, levels = compare
+            layers["plan_compare"] = compare_plans(
+                layers["_network"], layers["bridge_options"], layers["consolidation_sets"],
+                settings=settings, targets_pct=levels if kind == "target" else None,
+                budgets_yen=levels if kind == "budget" else None, client=client,
+                progress=bar.part(0.9, 0.1))
     except (KeyboardInterrupt, Cancelled):
         bar.close()
         print(f"gunmane {args.command}: interrupted; nothing written", file=sys.stderr)
         return 130
+    finally:
+        if client is not None:
+            from ..distributed import close_client
+            close_client(client)
     bar.close()
     written = write_outputs(layers, args.out, args.csv, settings=settings, report=region.report,
                             protected=protected)

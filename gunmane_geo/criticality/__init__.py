@@ -22,8 +22,9 @@ cut off), ``single`` (one bridge at a time), ``scenario`` (a set of bridges),
 Distances in metres, times in minutes, in the network's projected CRS.  The
 rules (cut-off side, ranking) are documented in docs/criticality.md.
 """
-from .isolation import (ISOLATED_COUNT_COLUMNS, isolated_totals, isolation_pass,
-                        require_bridges, set_components)
+from .isolation import (ISOLATED_COUNT_COLUMNS, isolated_target_column, isolated_totals,
+                        isolation_pass, population_basis, require_bridges, set_components,
+                        target_population_column)
 from .routes import RoadLinks, alternative_routes, road_links, share_a_link
 from .partition import partitioned_criticality
 from .scenario import TRIP_COLUMNS, ScenarioResult, removal_scenario
@@ -33,4 +34,5 @@ from .single import (CRITICALITY_COLUMNS, RANK_RULE, bridge_criticality, rank_br
 __all__ = ["bridge_criticality", "partitioned_criticality", "removal_scenario", "ScenarioResult", "reference_criticality",
            "road_links", "RoadLinks", "alternative_routes", "share_a_link", "isolation_pass",
            "set_components", "isolated_totals", "require_bridges", "rank_bridges", "RANK_RULE",
-           "CRITICALITY_COLUMNS", "ISOLATED_COUNT_COLUMNS", "TRIP_COLUMNS"]
+           "CRITICALITY_COLUMNS", "ISOLATED_COUNT_COLUMNS", "TRIP_COLUMNS",
+           "population_basis", "target_population_column", "isolated_target_column"]

@@ -7,6 +7,8 @@ mode (``Network.csr("undirected", mode)``).
 """
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 
@@ -15,10 +17,60 @@ from ..network import kernels as K
 from ..network.graph import Network
 from ..schema import FACILITY_TYPES
 
-#: node value columns summed over DFS subtrees / cut-off sides
+#: node value columns summed over DFS subtrees / cut-off sides; when the nodes carry the
+#: population of a target year (``population_<year>``), ``node_values`` adds it as the last
+#: column (``target_population_column``)
 VALUE_COLUMNS = ["nodes", "population", "n_facilities"] + [f"n_{t}" for t in FACILITY_TYPES] + [
     "n_other_facility"]
 ISOLATED_COUNT_COLUMNS = [f"isolated_{t}" for t in FACILITY_TYPES] + ["isolated_other_facility"]
+#: a node column of the population in a target year (future-population mesh)
+_TARGET_POPULATION = re.compile(r"^population_(\d{4})$")
+
+
+def target_population_column(network: Network) -> str | None:
+    """The nodes' column of the population in the target year, ``population_<year>``, or
+    None: the one of ``[io] population_target_year`` when the nodes have it, else the
+    only ``population_<year>`` column they have (``attach_population`` allots every such
+    column of the population layer)."""
+    cols = [c for c in network.nodes.columns if _TARGET_POPULATION.match(str(c))]
+    want = f"population_{network.settings.io.population_target_year}"
+    if want in cols:
+        return want
+    return cols[0] if len(cols) == 1 else None
+
+
+def isolated_target_column(network: Network) -> str | None:
+    """``isolated_population_<year>`` for the target-year column, or None."""
+    col = target_population_column(network)
+    return None if col is None else "isolated_" + col
+
+
+def population_basis(network: Network, settings=None) -> tuple[np.ndarray, str]:
+    """The node population that weights trips (persons per node) and its label.
+
+    ``[criticality] population_basis``: ``"now"`` -> ``nodes.population`` (label
+    ``"now"``); ``"target"`` -> ``nodes.population_<year>`` (label the year, e.g.
+    ``"2050"``).
+
+    Raises
+    ------
+    InputError
+        ``"target"`` when the nodes carry no ``population_<year>`` (no future-population
+        mesh was given).
+    """
+    settings = settings or network.settings
+    basis = settings.criticality.population_basis
+    if basis == "target":
+        col = target_population_column(network)
+        if col is None:
+            raise InputError(
+                "[criticality] population_basis = \"target\" needs the population of the "
+                f"target year ({settings.io.population_target_year}) on the network, but the "
+                "population layer has no population_<year> column; fix: give a "
+                "future-population mesh (国土数値情報 将来推計人口メッシュ, PTN_<year> columns) "
+                "as population, or set population_basis = \"now\"", source="settings")
+        return network.nodes[col].fillna(0.0).to_numpy(float), col.rsplit("_", 1)[1]
+    return network.nodes["population"].to_numpy(float), "now"
 
 
 def require_bridges(network: Network) -> gpd.GeoDataFrame:
@@ -40,10 +92,13 @@ def node_values(network: Network) -> np.ndarray:
 
 def _compute_node_values(network: Network) -> np.ndarray:
     nodes = network.nodes
-    vals = np.empty((network.n_nodes, len(VALUE_COLUMNS)), np.float64)
+    target = target_population_column(network)
+    vals = np.empty((network.n_nodes, len(VALUE_COLUMNS) + (target is not None)), np.float64)
     vals[:, 0] = 1.0
     for j, col in enumerate(VALUE_COLUMNS[1:], start=1):
         vals[:, j] = nodes[col].to_numpy(float) if col in nodes.columns else 0.0
+    if target is not None:
+        vals[:, -1] = nodes[target].fillna(0.0).to_numpy(float)
     return vals
 
 
@@ -171,9 +226,14 @@ def set_components(network: Network, edge_ids, mode: str = "motor"
 
 def isolated_totals(network: Network, isolated: np.ndarray) -> dict:
     """Sums over the cut-off nodes: ``isolated_nodes``, ``isolated_population`` (persons),
-    ``isolated_facilities`` and ``isolated_<type>`` counts."""
+    ``isolated_facilities``, ``isolated_<type>`` counts, and ``isolated_population_<year>``
+    (persons in the target year) when the nodes carry it."""
     vals = node_values(network)
     iso = vals[isolated].sum(axis=0) if isolated.any() else np.zeros(vals.shape[1])
-    return {"isolated_nodes": int(round(iso[0])), "isolated_population": float(iso[1]),
-            "isolated_facilities": int(round(iso[2])),
-            **{col: int(round(iso[j])) for j, col in enumerate(ISOLATED_COUNT_COLUMNS, start=3)}}
+    out = {"isolated_nodes": int(round(iso[0])), "isolated_population": float(iso[1]),
+           "isolated_facilities": int(round(iso[2])),
+           **{col: int(round(iso[j])) for j, col in enumerate(ISOLATED_COUNT_COLUMNS, start=3)}}
+    target = isolated_target_column(network)
+    if target is not None:
+        out[target] = float(iso[-1])
+    return out

@@ -18,6 +18,8 @@ recomputed on the whole network, never cut short.  See docs/criticality.md
 
 Each part's result is written to ``checkpoint_dir`` as it finishes (temporary name, then
 renamed) with a fingerprint of its inputs; a rerun with the same inputs reuses it.
+The Dask client helpers (``require_dask``, ``open_client``, ``close_client``) live in
+``gunmane_geo.distributed``, shared with the scenario sweeps; they are importable from here.
 """
 from __future__ import annotations
 
@@ -31,65 +33,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import distributed as _distributed
+from ..distributed import close_client, open_client
 from ..errors import InputError, report_progress
 from ..network.graph import Network
 from ..progress import Progress
 from ..settings import Settings
 from .routes import RoadLinks, alternative_routes
 
+#: kept importable from here (they live in ``gunmane_geo.distributed``)
+DASK_MISSING = _distributed.DASK_MISSING
+require_dask = _distributed.require_dask
+
 PARTITIONS = ("grid", "prefecture")
-
-DASK_MISSING = ("--partition needs dask.distributed, which is not installed; fix: "
-                "pip install 'gunmane-geo[dask]' (or pip install 'dask[distributed]'), "
-                "or run without --partition")
-
-
-def require_dask():
-    """Import ``dask.distributed`` or raise ``InputError`` saying how to install it."""
-    try:
-        import distributed
-    except ImportError:
-        raise InputError(DASK_MISSING, source="command line") from None
-    return distributed
-
-
-def open_client(*, workers: int | None = None, scheduler: str | None = None,
-                connect_timeout_s: float = 30.0):
-    """A ``distributed.Client``: on ``scheduler`` (an address such as tcp://host:8786) when
-    given, else on a new ``LocalCluster`` of ``workers`` processes (one thread each;
-    default: the number of CPU cores); ``connect_timeout_s`` bounds the wait for the
-    scheduler (seconds).  Close it with ``close_client``."""
-    distributed = require_dask()
-    import logging
-    if scheduler:
-        try:
-            return distributed.Client(scheduler, timeout=connect_timeout_s)
-        except OSError as exc:
-            raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler "
-                             f"({exc}); fix: start one ('dask scheduler' and 'dask worker "
-                             f"ADDRESS' on the machines) or check the address, or leave "
-                             "--scheduler out for a local cluster",
-                             source="command line") from None
-    n = int(workers or os.cpu_count() or 1)
-    # distributed sets OMP_NUM_THREADS, PYTHONHASHSEED, MALLOC_TRIM_THRESHOLD_ ... in this
-    # process's environment to pass them to its workers; put ours back once they started,
-    # so that programs this process starts later do not inherit them
-    saved = dict(os.environ)
-    try:
-        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=logging.ERROR)
-        return distributed.Client(cluster)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-def close_client(client) -> None:
-    """Close a client from ``open_client`` and the local cluster it started, if any."""
-    cluster = getattr(client, "cluster", None)
-    client.close()
-    if cluster is not None:
-        cluster.close()
 
 
 def part_labels(network: Network, nodes: np.ndarray, partition: str, *,

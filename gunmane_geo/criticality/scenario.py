@@ -12,7 +12,8 @@ from ..errors import InputError, report_progress
 from ..network import kernels as K
 from ..network.graph import Network
 from ..settings import Settings
-from .isolation import ISOLATED_COUNT_COLUMNS, node_values, require_bridges, set_components
+from .isolation import (ISOLATED_COUNT_COLUMNS, isolated_target_column, node_values,
+                        population_basis, require_bridges, set_components)
 from .routes import alternative_routes, road_links
 
 # --- scenarios: a set of bridges removed at once ------------------------------------
@@ -78,7 +79,11 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
         ``isolated_<type>``, ``isolated_facility_names``, ``vehicle_km_per_day`` and
         ``vehicle_hours_per_day`` (sum over the set's bridges with known AADT of
         AADT x detour with the whole set removed), ``bridges_without_route``,
-        ``trips_longer``, ``trips_cut_off``, ``population_with_longer_trips``.
+        ``trips_longer``, ``trips_cut_off``, ``population_with_longer_trips``,
+        ``population_basis`` (``"now"`` or the target year the trips were weighted with,
+        ``[criticality] population_basis``) and, when the nodes carry the population of
+        the target year, ``isolated_population_<year>``.  Trips: ``population`` is the
+        origin's persons in that basis; settlements are the nodes with persons in it.
 
     Only what the removed edges affect is recomputed: components of the original
     components holding them, and the trips whose shortest-path tree used them.
@@ -152,10 +157,12 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
 
     # --- trips ---------------------------------------------------------------------
     report_progress(progress, 0.4, "scenario: trips")
+    pop, basis_label = population_basis(network, settings)
+    target = isolated_target_column(network)
     if od_pairs is None:
-        trips = _access_trips(network, edges, mask, weight, geometry)
+        trips = _access_trips(network, edges, mask, weight, geometry, pop)
     else:
-        trips = _pair_trips(network, od_pairs, mask, weight, geometry)
+        trips = _pair_trips(network, od_pairs, mask, weight, geometry, pop)
 
     summary = {
         "bridge_ids": ids, "unmatched": unmatched,
@@ -163,6 +170,7 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
         "isolated_population": float(iso_vals[1]),
         "isolated_facilities": int(iso_vals[2]),
         **{col: int(iso_vals[j]) for j, col in enumerate(ISOLATED_COUNT_COLUMNS, start=3)},
+        **({target: float(iso_vals[-1])} if target else {}),
         "isolated_facility_names": fac_names,
         "vehicle_km_per_day": float(np.nansum(bt["affected_vehicle_km_per_day"])),
         "vehicle_hours_per_day": float(np.nansum(bt["affected_vehicle_hours_per_day"])),
@@ -171,6 +179,7 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
         "trips_cut_off": int(trips["cut_off"].sum()) if len(trips) else 0,
         "population_with_longer_trips": float(
             trips.drop_duplicates("origin_node")["population"].sum()) if len(trips) else 0.0,
+        "population_basis": basis_label,
     }
     report_progress(progress, 1.0, "scenario done")
     return ScenarioResult(summary=summary, bridges=bt, trips=trips, isolated_node_ids=iso_nodes)
@@ -244,11 +253,11 @@ def _route_change(network, node, pred_before, pred_after, dist_after, geometry):
     return l0, l1, t0, t1, False, (_path_line(network, path) if geometry else None)
 
 
-def _access_trips(network, edges, mask, weight, geometry):
-    """Settlement -> nearest facility of each type, for the trips that get longer."""
+def _access_trips(network, edges, mask, weight, geometry, pop):
+    """Settlement -> nearest facility of each type, for the trips that get longer;
+    ``pop``: persons per node that make the settlements and weight the trips."""
     empty = gpd.GeoDataFrame({c: [] for c in TRIP_COLUMNS}, geometry=[], crs=network.crs)
     f = network.facilities
-    pop = network.nodes["population"].to_numpy(float)
     settle = np.flatnonzero(pop > 0)
     if f is None or len(f) == 0 or len(settle) == 0:
         return empty
@@ -282,8 +291,9 @@ def _access_trips(network, edges, mask, weight, geometry):
     return gpd.GeoDataFrame(df, geometry=geoms, crs=network.crs)
 
 
-def _pair_trips(network, od_pairs, mask, weight, geometry):
-    """Given origin/destination node pairs, the trips that get longer."""
+def _pair_trips(network, od_pairs, mask, weight, geometry, pop):
+    """Given origin/destination node pairs, the trips that get longer (``pop``: persons
+    per node, the trip's weight)."""
     if not {"origin_node", "destination_node"} <= set(od_pairs.columns):
         raise InputError("od_pairs needs columns origin_node and destination_node (node ids)")
     o = od_pairs["origin_node"].to_numpy(np.int64)
@@ -291,7 +301,6 @@ def _pair_trips(network, od_pairs, mask, weight, geometry):
     n = network.n_nodes
     if len(o) and (min(o.min(), d.min()) < 0 or max(o.max(), d.max()) >= n):
         raise InputError(f"od_pairs refer to node ids outside 0..{n - 1}")
-    pop = network.nodes["population"].to_numpy(float)
     no_mask = np.zeros(network.n_edges, np.bool_)
     rows, geoms = [], []
     for dest in np.unique(d):

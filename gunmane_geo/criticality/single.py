@@ -15,7 +15,8 @@ from ..errors import report_progress
 from ..network.graph import Network
 from ..progress import Progress
 from ..settings import Settings
-from .isolation import ISOLATED_COUNT_COLUMNS, FacilityIndex, cut_sides, require_bridges
+from .isolation import (ISOLATED_COUNT_COLUMNS, FacilityIndex, cut_sides, isolated_target_column,
+                        require_bridges)
 from .routes import alternative_routes, road_links
 
 CRITICALITY_COLUMNS = [
@@ -115,6 +116,9 @@ def _mode_measures(network: Network, edge_ids: np.ndarray, mode: str, weights, p
            "one_way_cut": one_way_cut}
     for j, col in enumerate(ISOLATED_COUNT_COLUMNS, start=3):
         out[col] = iso[:, j]
+    target = isolated_target_column(network)
+    if target is not None:
+        out[target] = iso[:, -1]
     return out
 
 
@@ -162,7 +166,10 @@ def bridge_criticality(network: Network, *, settings: Settings | None = None,
         (``walk_alt_route_m``, ``walk_detour_m``, ``isolates_on_foot``) are the same on
         every walkable way; a bridge on a way closed to cars is ``pedestrian_only`` and
         has walking measures only.  ``criticality_rank``: 1 = most critical, by
-        ``RANK_RULE``.
+        ``RANK_RULE``.  When the nodes carry the population of the target year
+        (``population_<year>``, a future-population mesh), ``isolated_population_<year>``
+        follows ``isolated_population``: the persons of that year on the side cut off
+        (the side itself is chosen by the population now).
     """
     bridges = require_bridges(network)
     settings = settings or network.settings
@@ -185,7 +192,8 @@ def bridge_criticality(network: Network, *, settings: Settings | None = None,
         "bridge_length_m": network.weight("length_m")[edge_ids],
         "bridge_time_min": network.weight("time_min")[edge_ids],
     })
-    for col in _CAR_COLUMNS:
+    target = isolated_target_column(network)
+    for col in _CAR_COLUMNS + ([target] if target else []):
         per_edge[col] = _spread(car.get(col), motor, col)
     per_edge["pedestrian_only"] = ~motor & walk
     for col, src in (("walk_link_length_m", "link_length_m"),
@@ -212,6 +220,9 @@ def bridge_criticality(network: Network, *, settings: Settings | None = None,
     out["affected_vehicle_hours_per_day"] = aadt * out["detour_min"].to_numpy(float) / 60.0
     out["criticality_rank"] = rank_bridges(out)
     first = [c for c in CRITICALITY_COLUMNS if c in out.columns]
+    if target is not None:          # isolated_population_<year> next to isolated_population
+        at = first.index("isolated_population") + 1
+        first = first[:at] + [target] + first[at:]
     out = out[first + [c for c in out.columns if c not in first]]
     extra = bridges.drop(columns=[c for c in bridges.columns
                                   if c in out.columns or c == bridges.geometry.name

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..indicators import by_managing_municipality
 from ..io.load_report import LoadReport
 from ..schema import deck_area_m2
 from ..settings import Settings
@@ -117,6 +118,9 @@ def municipality_attributes(munis: gpd.GeoDataFrame, bridges=None, staff=None,
     bridges : GeoDataFrame, optional
         Canonical bridge fields; ``manager`` 'prefecture' and 'national' bridges are
         counted apart (``pref_*``, ``national_bridges``), missing manager = municipal.
+        A municipal bridge counts for its managing municipality (``manager_code`` from
+        管理者名, ``load_region``) when that is a municipality of ``munis``, else where
+        it stands.
     staff : DataFrame, optional
         ``municipality_code``, ``technical_staff``.
 
@@ -134,6 +138,7 @@ def municipality_attributes(munis: gpd.GeoDataFrame, bridges=None, staff=None,
     df["technical_staff"] = staff_by_municipality(staff, munis, report)
     if bridges is not None and len(bridges):
         bridges = to_analysis_crs(bridges, "bridges", munis.crs, "municipalities", report)
+        bridges = by_managing_municipality(bridges, munis.index)
         codes = assign_to_municipality(bridges, munis, g.adjacency_tolerance_m, "bridges",
                                        "bridge_id", report)
         b = pd.DataFrame({"code": codes.to_numpy()}, index=bridges.index)

@@ -42,7 +42,8 @@ def office_points(munis: gpd.GeoDataFrame, offices=None, report: LoadReport | No
     """Office coordinates (n, 2) in metres per municipality of ``munis`` (index = code).
 
     ``offices`` are facility points; rows with ``facility_type == 'office'`` are used
-    when that column exists.  An office is matched by its ``municipality_code`` or, when
+    when that column exists, a municipality's main office before its branch offices
+    (``facility_subtype`` 支所・出張所, KSJ P02).  An office is matched by its ``municipality_code`` or, when
     it has none, by the polygon containing it.  A municipality without an office gets
     its polygon's representative point (reported).
     """
@@ -52,6 +53,10 @@ def office_points(munis: gpd.GeoDataFrame, offices=None, report: LoadReport | No
         off = to_analysis_crs(offices, "offices", munis.crs, "municipalities", report)
         if "facility_type" in off.columns:
             off = off[off["facility_type"].astype("string").str.lower() == "office"]
+        if "facility_subtype" in off.columns:      # the main office before a 支所 / 出張所
+            from ..io.layouts import BRANCH_OFFICE_SUBTYPE
+            branch = (off["facility_subtype"] == BRANCH_OFFICE_SUBTYPE).to_numpy(bool)
+            off = pd.concat([off[~branch], off[branch]])
         codes = [normalise_code(c) for c in off["municipality_code"]] if "municipality_code" in off \
             else [None] * len(off)
         pts = off.geometry.values

@@ -11,7 +11,10 @@ when it has none, split into connected runs) pairs with a prefectural road when
 * it is at least ``road_pair_min_length_m`` long.
 
 Such pairs are candidates for joint review: one of the two may be enough, so the
-bridges on the municipal stretch are counted.
+bridges on the municipal stretch are counted (``bridges_on_muni``: those not managed by
+the prefecture or the state), and the prefecture's own bridges (``manager =
+prefecture``) on the part of the prefectural road alongside it
+(``pref_bridges_alongside``): the bridges a 垂直連携 would review together.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from shapely.strtree import STRtree
 
 from ..io.load_report import LoadReport
@@ -28,8 +32,11 @@ from ._common import report_or_new, require_gdf, settings_or_default, to_analysi
 ROAD_PAIR_COLUMNS = [
     "pair_id", "pref_route", "pref_road_ids", "muni_route", "muni_road_ids", "municipality_code",
     "muni_length_m", "parallel_share", "mean_distance_m", "max_distance_m", "end_distance_m",
-    "pref_span_m", "bridges_on_muni", "bridge_ids",
+    "pref_span_m", "bridges_on_muni", "bridge_ids", "pref_bridges_alongside",
+    "pref_bridge_ids",
 ]
+#: a bridge this close to a stretch (metres) is on it
+_ON_STRETCH_M = 30.0
 _SAMPLE_M = 25.0
 
 
@@ -65,6 +72,15 @@ def _code(frame):
     return vals.mode().iloc[0] if len(vals) else None
 
 
+def _ids_near(points, line) -> list:
+    """Ids of the bridge points within ``_ON_STRETCH_M`` of ``line``."""
+    if points is None or not len(points):
+        return []
+    near = points[points.geometry.distance(line) <= _ON_STRETCH_M]
+    return near["bridge_id"].astype(str).tolist() if "bridge_id" in near.columns else \
+        [str(i) for i in near.index]
+
+
 def road_pairs(roads, bridges=None, settings: Settings | None = None,
                report: LoadReport | None = None) -> gpd.GeoDataFrame:
     """Prefectural and municipal road stretches that run parallel and join the same places.
@@ -75,7 +91,10 @@ def road_pairs(roads, bridges=None, settings: Settings | None = None,
         Lines with ``road_class`` ('prefectural', 'municipal', ...), optional
         ``route_name``, ``road_id``, ``municipality_code``; projected metric CRS.
     bridges : GeoDataFrame, optional
-        Bridge points; those within 30 m of a paired municipal stretch are counted.
+        Bridge points; those within 30 m of a paired municipal stretch are counted
+        (``bridges_on_muni``) unless ``manager`` is prefecture or national; the
+        prefecture's within 30 m of the prefectural road alongside the stretch (between
+        the stretch ends' projections) in ``pref_bridges_alongside``.
         Reprojected to the roads' CRS when in another (a note in ``report``).
     settings : Settings, optional
         ``road_pair_parallel_m``, ``road_pair_end_m``, ``road_pair_min_share``,
@@ -102,9 +121,15 @@ def road_pairs(roads, bridges=None, settings: Settings | None = None,
     tree = STRtree(pref_geoms)
     muni_geoms = np.array([m[2] for m in muni], dtype=object)
     mi, pi = tree.query(muni_geoms, predicate="dwithin", distance=g.road_pair_parallel_m)
-    bridge_pts = None
+    bridge_pts = pref_pts = None
     if bridges is not None and len(bridges):
-        bridge_pts = to_analysis_crs(bridges, "bridges", roads.crs, "roads", report)
+        pts = to_analysis_crs(bridges, "bridges", roads.crs, "roads", report)
+        manager = pts["manager"].astype("string").str.lower() if "manager" in pts.columns \
+            else pd.Series(pd.NA, index=pts.index, dtype="string")
+        is_pref = (manager == "prefecture").fillna(False).to_numpy(bool)
+        is_national = (manager == "national").fillna(False).to_numpy(bool)
+        bridge_pts = pts[~is_pref & ~is_national]
+        pref_pts = pts[is_pref]
     rows, geoms = [], []
     for m, p in zip(mi, pi):
         line, pline = muni_geoms[m], pref_geoms[p]
@@ -124,17 +149,16 @@ def road_pairs(roads, bridges=None, settings: Settings | None = None,
         span = abs(pline.project(a) - pline.project(b))
         if span < 0.5 * length:
             continue
-        b_ids = []
-        if bridge_pts is not None:
-            near = bridge_pts[bridge_pts.geometry.distance(line) <= 30.0]
-            b_ids = near["bridge_id"].astype(str).tolist() if "bridge_id" in near.columns else \
-                [str(i) for i in near.index]
+        b_ids = _ids_near(bridge_pts, line)
+        lo, hi = sorted((pline.project(a), pline.project(b)))
+        p_ids = _ids_near(pref_pts, shapely.ops.substring(pline, lo, hi))
         rows.append({
             "pref_route": pref[p][0], "pref_road_ids": pref[p][1], "muni_route": muni[m][0],
             "muni_road_ids": muni[m][1], "municipality_code": muni[m][3], "muni_length_m": length,
             "parallel_share": share, "mean_distance_m": float(d.mean()), "max_distance_m": float(d.max()),
             "end_distance_m": float(end_d), "pref_span_m": float(span),
             "bridges_on_muni": len(b_ids), "bridge_ids": ";".join(b_ids),
+            "pref_bridges_alongside": len(p_ids), "pref_bridge_ids": ";".join(p_ids),
         })
         geoms.append(line)
     out = gpd.GeoDataFrame(rows, columns=[c for c in ROAD_PAIR_COLUMNS if c != "pair_id"],

@@ -113,6 +113,51 @@ P29_KINDS = {"16001": "小学校", "16002": "中学校", "16003": "中等教育�
 
 KSJ_N10 = Layout("ksj_n10", "国土数値情報 緊急輸送道路 (N10) 形式")
 
+#: 国土数値情報 公共施設 (P02): P02_001 行政区域コード, P02_002 公共施設大分類, P02_003 公共施設
+#: 小分類, P02_004 名称, P02_005 所在地 (the rest kept as they are); see docs/data_sources.md
+KSJ_P02 = Layout("ksj_p02", "国土数値情報 公共施設 (P02) 形式",
+                 {"P02_004": "name", "P02_001": "municipality_code"})
+#: P02_002 公共施設大分類 (PubFacMaclassCd) -> (facility_type, 大分類 name)
+P02_CLASSES = {"3": ("cultural", "建物 (文化施設)"), "9": ("other", "その他"),
+               "11": ("national_office", "国の機関"), "12": ("local_government", "地方公共団体"),
+               "13": ("health_center", "厚生機関"), "14": ("police", "警察機関"),
+               "15": ("fire_station", "消防署"), "16": ("school", "学校"),
+               "17": ("hospital", "病院"), "18": ("post_office", "郵便局"),
+               "19": ("welfare", "福祉施設")}
+#: P02_003 公共施設小分類 (PubFacMinclassCd) codes named here; others keep 大分類 name + code
+P02_SUBCLASSES = {
+    "03001": "美術館", "03002": "資料館・記念館・博物館・科学館", "03003": "図書館", "03004": "水族館",
+    "03005": "動植物園", "09001": "公共企業体・政府関係機関",
+    "09002": "独立行政法人・大学共同利用機関法人",
+    "12001": "都道府県庁", "12002": "区役所 (東京都)・市役所", "12003": "区役所 (政令指定都市)",
+    "12004": "町村役場", "12005": "都道府県の出先機関", "13001": "保健所",
+    "16001": "小学校", "16002": "中学校", "16003": "中等教育学校", "16004": "高等学校",
+    "16005": "高等専門学校", "16006": "短期大学", "16007": "大学", "16008": "盲学校",
+    "16009": "ろう学校", "16010": "養護学校", "18001": "普通郵便局", "18002": "特定郵便局 (集配局)",
+    "18003": "特定郵便局 (無集配局)", "18004": "簡易郵便局", "18005": "地域区分局"}
+#: 小分類 of 地方公共団体 that are a municipality's own office (市役所, 区役所, 町村役場)
+P02_MUNICIPAL_OFFICES = ("12002", "12003", "12004")
+#: 小分類 of 地方公共団体 that are the prefecture's (都道府県庁, 出先機関)
+P02_PREFECTURAL_OFFICES = ("12001", "12005")
+#: a 地方公共団体 facility whose 小分類 is not named: an office when its name says so
+_P02_OFFICE_WORDS = ("役場", "役所", "庁舎")
+_P02_BRANCH_WORDS = ("支所", "出張所", "行政センター", "市民センター", "支庁")
+#: facility_subtype of a municipality's branch office (支所 ...): grouping prefers the
+#: main office (市役所 / 町村役場) of a municipality over it
+BRANCH_OFFICE_SUBTYPE = "支所・出張所"
+
+#: 国土数値情報 河川 (W05) 流路: W05_001 水系域コード, W05_002 河川コード, W05_003 区間種別,
+#: W05_004 河川名 (W05_005.. 原典資料, 流下方向, 始点/終点 kept as they are)
+KSJ_W05 = Layout("ksj_w05", "国土数値情報 河川 (W05) 形式",
+                 {"W05_002": "river_id", "W05_004": "name"})
+#: W05 河川節点 (RiverNode: W05_000, W05_011 ...): points, not rivers (refused with a fix)
+KSJ_W05_NODES = Layout("ksj_w05_nodes", "国土数値情報 河川 (W05) 河川節点形式")
+#: W05_003 区間種別 -> river_class (5..8: the same section classes where they cross a lake)
+W05_SECTION_CLASSES = {"1": "一級直轄区間", "2": "一級指定区間", "3": "二級河川区間",
+                       "4": "指定区間外 (準用河川・普通河川)", "5": "一級直轄区間 (湖沼)",
+                       "6": "一級指定区間 (湖沼)", "7": "二級河川区間 (湖沼)",
+                       "8": "指定区間外 (湖沼)", "0": "不明"}
+
 
 def detect_layout(columns, kind: str) -> Layout | None:
     """The known layout of a table with these columns (exact names, after NFKC and
@@ -134,6 +179,12 @@ def detect_layout(columns, kind: str) -> Layout | None:
         return KSJ_P04
     if kind == "facilities" and {"p29003", "p29004"} <= names:
         return KSJ_P29
+    if kind == "facilities" and {"p02002", "p02003", "p02004"} <= names:
+        return KSJ_P02
+    if kind == "rivers" and {"w05002", "w05004"} <= names:
+        return KSJ_W05
+    if kind == "rivers" and any(n.startswith("w05") for n in names):
+        return KSJ_W05_NODES
     if kind != "bridges":
         return None
     if all(schema.normalize_column_name(c) in names for c in INSPECTION_DB_SIGNATURE):
@@ -165,6 +216,12 @@ def apply_layout_values(frame, layout: Layout, ctx) -> pd.DataFrame:
     surveyed) becomes missing, each row reported with what the code means
     (``action = nulled``, info: it is the database's own code, not an error).
     """
+    if layout.key == "ksj_w05":
+        return w05_river_class(frame, ctx)
+    if layout.key == "ksj_w05_nodes":
+        raise ctx.error("this W05 (国土数値情報 河川) layer has no W05_002 河川コード / W05_004 "
+                        "河川名: it is the 河川節点 (RiverNode) points, not the river lines; fix: "
+                        "give the 流路 file (W05-..._Stream.shp) as rivers")
     if layout.key != "inspection_db" or "rating" not in frame.columns:
         return frame
     from .canonical import feature_id_of
@@ -272,6 +329,8 @@ def ksj_facilities(frame, layout: Layout, ctx) -> tuple[pd.DataFrame, dict]:
     (DataFrame, dict)
         The frame with the two columns, and the field map for the rest of its columns.
     """
+    if layout.key == "ksj_p02":
+        return p02_facilities(frame, ctx)
     cols = {schema.normalize_column_name(c): c for c in frame.columns}
     field_map = {}
     if layout.key == "ksj_p04":
@@ -308,6 +367,84 @@ def ksj_facilities(frame, layout: Layout, ctx) -> tuple[pd.DataFrame, dict]:
                 field="facility_subtype")
     frame["facility_type"] = kind
     frame["facility_subtype"] = [names.get(c, c) if c is not None else None for c in codes]
+    return frame, field_map
+
+
+def w05_river_class(frame, ctx) -> pd.DataFrame:
+    """``river_class`` (区間種別 named: 一級直轄区間, 一級指定区間, 二級河川区間 ...) of W05
+    流路 from W05_003; an unknown code is kept as its text and reported once per code."""
+    cols = {schema.normalize_column_name(c): c for c in frame.columns}
+    if "river_class" in frame.columns or "w05003" not in cols:
+        return frame
+    codes = [_code(v) for v in frame[cols["w05003"]]]
+    for code in sorted({c for c in codes if c is not None and c not in W05_SECTION_CLASSES}):
+        rows = [str(r) for r, c in zip(frame["source_row"], codes) if c == code]
+        ctx.add(f"W05_003 '{code}' is not a known 区間種別 (1..8, 0): kept as the river_class "
+                f"text (rows {', '.join(rows[:10])}{' ...' if len(rows) > 10 else ''})",
+                severity="info", field="river_class")
+    frame["river_class"] = [W05_SECTION_CLASSES.get(c, c) if c is not None else None
+                            for c in codes]
+    return frame
+
+
+def p02_facilities(frame, ctx) -> tuple[pd.DataFrame, dict]:
+    """KSJ P02 公共施設 points as facilities.
+
+    ``facility_type`` from P02_002 公共施設大分類: 15 消防署 -> fire_station, 16 学校 ->
+    school, 17 病院 -> hospital, 12 地方公共団体 -> office for a municipality's own office
+    (小分類 12002 市役所・区役所, 12003 政令市の区役所, 12004 町村役場, or a name with 役場 /
+    役所 / 庁舎 / 支所 / 出張所), prefectural_office for 12001 都道府県庁 / 12005 出先機関,
+    local_government otherwise; the other classes by their name (police, post_office,
+    welfare, cultural, national_office, health_center, other).  ``facility_subtype``: the
+    小分類 named (``P02_SUBCLASSES``), 支所・出張所 for branch offices, else the 大分類
+    name with the 小分類 code.  A 大分類 missing is taken from the 小分類's first two
+    digits; an unknown 大分類 gives type ``other`` (reported once per code).
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The frame with the two columns, and the field map for the rest of its columns.
+    """
+    cols = {schema.normalize_column_name(c): c for c in frame.columns}
+    big = [_code(v) for v in frame[cols["p02002"]]]
+    small = [_code(v) for v in frame[cols["p02003"]]]
+    names = frame[cols["p02004"]].tolist()
+    types, subtypes, unknown = [], [], {}
+    for row, b, m, name in zip(frame["source_row"], big, small, names):
+        if b is None and m is not None and m[:2].isdigit():
+            b = str(int(m[:2]))
+        b = str(int(b)) if b is not None and b.isdigit() else b
+        kind, big_name = P02_CLASSES.get(b, ("other", None))
+        if b is not None and b not in P02_CLASSES:
+            unknown.setdefault(b, []).append(str(row))
+        text = name if isinstance(name, str) else ""
+        sub = P02_SUBCLASSES.get(m) if m is not None else None
+        if b == "12":
+            if m in P02_MUNICIPAL_OFFICES:
+                kind = "office"
+            elif m in P02_PREFECTURAL_OFFICES:
+                kind = "prefectural_office"
+            elif any(w in text for w in _P02_BRANCH_WORDS):
+                kind, sub = "office", BRANCH_OFFICE_SUBTYPE
+            elif any(w in text for w in _P02_OFFICE_WORDS):
+                kind = "office"
+        if sub is None:
+            sub = " ".join(x for x in (big_name or (b and f"公共施設大分類 {b}"), m) if x) or None
+        types.append(kind)
+        subtypes.append(sub)
+    for code, rows in unknown.items():
+        ctx.add(f"P02_002 公共施設大分類 '{code}' is not a known code "
+                f"({', '.join(f'{k} {v[1]}' for k, v in P02_CLASSES.items())}): facility_type "
+                f"'other' (rows {', '.join(rows[:10])}{' ...' if len(rows) > 10 else ''})",
+                severity="info", field="facility_type")
+    frame["facility_type"] = types
+    frame["facility_subtype"] = subtypes
+    counts = pd.Series(types).value_counts()
+    ctx.add("P02 公共施設 by facility_type: " + ", ".join(f"{k} {int(v)}" for k, v in counts.items()),
+            severity="info", action="note", field="facility_type")
+    field_map = {cols["p02004"]: "name"}
+    if "p02001" in cols:
+        field_map[cols["p02001"]] = "municipality_code"
     return frame, field_map
 
 
@@ -430,7 +567,11 @@ def read_inspection_json(path) -> pd.DataFrame:
     return frame
 
 
-__all__ = ["Layout", "INSPECTION_DB", "FUTURE_MESH", "KSJ_N10", "KSJ_P04", "KSJ_P29",
+#: the KSJ facility layouts (read by ``ksj_facilities``)
+KSJ_FACILITY_LAYOUTS = (KSJ_P02, KSJ_P04, KSJ_P29)
+
+__all__ = ["Layout", "INSPECTION_DB", "FUTURE_MESH", "KSJ_N10", "KSJ_P02", "KSJ_P04", "KSJ_P29",
+           "KSJ_W05", "KSJ_FACILITY_LAYOUTS", "w05_river_class", "p02_facilities",
            "future_population", "n10_field_map",
            "ksj_facilities",
            "future_population_columns", "INSPECTION_DB_COLUMNS", "detect_layout",

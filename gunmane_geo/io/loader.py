@@ -19,12 +19,32 @@ from .sources import file_format
 #: top-level tables of run.toml that are not settings sections (one list, in settings.py)
 NON_SETTINGS_TABLES = RUN_FILE_TABLES
 INPUT_KEYS = ("path", "layer", "field_map", "source_crs")
+#: kinds that may be given as several files (a list in run.toml or Python): each file is
+#: read with its own layout and the rows are put together (``combine_parts``)
+MULTI_FILE_KINDS = ("facilities", "rivers", "emergency_routes", "other_assets", "railways")
 
 
 def _input_spec(kind, spec, source, base_dir=None) -> dict:
+    """One input as ``{path, layer, field_map, source_crs}``; a list of files (kinds in
+    ``MULTI_FILE_KINDS``) as ``{path: the first file, parts: [spec, ...]}``."""
     if kind not in schema.LAYER_KINDS:
         raise InputError(f"[inputs] names unknown layer kind '{kind}'; kinds are: "
                          f"{', '.join(schema.LAYER_KINDS)}", source=source)
+    if isinstance(spec, dict) and "parts" in spec:      # already normalised
+        spec = list(spec["parts"])
+    if isinstance(spec, (list, tuple)):
+        if kind not in MULTI_FILE_KINDS:
+            raise InputError(f"[inputs] {kind} is a list of files; only "
+                             f"{', '.join(MULTI_FILE_KINDS)} may come as several files; fix: "
+                             f"merge the {kind} into one file (e.g. in QGIS: ベクタレイヤのマージ)",
+                             source=source)
+        if not spec:
+            raise InputError(f"[inputs] {kind} is an empty list; name at least one file",
+                             source=source)
+        parts = [_input_spec(kind, one, source, base_dir) for one in spec]
+        if len(parts) == 1:
+            return parts[0]
+        return {"path": parts[0]["path"], "parts": parts}
     if isinstance(spec, (str, Path)):
         spec = {"path": str(spec)}
     if not isinstance(spec, dict) or "path" not in spec:
@@ -49,7 +69,9 @@ def load_run_config(toml_path) -> tuple[dict, Settings]:
     """Read run.toml: its ``[inputs]`` table and its settings sections.
 
     ``[inputs]`` maps a layer kind to a path (relative to the TOML file) or to a table
-    ``{path = "...", layer = "...", field_map = {...}, source_crs = "EPSG:..."}``.
+    ``{path = "...", layer = "...", field_map = {...}, source_crs = "EPSG:..."}``; the
+    kinds of ``MULTI_FILE_KINDS`` also to a list of those (``facilities = ["P04.geojson",
+    "P29.geojson", "P02.shp"]``).
     Every other table except ``NON_SETTINGS_TABLES`` is a settings section
     (``Settings.from_dict``: unknown sections/keys are errors).
 
@@ -124,6 +146,11 @@ def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, p
             frames[kind] = read_roads(spec["path"], with_bridges=scan, **kwargs)
             if scan:
                 frames[kind], osm_bridges = frames[kind]
+        elif "parts" in spec:
+            frames[kind] = combine_parts(
+                [read_layer(part["path"], kind, **{**kwargs, **{k: part.get(k) for k in (
+                    "layer", "field_map", "source_crs")}}) for part in spec["parts"]],
+                kind, spec["parts"], report)
         else:
             frames[kind] = read_layer(spec["path"], kind, **kwargs)
     if "bridges" not in frames and osm_bridges is not None and len(osm_bridges) \
@@ -163,11 +190,68 @@ def load_region(inputs: dict, settings: Settings | None = None, base_dir=None, p
                     settings.io.emergency_route_tolerance_m)
     check_plausibility(frames, specs, settings, report, originals=geo)
     region = Region(crs=target, report=report,
-                    sources={k: str(s["path"]) for k, s in specs.items()})
+                    sources={k: "; ".join(str(p["path"]) for p in s["parts"]) if "parts" in s
+                             else str(s["path"]) for k, s in specs.items()})
     for kind, frame in frames.items():
         setattr(region, kind, frame)
     report_progress(progress, 1.0, "loaded")
     return region
+
+
+def combine_parts(frames, kind, parts, report):
+    """The layers read from several files of one kind as one layer.
+
+    Each row keeps its ``source_row`` and gets ``source_file`` (the file's name); the
+    layers are brought into the first one's CRS.  An id (``facility_id`` ...) that an
+    earlier file already used becomes ``<file stem>:<id>`` (one info row per file), so
+    that ids stay unique and every row is kept.
+
+    Parameters
+    ----------
+    frames : list of GeoDataFrame
+        Canonical layers, in the order of ``parts``.
+    kind : str
+    parts : list of dict
+        The input specs (``path``) of the files.
+    report : LoadReport
+
+    Returns
+    -------
+    GeoDataFrame
+    """
+    import geopandas as gpd
+    from .canonical import ID_FIELD
+    id_col = ID_FIELD.get(kind)
+    crs = next((f.crs for f in frames if getattr(f, "crs", None) is not None), None)
+    seen: set = set()
+    out = []
+    for frame, part in zip(frames, parts):
+        frame = frame.copy()
+        path = Path(part["path"])
+        frame["source_file"] = path.name
+        if crs is not None and frame.crs is not None and frame.crs != crs:
+            frame = frame.to_crs(crs)
+        if id_col and id_col in frame.columns:
+            ids = frame[id_col].astype(str)
+            clash = ids.isin(seen).to_numpy()
+            if clash.any():
+                frame.loc[clash, id_col] = [f"{path.stem}:{i}" for i in ids[clash]]
+                shown = ", ".join(ids[clash].tolist()[:5])
+                report.add(str(path), kind, f"{int(clash.sum())} {id_col} values already used by an "
+                           f"earlier {kind} file ({shown}{' ...' if clash.sum() > 5 else ''}): "
+                           f"renamed '{path.stem}:<id>'", severity="info", action="filled",
+                           field=id_col)
+            seen.update(frame[id_col].astype(str))
+        out.append(frame)
+    combined = pd.concat(out, ignore_index=True)
+    order = [c for c in combined.columns if c != "geometry"] + ["geometry"]
+    combined = gpd.GeoDataFrame(combined[order], geometry="geometry", crs=crs)
+    report.add("; ".join(Path(p["path"]).name for p in parts), kind,
+               f"{len(parts)} {kind} files put together: "
+               + ", ".join(f"{Path(p['path']).name} {len(f)}" for p, f in zip(parts, frames))
+               + f" = {len(combined)} features (column source_file)", severity="info",
+               action="note")
+    return combined
 
 
 def _finite_after_reprojection(gdf, kind, target, report, specs):
@@ -179,7 +263,10 @@ def _finite_after_reprojection(gdf, kind, target, report, specs):
         return gdf
     source = str(specs[kind]["path"]) if kind in specs else "inputs"
     id_col = ID_FIELD.get(kind)
+    parts = {Path(p["path"]).name: str(p["path"]) for p in specs.get(kind, {}).get("parts", ())}
     for idx in gdf.index[bad]:
+        if parts and "source_file" in gdf.columns:
+            source = parts.get(gdf.at[idx, "source_file"], source)
         row = gdf.at[idx, "source_row"] if "source_row" in gdf.columns else None
         fid = gdf.at[idx, id_col] if id_col and id_col in gdf.columns else None
         report.add(source, kind, f"coordinates cannot be reprojected to {target} (the result "
@@ -495,6 +582,7 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
     def row_of(idx):
         return bridges.at[idx, "source_row"] if "source_row" in bridges.columns else None
 
+    named = _codes_by_name(bridges, municipalities)
     filled = 0
     for idx in bridges.index:
         code, where = bridges.at[idx, "municipality_code"], located.get(idx)
@@ -504,6 +592,12 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
             if where is not None:
                 bridges.at[idx, "municipality_code"] = where
                 filled += 1
+            elif named.get(idx) is not None:
+                bridges.at[idx, "municipality_code"] = named[idx]
+                report.add(source, "bridges", f"bridge lies outside every municipality polygon "
+                           f"(over the sea, or off the coast): municipality_code {named[idx]} "
+                           "taken from its 市町村名", row=row_of(idx), feature_id=fid,
+                           severity="info", action="filled", field="municipality_code")
             else:
                 report.add(source, "bridges", "bridge lies in none of the municipalities and has "
                            "no municipality_code", row=row_of(idx), feature_id=fid,
@@ -524,6 +618,31 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
         report.add(source, "bridges", f"municipality_code filled from the location for {filled} "
                    "bridges", severity="info", action="filled", field="municipality_code")
     return bridges
+
+
+def _codes_by_name(bridges, municipalities) -> dict:
+    """``{bridge index: municipality code}`` from the bridges' 市町村名 column (the
+    inspection database's location municipality), for names that match exactly one
+    municipality of the run (the bridge's 都道府県名 settles a shared name)."""
+    col = next((c for c in ("市町村名", "municipality_name") if c in bridges.columns), None)
+    if col is None or "municipality_name" not in municipalities.columns:
+        return {}
+    prefs = (municipalities["prefecture_name"] if "prefecture_name" in municipalities.columns
+             else pd.Series([None] * len(municipalities), index=municipalities.index))
+    by_name: dict = {}
+    for code, name, pref in zip(municipalities["municipality_code"],
+                                municipalities["municipality_name"], prefs):
+        if isinstance(name, str) and name:
+            by_name.setdefault(name, []).append((str(code), pref))
+    own_pref = bridges["都道府県名"] if "都道府県名" in bridges.columns else None
+    out = {}
+    for idx, name in bridges[col].items():
+        hits = by_name.get(name.strip(), []) if isinstance(name, str) else []
+        if len(hits) > 1 and own_pref is not None:
+            hits = [h for h in hits if h[1] == own_pref.get(idx)] or hits
+        if len({h[0] for h in hits}) == 1:
+            out[idx] = hits[0][0]
+    return out
 
 
 __all__ = ["load_region", "load_run_config", "manager_codes", "mark_emergency_routes"]

@@ -13,7 +13,7 @@ from ..settings import Settings
 from .canonical import (LayerContext, check_ids, check_ranges, convert_values, rename_to_canonical,
                         require_columns, skip_rows)
 from .geometry import clean_geometries
-from .layouts import (FUTURE_MESH, INSPECTION_DB, KSJ_N10, KSJ_P04, KSJ_P29,
+from .layouts import (FUTURE_MESH, INSPECTION_DB, KSJ_FACILITY_LAYOUTS, KSJ_N10,
                       apply_layout_values, detect_layout, future_population, is_inspection_json,
                       ksj_facilities, layout_field_map, n10_field_map, read_inspection_json)
 from .load_report import LoadReport
@@ -134,7 +134,7 @@ def read_layer(path, kind: str, *, layer=None, field_map=None, crs=None, report=
         frame = future_population(frame, ctx, settings.io.population_target_year)
     elif layout is KSJ_N10:
         field_map = {**n10_field_map(frame, ctx), **(field_map or {})}
-    elif layout is KSJ_P04 or layout is KSJ_P29:
+    elif layout in KSJ_FACILITY_LAYOUTS:
         frame, ksj_map = ksj_facilities(frame, layout, ctx)
         user = dict(field_map or {})
         taken = set(user) | set(user.values())
@@ -414,13 +414,22 @@ def _fill_manager(frame, ctx):
 
 # --- municipalities --------------------------------------------------------------
 def _n03_names(frame, ctx):
-    """N03: name a 政令指定都市's ward '<city><ward>' (N03_003 + N03_004)."""
+    """N03: name a 政令指定都市's ward '<city><ward>': N03_003 + N03_004 (the ward in
+    N03_004), or N03_004 + N03_005 in a vintage whose N03_005 holds the ward."""
     cols = {schema.normalize_column_name(c): c for c in frame.columns}
     if "n03007" not in cols or "n03004" not in cols:
         return frame
     ctx.add("N03 (国土数値情報 行政区域) columns detected", severity="info")
-    c3, c4 = cols.get("n03003"), cols["n03004"]
-    if c3 is not None:
+    c3, c4, c5 = cols.get("n03003"), cols["n03004"], cols.get("n03005")
+    if c5 is not None and any(isinstance(w, str) and w.endswith("区") for w in frame[c5]):
+        frame[c4] = [city + ward if isinstance(city, str) and isinstance(ward, str)
+                     and ward.endswith("区") and not ward.startswith(city) else
+                     (ward if isinstance(ward, str) and ward and not isinstance(city, str)
+                      else city)
+                     for city, ward in zip(frame[c4], frame[c5])]
+        ctx.add("N03_005 holds the wards of 政令指定都市: names are N03_004 + N03_005 "
+                "(e.g. 札幌市中央区)", severity="info", field="municipality_name")
+    elif c3 is not None:
         names = []
         for city, ward in zip(frame[c3], frame[c4]):
             if isinstance(city, str) and city.endswith("市") and isinstance(ward, str) \

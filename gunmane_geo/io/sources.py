@@ -171,11 +171,16 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
         return gdf, layer_name, note
     if gdf.crs is None and "geometry" in gdf.columns and gdf.geometry.notna().any():
         if source_crs is None:
+            ksj = sorted({str(c)[:3] for c in gdf.columns
+                          if re.match(r"^[A-Z]\d\d_\d{3}$", str(c))})
+            hint = (f" (国土数値情報 {', '.join(ksj)}: data made before 2016 (平成27年度) are "
+                    "mostly JGD2000, source_crs = \"EPSG:4612\"; later JGD2011, \"EPSG:6668\"; "
+                    "the download page of the data says which)") if ksj else ""
             raise InputError(
                 "the layer has no coordinate reference system (CRS), so distances cannot be "
                 "measured; fix: set the layer's CRS in QGIS (レイヤのCRSを設定) and save it, add "
                 "the missing .prj of a Shapefile, or name it (source_crs = \"EPSG:6673\" in "
-                "run.toml's input table, or source_crs=... in Python)", source=path)
+                "run.toml's input table, or source_crs=... in Python)" + hint, source=path)
         gdf = gdf.set_crs(source_crs)
     return gdf, layer_name, note
 
@@ -530,7 +535,7 @@ def guess_kind(path, columns=None) -> str | None:
         if "n03007" in norm:
             return "municipalities"
         from .layouts import detect_layout          # known layouts name their kind
-        for kind in ("bridges", "facilities", "population", "emergency_routes"):
+        for kind in ("bridges", "facilities", "population", "emergency_routes", "rivers"):
             if detect_layout(columns, kind) is not None:
                 return kind
     name = path.name.lower()

@@ -2,6 +2,8 @@
 roads (docs/criticality.md, "Population and facilities")."""
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -59,7 +61,10 @@ def attach_population(network: Network, population, settings: Settings | None = 
     Returns
     -------
     Network
-        With ``nodes.population`` (persons).  Population farther than
+        With ``nodes.population`` (persons) and, for each ``population_<year>`` column
+        of a GeoDataFrame (a future-population mesh), ``nodes.population_<year>``
+        allotted the same way (a feature with persons in either year counts; a missing
+        value of a year counts 0, reported).  Population farther than
         ``settings.network.population_max_snap_m`` from its node is still allotted,
         and reported.  Negative and no-data values are skipped and reported.
     """
@@ -80,6 +85,7 @@ def attach_population(network: Network, population, settings: Settings | None = 
 
     max_d = float(settings.network.population_max_snap_m)
     pop = np.zeros(network.n_nodes)
+    years: dict = {}            # population_<year> column -> persons per node
     if isinstance(population, (str,)) or hasattr(population, "__fspath__") or \
             isinstance(population, PopulationRaster):
         path = population.path if isinstance(population, PopulationRaster) else population
@@ -96,13 +102,29 @@ def attach_population(network: Network, population, settings: Settings | None = 
                              "name the column population / 人口 / 総数", source=source)
         gdf = to_network_crs(population, network, source, "population", report).reset_index(drop=True)
         val = pd.to_numeric(gdf["population"], errors="coerce").to_numpy(float)
+        year_cols = [c for c in gdf.columns if re.fullmatch(r"population_\d{4}", str(c))]
+        year_val = np.column_stack(
+            [pd.to_numeric(gdf[c], errors="coerce").to_numpy(float) for c in year_cols]
+        ) if year_cols else np.zeros((len(gdf), 0))
         geoms = gdf.geometry.to_numpy()
         bad = ~np.isfinite(val) | (val < 0) | pd.isna(geoms) | shapely.is_empty(geoms)
         for i in np.flatnonzero(bad):
             report.add(source, "population", f"population value {gdf['population'].iat[i]!r} "
                        "is missing or negative, or the feature has no geometry: skipped",
                        row=int(i + 1), severity="warning", action="skipped", field="population")
-        ok = np.flatnonzero(~bad & (val > 0))
+        year_bad = ~bad[:, None] & ~(np.isfinite(year_val) & (year_val >= 0))
+        for j, col in enumerate(year_cols):
+            if year_bad[:, j].any():
+                rows = ", ".join(str(int(i + 1)) for i in np.flatnonzero(year_bad[:, j])[:10])
+                report.add(source, "population", f"{int(year_bad[:, j].sum())} features have no "
+                           f"usable {col} (missing or negative): counted as 0 persons in that "
+                           f"year (rows {rows}{' ...' if year_bad[:, j].sum() > 10 else ''})",
+                           severity="warning", action="note", field=col)
+        year_val = np.where(year_bad, 0.0, year_val)
+        # columns allotted together: population now, then each population_<year>
+        values = np.column_stack([np.where(bad, 0.0, val), year_val])
+        acc = np.zeros((network.n_nodes, values.shape[1]))
+        ok = np.flatnonzero(~bad & ((val > 0) | (values[:, 1:] > 0).any(axis=1)))
         is_poly = np.isin(shapely.get_type_id(geoms[ok]), [3, 6])
         far = np.zeros(len(ok), bool)
         d_all = np.zeros(len(ok))
@@ -113,15 +135,17 @@ def attach_population(network: Network, population, settings: Settings | None = 
             pi, ni = ntree.query(geoms[poly], predicate="contains")
             ni = cand[ni]
             cnt = np.bincount(pi, minlength=len(poly))
-            np.add.at(pop, ni, val[poly][pi] / cnt[pi])
+            np.add.at(acc, ni, values[poly][pi] / cnt[pi][:, None])
             inside_done[np.flatnonzero(is_poly)[cnt > 0]] = True
         rest = np.flatnonzero(~inside_done)
         if len(rest):
             rp = shapely.point_on_surface(geoms[ok[rest]])
             d, nn = nearest_node(shapely.get_coordinates(rp))
-            np.add.at(pop, nn, val[ok[rest]])
+            np.add.at(acc, nn, values[ok[rest]])
             d_all[rest] = d
             far[rest] = d > max_d
+        pop = acc[:, 0]
+        years = {col: acc[:, j] for j, col in enumerate(year_cols, start=1)}
         val = val[ok]
         total = float(val.sum())
         kind = "features"
@@ -134,9 +158,15 @@ def attach_population(network: Network, population, settings: Settings | None = 
                    "node; allotted to the nearest node anyway", severity="warning",
                    action="note")
     report.add(source, "population", f"{total:.0f} persons allotted to "
-               f"{int((pop > 0).sum())} network nodes", severity="info", action="note")
+               f"{int((pop > 0).sum())} network nodes"
+               + "".join(f"; {col}: {a.sum():.0f} persons" for col, a in years.items()),
+               severity="info", action="note")
     nodes = network.nodes.copy()
+    nodes = nodes.drop(columns=[c for c in nodes.columns
+                                if re.fullmatch(r"population_\d{4}", str(c))])
     nodes["population"] = pop
+    for col, a in years.items():
+        nodes[col] = a
     net = network.replace(nodes=nodes)
     net._cache = {k: v for k, v in network._cache.items() if k.startswith(("csr", "w:"))}
     return net

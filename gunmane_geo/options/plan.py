@@ -33,7 +33,7 @@ from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_cost
 from .generate import detour_upgrades
 from .guards import waived_guards
-from .methods import plan_methods
+from .methods import ReceivingWorks, plan_methods
 from .scenario import SetEvaluator
 from ..wording import detour_en, detour_ja, option_yen_ja, yen_en
 
@@ -46,7 +46,7 @@ CURVE_COLUMNS = [
     "step", "action", "option", "bridge_ids", "set_id", "cost_avoided_yen", "user_cost_yen",
     "net_benefit_yen", "cum_cost_avoided_yen", "cum_saving_share", "cum_user_cost_yen",
     "cum_net_benefit_yen", "n_bridges_removed", "added_vehicle_km_per_day", "total_detour_m",
-    "max_detour_m", "in_plan",
+    "max_detour_m", "receiving_widening_yen", "in_plan",
 ]
 
 
@@ -76,6 +76,9 @@ class _State:
     user_cost: dict = field(default_factory=dict)   # bridge_id -> PV yen
     connected: bool = True       # every removed bridge's two ends are still connected
     removed_edges: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    hubs: dict = field(default_factory=dict)        # removed bridge -> hub of its set
+    receivers: dict = field(default_factory=dict)   # removed bridge -> receiving bridge or None
+    widening: dict = field(default_factory=dict)    # receiving bridge -> widening yen
 
 
 @dataclass
@@ -93,6 +96,10 @@ class _Delta:
     connected: bool
     marginal_user_cost: float
     removed_edges: np.ndarray
+    hubs: dict
+    receivers: dict
+    widening: dict
+    marginal_widening: float        # yen: the receiving bridges' added widening
 
 
 class _RouteIndex:
@@ -116,7 +123,7 @@ class _RouteIndex:
 
 
 def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, aadt: dict,
-              settings) -> _Delta:
+              settings, works: ReceivingWorks) -> _Delta:
     """The change from ``state`` when ``cand`` is added: the whole set re-measured.
 
     Only routes that can have changed are searched again: a route that runs over a
@@ -124,7 +131,9 @@ def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, a
     shortest), and every fastest route when the candidate upgrades new sections
     (faster edges may give a faster route).  Isolation: when every removed bridge's
     two ends are still connected nothing is cut off; otherwise the pieces are
-    labelled (``set_components``).
+    labelled (``set_components``).  Receiving bridges (``ReceivingWorks``) are found
+    again for the re-measured bridges; the widening of every receiving bridge that
+    gains or loses a sender is priced again (``marginal_widening``, yen).
     """
     removed = state.removed | set(cand.removed)
     new_up = set(cand.upgrade_edges) - set(state.upgraded)
@@ -154,8 +163,24 @@ def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, a
         ucost[b] = pv
         if not (math.isinf(pv) and math.isinf(old)):
             marginal += pv - old
+    hubs = dict(state.hubs)
+    if cand.set_id is not None:
+        hubs.update({b: cand.kept[0] for b in cand.removed})
+    new_recv = {b: works.receiver(b, paths[b], removed, hubs.get(b))[0] for b in sorted(paths)}
+    receivers = {**state.receivers, **new_recv}
+    touched = ({state.receivers.get(b) for b in new_recv} | set(new_recv.values())
+               | set(cand.removed)) - {None}
+    senders: dict = {}
+    for b, k in receivers.items():
+        if k in touched:
+            senders.setdefault(k, []).append(b)
+    widening, marginal_w = {}, 0.0
+    for k in sorted(touched):
+        w = 0.0 if k in removed or k not in senders else works.widening(k, senders[k])[0]
+        widening[k] = w
+        marginal_w += w - state.widening.get(k, 0.0)
     return _Delta(frozenset(removed), upgraded, det, det_t, paths, tpaths, ucost, pop, fac,
-                  connected, marginal, redges)
+                  connected, marginal, redges, hubs, receivers, widening, marginal_w)
 
 
 def _apply(state: _State, delta: _Delta, index: tuple) -> _State:
@@ -166,7 +191,8 @@ def _apply(state: _State, delta: _Delta, index: tuple) -> _State:
                  {**state.detour_min, **delta.detour_min}, {**state.paths, **delta.paths},
                  {**state.time_paths, **delta.time_paths}, delta.isolated_population,
                  delta.isolated_facilities, {**state.user_cost, **delta.user_cost},
-                 delta.connected, delta.removed_edges)
+                 delta.connected, delta.removed_edges, delta.hubs, delta.receivers,
+                 {k: v for k, v in {**state.widening, **delta.widening}.items() if v > 0})
     return new
 
 
@@ -212,6 +238,11 @@ def _candidates(bridge_options, consolidation_sets, ev: SetEvaluator, settings) 
     rows = bridge_options[bridge_options["option"] == "remove_upgrade_detour"]
     substandard = (set(rows.loc[rows["upgrade_length_m"].fillna(0) > 0, "bridge_id"].astype(str))
                    if settings.plan.require_detour_upgrade else set())
+    # walkers need these bridges (the full removal is excluded by the walk_detour guard):
+    # no consolidation set removes them; downsizing is their option
+    rm = bridge_options[bridge_options["option"] == "remove"]
+    walkers = set(rm.loc[rm["excluded_by"].fillna("").astype(str).str.contains("walk_detour"),
+                         "bridge_id"].astype(str))
     for bid, option, avoided in zip(opts["bridge_id"].astype(str), opts["option"],
                                     opts["cost_avoided_yen"]):
         if option in ("remove", "downsize") and bid in substandard:
@@ -225,8 +256,8 @@ def _candidates(bridge_options, consolidation_sets, ev: SetEvaluator, settings) 
         for set_id, kept, rem, avoided in zip(sets["set_id"], sets["kept_bridge_id"],
                                               sets["removed_bridge_ids"], sets["cost_avoided_yen"]):
             removed = tuple(str(rem).split(";"))
-            if any(b not in ev.bridge_edge or b in substandard for b in removed):
-                continue   # off the network, or a detour that needs improving first
+            if any(b not in ev.bridge_edge or b in substandard or b in walkers for b in removed):
+                continue   # off the network, a detour that needs improving first, or walkers need it
             kept = str(kept)
             cands.append(_Candidate(
                 f"{set_id}:{kept}", "consolidate", removed, (kept,),
@@ -274,6 +305,7 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     if budget_yen is not None and float(budget_yen) < 0:
         raise InputError(f"budget must be 0 yen or more (got {budget_yen})", source="plan")
     ev = SetEvaluator.of(network)
+    works = ReceivingWorks(ev.network, settings)
     keep_rows = bridge_options[bridge_options["option"] == "keep"].set_index("bridge_id")
     baseline = int(keep_rows["lcc_yen"].sum())
     required = None
@@ -310,8 +342,11 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
         c = by_key[key]
         if any(b in decided for b in (*c.removed, *c.kept)):
             continue
-        delta = _evaluate(ev, state, index, c, aadt, settings)
-        npb = c.cost_avoided - delta.marginal_user_cost
+        delta = _evaluate(ev, state, index, c, aadt, settings, works)
+        # net of the works the removal makes necessary on the receiving bridges (the
+        # detour improvement is already in the option's cost)
+        avoided = c.cost_avoided - int(delta.marginal_widening)
+        npb = avoided - delta.marginal_user_cost
         why = _refusal(state, delta, c, settings)
         if why is not None:
             for b in c.removed:
@@ -324,8 +359,8 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
         version += 1
         for b, o in c.options.items():
             decided[b] = o
-        steps.append({"cand": c, "cost_avoided": c.cost_avoided,
-                      "user_cost": delta.marginal_user_cost, "npb": npb, "state": state})
+        steps.append({"cand": c, "cost_avoided": avoided, "user_cost": delta.marginal_user_cost,
+                      "npb": npb, "state": state})
     # the plan: a prefix of the greedy steps
     cum = np.cumsum([s["cost_avoided"] for s in steps]) if steps else np.array([])
     if required is None:
@@ -340,6 +375,7 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     curve = _curve(steps, baseline, n_plan, aadt)
     final = steps[n_plan - 1]["state"] if n_plan else _State()
     plan = _plan_rows(bridge_options, keep_rows, steps[:n_plan], final, refused, settings)
+    # the kept bridges that receive traffic carry their widening: the rows add up to the saving
     hubs = {b: s["cand"].kept[0] for s in steps[:n_plan] if s["cand"].set_id is not None
             for b in s["cand"].removed}
     plan = plan_methods(plan, network=ev.network, bridge_options=bridge_options,
@@ -356,8 +392,7 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
         "isolated_population": final.isolated_population,
         **{f"n_{m}": int(by_method.get(m, 0))
            for m in ("remove", "remove_upgrade_detour", "downsize", "consolidate")},
-        "receiving_widening_yen": int(plan.drop_duplicates("receiving_bridge_id")
-                                      ["receiving_widening_yen"].fillna(0).sum()),
+        "receiving_widening_yen": int(sum(int(round(v)) for v in final.widening.values())),
         "note": ILLUSTRATIVE_NOTE,
     }
     report_progress(progress, 1.0, "plan done")
@@ -384,13 +419,21 @@ def _curve(steps, baseline, n_plan, aadt) -> pd.DataFrame:
             "n_bridges_removed": len(st.removed),
             "added_vehicle_km_per_day": math.fsum(aadt[b] * st.detour_m[b] / 1000.0 for b in st.removed),
             "total_detour_m": math.fsum(det), "max_detour_m": float(max(det)) if det else 0.0,
+            "receiving_widening_yen": int(sum(int(round(v)) for v in st.widening.values())),
             "in_plan": i <= n_plan,
         })
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
 def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, settings):
+    """One row per bridge.  A kept bridge that receives planned removals' traffic and
+    must be widened for it carries the widening: ``lcc_yen`` = keep + widening and
+    ``cost_avoided_yen`` = -widening, so the rows add up to the plan's net saving."""
     H = int(settings.costs.horizon_years)
+
+    def widen(bid):
+        return int(final.widening.get(bid, 0))
+
     chosen: dict[str, tuple] = {}
     for i, s in enumerate(steps, start=1):
         c = s["cand"]
@@ -416,7 +459,8 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
             if option == "keep":   # the hub of a consolidation
                 rows.append({**base, "plan_option": "keep", "plan_option_ja": OPTION_LABELS_JA["keep"],
                              "status": "kept_hub", "step": step, "set_id": c.set_id,
-                             "lcc_yen": int(keep["lcc_yen"]), "cost_avoided_yen": 0,
+                             "lcc_yen": int(keep["lcc_yen"]) + widen(bid),
+                             "cost_avoided_yen": -widen(bid),
                              "detour_in_plan_m": 0.0, "detour_in_plan_min": 0.0,
                              "user_cost_in_plan_yen": 0,
                              "reason_ja": f"集約 {c.set_id} で残す橋（{'・'.join(c.removed)} の交通を受け持つ）",
@@ -465,8 +509,8 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
                 ja = "維持：撤去系の案に正味の便益がない、または目標に不要"
                 en = "keep: no removal-type option with a net benefit, or not needed for the target"
         rows.append({**base, "plan_option": "keep", "plan_option_ja": OPTION_LABELS_JA["keep"],
-                     "status": status, "step": None, "set_id": None, "lcc_yen": int(keep["lcc_yen"]),
-                     "cost_avoided_yen": 0, "detour_in_plan_m": 0.0, "detour_in_plan_min": 0.0,
+                     "status": status, "step": None, "set_id": None,
+                     "lcc_yen": int(keep["lcc_yen"]) + widen(bid), "cost_avoided_yen": -widen(bid), "detour_in_plan_m": 0.0, "detour_in_plan_min": 0.0,
                      "user_cost_in_plan_yen": 0, "reason_ja": ja, "reason_en": en})
     df = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "geometry"])
     out = gpd.GeoDataFrame(df, geometry="geometry", crs=bridge_options.crs)

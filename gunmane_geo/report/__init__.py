@@ -96,7 +96,7 @@ def _swap_in(tmp: Path, out: Path) -> None:
 
 
 def run_report(config, out_dir, *, progress: Progress | None = None, dpi: int | None = None,
-               stages=None) -> RunResult:
+               stages=None, region=None, settings=None) -> RunResult:
     """Run every stage and write results.gpkg, tables, maps and the report (ja, en; HTML, PDF).
 
     Parameters
@@ -113,6 +113,9 @@ def run_report(config, out_dir, *, progress: Progress | None = None, dpi: int | 
     stages : iterable of str, optional
         Run only these analysis stages (and what they need); the others are
         listed in the report as not requested.
+    region, settings : Region, Settings, optional
+        Layers already loaded and the settings to use (``pipeline.run_analysis``): one
+        region of ``gunmane report --regions-by`` (``report.regions``).
 
     Returns
     -------
@@ -120,7 +123,8 @@ def run_report(config, out_dir, *, progress: Progress | None = None, dpi: int | 
     """
     out = Path(out_dir)
     check_report_folder(out)
-    res = run_analysis(config, out, progress=sub_progress(progress, 0.0, 0.9), stages=stages)
+    res = run_analysis(config, out, progress=sub_progress(progress, 0.0, 0.9), stages=stages,
+                       region=region, settings=settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.partial-{os.getpid()}")
     try:

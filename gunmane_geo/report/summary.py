@@ -40,6 +40,10 @@ def summary_facts(res: RunResult) -> dict:
             f["old_later"] = float(m[cols[-1].replace("share_", "n_")].sum()) / known
             f["later_years"] = int(s.effect.ageing_horizons_years[-1]) if len(cols) > 1 else 0
         f["n_rating_34"] = int(sum(m[c].sum() for c in ("n_rating_3", "n_rating_4") if c in m))
+        for key, col in (("n_prefecture", "n_bridges_prefecture"),
+                         ("n_national", "n_bridges_national")):
+            if col in m.columns:
+                f[key] = int(m[col].sum())
         f["age_threshold"] = int(s.effect.ageing_threshold_years)
     gm = L.get("group_members")
     if gm is not None and len(gm):
@@ -68,6 +72,7 @@ def summary_facts(res: RunResult) -> dict:
             f["longest_detour_bridge"] = f"{planned.loc[i, 'bridge_id']}" + (
                 f" {planned.loc[i, 'name']}" if pd.notna(planned.loc[i, "name"]) else "")
         f["people"] = sm.get("people_longer_trips")
+        f["people_basis"] = sm.get("population_basis")
         f["widening_yen"] = sm.get("receiving_widening_yen")
     eff = L.get("effect")
     if eff is not None and len(eff):
@@ -78,6 +83,30 @@ def summary_facts(res: RunResult) -> dict:
     if L.get("plan_compare") is not None:
         f["compare"] = L["plan_compare"]
     return f
+
+
+def other_managers_text(f: dict, lang: str) -> str:
+    """The bridges of the prefecture and the state in the region: counted apart; the
+    state's are never planned for removal by a municipality (guard national_bridge)."""
+    pref, nat = int(f.get("n_prefecture") or 0), int(f.get("n_national") or 0)
+    if not pref and not nat:
+        return ""
+    if lang == "ja":
+        txt = f"このほか都道府県管理{pref:,}橋・国管理{nat:,}橋（集計は別掲）"
+        return txt + ("。国管理の橋梁は撤去・集約計画の対象外。" if nat else "。")
+    txt = f" Also {pref:,} prefectural and {nat:,} national bridges (counted apart)"
+    return txt + ("; national bridges are never planned for removal." if nat else ".")
+
+
+def population_basis_text(basis, lang: str) -> str:
+    """Which population counted the people: ``"now"`` -> （現在の人口） / (population now),
+    a year -> （2050年の推計人口） / (population estimated for 2050); none -> ""."""
+    if basis is None or (isinstance(basis, float) and math.isnan(basis)):
+        return ""
+    if str(basis) == "now":
+        return "（現在の人口）" if lang == "ja" else " (population now)"
+    return (f"（{basis}年の推計人口）" if lang == "ja"
+            else f" (population estimated for {basis})")
 
 
 def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
@@ -91,12 +120,12 @@ def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
         if ja:
             out.append(("地域の橋梁", f"{f['n_municipalities']}市区町村の管理橋梁{f['n_bridges']:,}橋。"
                         f"建設後{f['age_threshold']}年以上は現在{percent_text(f.get('old_now'))}{later}。"
-                        f"判定区分III・IVは{f['n_rating_34']:,}橋。"))
+                        f"判定区分III・IVは{f['n_rating_34']:,}橋。" + other_managers_text(f, "ja")))
         else:
             out.append(("The region's bridges", f"{f['n_bridges']:,} municipal bridges in "
                         f"{f['n_municipalities']} municipalities; {percent_text(f.get('old_now'))} "
                         f"are {f['age_threshold']}+ years old now{later}; "
-                        f"{f['n_rating_34']:,} are rated III or IV."))
+                        f"{f['n_rating_34']:,} are rated III or IV." + other_managers_text(f, "en")))
     if f.get("groups"):
         multi = [g for g in f["groups"] if len(g[1]) > 1]
         if ja:
@@ -115,11 +144,15 @@ def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
         if ja:
             parts = "・".join(f"{METHOD_JA[m]}{by[m]}" for m in METHOD_ORDER)
             txt = (f"{level + 'で' if level else ''}{f['plan_n']}橋（{parts}）。{H}年間のライフサイクル費用"
-                   f"{yen_ja(f['plan_avoided'])}（{percent_text(f['plan_share'])}）を回避。")
+                   f"{yen_ja(f['plan_avoided'])}（{percent_text(f['plan_share'])}）を回避"
+                   "（迂回路の改良費と受け側の橋の拡幅費を差し引いた額）。")
+            if f.get("widening_yen"):
+                txt += f"うち受け側の橋の拡幅 {yen_ja(f['widening_yen'])}。"
             if "longest_detour_m" in f:
                 txt += f"最長の迂回 {distance_text(f['longest_detour_m'])}（{f['longest_detour_bridge']}）。"
             if f.get("people") is not None:
-                txt += f"最寄り施設までの移動が長くなる人 {float(f['people']):,.0f}人。"
+                txt += (f"最寄り施設までの移動が長くなる人 {float(f['people']):,.0f}人"
+                        f"{population_basis_text(f.get('people_basis'), 'ja')}。")
             if not f["plan_reached"]:
                 txt += "目標は制約条件の範囲では達成できない。"
             out.append(("集約・撤去計画（案）", txt))
@@ -127,11 +160,15 @@ def summary_lines_of(f: dict, lang: str) -> list[tuple[str, str]]:
             parts = ", ".join(f"{METHOD_EN[m]} {by[m]}" for m in METHOD_ORDER)
             txt = (f"{'At ' + level + ': ' if level else ''}{f['plan_n']} bridges ({parts}); "
                    f"{yen_en(f['plan_avoided'], billions=False)} ({percent_text(f['plan_share'])}) "
-                   f"of the {H}-year life-cycle cost avoided.")
+                   f"of the {H}-year life-cycle cost avoided, net of the detour improvements and "
+                   f"of widening the bridges that take the traffic.")
+            if f.get("widening_yen"):
+                txt += f" Widening those bridges: {yen_en(f['widening_yen'], billions=False)}."
             if "longest_detour_m" in f:
                 txt += f" Longest detour {distance_text(f['longest_detour_m'])} ({f['longest_detour_bridge']})."
             if f.get("people") is not None:
-                txt += f" {float(f['people']):,.0f} people have a longer trip to their nearest facility."
+                txt += (f" {float(f['people']):,.0f} people have a longer trip to their nearest "
+                        f"facility{population_basis_text(f.get('people_basis'), 'en')}.")
             if not f["plan_reached"]:
                 txt += " The target cannot be reached within the guards."
             out.append(("Plan (proposal)", txt))

@@ -48,8 +48,10 @@ def _far_from_roads(polygon, roads) -> Point:
 def perturbed(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("perturbed")
     for f in SAMPLE.iterdir():
-        if f.suffix in (".gpkg", ".csv", ".tif", ".toml", ".geojson", ".xml"):
+        if f.suffix in (".gpkg", ".csv", ".tif", ".geojson", ".xml"):
             shutil.copy(f, d / f.name)
+    # the canonical GeoPackages are perturbed: the run reads them (run_canonical.toml)
+    shutil.copy(SAMPLE / "run_canonical.toml", d / "run.toml")
     b = gpd.read_file(d / "bridges.gpkg")
     m = gpd.read_file(d / "municipalities.gpkg")
     roads = gpd.read_file(d / "roads.gpkg")

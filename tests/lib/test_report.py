@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pandas as pd
@@ -17,14 +18,16 @@ pytestmark = pytest.mark.timeout(400)
 def _config(tmp_path, sample_dir, extra=""):
     """The sample run.toml with absolute paths, a fixed date and year, low dpi."""
     text = (sample_dir / "run.toml").read_text(encoding="utf-8")
+
+    def absolute(match):
+        path = match.group(1)
+        return f'"{(sample_dir / path).as_posix()}"' if (sample_dir / path).exists() else match.group(0)
+
     lines = []
     for line in text.splitlines():
-        if "=" in line and line.split("=", 1)[1].strip().startswith('"') and \
-                not line.strip().startswith("#"):
-            key, val = line.split("=", 1)
-            path = val.strip().strip('"')
-            if (sample_dir / path).exists():
-                line = f'{key}= "{(sample_dir / path).as_posix()}"'
+        if "=" in line and not line.strip().startswith("#"):
+            key, val = line.split("=", 1)     # a path, or a list of paths ("a", "b")
+            line = key + "=" + re.sub(r'"([^"]+)"', absolute, val)
         lines.append(line)
     for section, key, value in (("effect", "reference_year", "2026"),
                                 ("maps", "date", '"2026-01-15"'), ("maps", "dpi", "30"),

@@ -354,10 +354,11 @@ def test_run_toml_names_existing_files():
     import tomllib
     cfg = tomllib.loads((SAMPLE / "run.toml").read_text(encoding="utf-8"))
     need = {"municipalities", "roads", "bridges", "rivers", "railways", "facilities", "population", "staff",
-            "other_assets"}
+            "other_assets", "emergency_routes"}
     assert set(cfg["inputs"]) == need
     for key, rel in cfg["inputs"].items():
-        assert (SAMPLE / rel).is_file(), key
+        for one in (rel if isinstance(rel, list) else [rel]):
+            assert (SAMPLE / one).is_file(), key
 
 
 @pytest.mark.slow
@@ -372,7 +373,7 @@ def test_generator_is_deterministic(tmp_path, layers):
         pd.testing.assert_frame_equal(pd.DataFrame(new.drop(columns="geometry")),
                                       pd.DataFrame(old.drop(columns="geometry")), check_like=False)
         assert shapely.equals_exact(new.geometry.values, old.geometry.values, tolerance=1e-6).all(), name
-    for name in ("bridges_inventory_cp932.csv", "staff.csv", "run.toml", "population_250m.tif",
+    for name in ("bridges_inventory_cp932.csv", "staff.csv", "run.toml", "run_canonical.toml", "population_250m.tif",
                  "municipalities_n03.geojson"):
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
@@ -388,3 +389,89 @@ def test_parallel_crossings_of_the_main_river(layers, graph):
     graph_bridges = {graph.edges[e]["road_id"] for e in nx.bridges(graph)}
     seg_of = layers["roads"][layers["roads"].is_bridge].set_index("bridge_id").road_id
     assert not any(seg_of[main.bridge_id.iloc[i]] in graph_bridges for i, _ in close)
+
+
+# ------------------------------------------------- situations for the plan's methods
+# (make_sample.SITUATIONS, README "Situations for the plan's methods"): the bridges and
+# their fixed attributes as specified there, and what the demo's 5 % plan makes of them
+SITUATION_BRIDGES = {   # bridge_id: (name, width_m, built_year, rating, aadt, school_route)
+    "B99201-0263": ("旧湊橋", 4.0, 1956, 3, 150.0, False),
+    "B99201-0262": ("新湊橋", 9.5, 2008, 1, 2500.0, False),
+    "B99342-0119": ("学園橋", 4.0, 1958, 3, 40.0, True),
+    "B99201-0261": ("大渡橋", 7.5, 1955, 4, 120.0, False),
+    "B99201-0260": ("新渡橋", 8.5, 2012, 1, 300.0, False),
+}
+
+
+def test_situation_bridges_cross_the_main_river(layers):
+    b = layers["bridges"].set_index("bridge_id")
+    for bid, (name, width, built, rating, aadt, school) in SITUATION_BRIDGES.items():
+        r = b.loc[bid]
+        assert (r["name"], r["width_m"], r["built_year"], r["rating"], r["aadt"], bool(r["school_route"])) \
+            == (name, width, built, rating, aadt, school), bid
+        assert r["crossed_name"] == "湊川" and r["road_class"] == "municipal"
+    # twins a short way apart: 130 m between the road axes, well inside the 1000 m gap
+    gap = b.loc["B99201-0263"].geometry.distance(b.loc["B99201-0262"].geometry)
+    assert 100 < gap < 250
+    gap = b.loc["B99201-0261"].geometry.distance(b.loc["B99201-0260"].geometry)
+    assert 100 < gap < 250
+
+
+def test_narrow_detour_runs_over_roads_under_the_standard_width(layers):
+    """大渡橋's detour by 新渡橋 runs on roads narrower than 5.5 m (plain networkx)."""
+    roads = layers["roads"]
+    g = nx.Graph()
+    for geom, w, bid in zip(roads.geometry, roads.width_m, roads.bridge_id):
+        c = geom.coords
+        g.add_edge(_node(c[0]), _node(c[-1]), length=geom.length, width=w, bridge=bid)
+    u, v = next((a, b) for a, b, d in g.edges(data=True) if d["bridge"] == "B99201-0261")
+    g.remove_edge(u, v)
+    path = nx.shortest_path(g, u, v, weight="length")
+    edges = [g.edges[a, b] for a, b in zip(path, path[1:])]
+    assert "B99201-0260" in {e["bridge"] for e in edges}
+    narrow = sum(e["length"] for e in edges if e["width"] < 5.5)
+    assert narrow > 150
+    assert sum(e["length"] for e in edges) < 1500     # the way round from one end to the other
+
+
+@pytest.fixture(scope="module")
+def demo_plan(tmp_path_factory):
+    from gunmane_geo.cli import main
+    out = tmp_path_factory.mktemp("plan")
+    assert main(["plan", "--config", str(SAMPLE / "run.toml"), "--out", str(out / "plan.gpkg"),
+                 "--csv", str(out / "csv"), "--quiet"]) == 0
+    plan = pd.read_csv(out / "csv" / "plan.csv", encoding="utf-8-sig").set_index("bridge_id")
+    summary = pd.read_csv(out / "csv" / "plan_summary.csv", encoding="utf-8-sig").iloc[0]
+    options = pd.read_csv(out / "csv" / "bridge_options.csv", encoding="utf-8-sig")
+    return plan, summary, options.set_index(["bridge_id", "option"])
+
+
+def test_demo_plan_shows_all_four_methods(demo_plan):
+    plan, summary, _ = demo_plan
+    for m in ("remove", "remove_upgrade_detour", "downsize", "consolidate"):
+        assert summary[f"n_{m}"] >= 1, m
+    assert bool(summary["target_reached"])
+    # twin bridges: the old narrow one goes, its traffic onto the new wide one, no widening
+    old = plan.loc["B99201-0263"]
+    assert old["status"] == "planned" and old["method"] == "consolidate"
+    assert old["receiving_bridge_id"] == "B99201-0262" and old["receiving_widening_yen"] == 0
+    assert plan.loc["B99201-0262", "status"] != "planned"
+    # school crossing: walkers need it, so it is downsized, not removed
+    school = plan.loc["B99342-0119"]
+    assert school["method"] == "downsize" and bool(school["walkers_need"])
+    assert "（通学路）" in school["reason_ja"]
+    # narrow detour: removed with the improvement, whose cost is taken off the saving
+    wide = plan.loc["B99201-0261"]
+    assert wide["method"] == "remove_upgrade_detour" and wide["detour_upgrade_m"] > 150
+
+
+def test_demo_plan_situations_are_clear_cut(demo_plan):
+    """Well past the thresholds ([guards] 500 m school walk, 1000 m walk, 3000 m drive)."""
+    _, _, opts = demo_plan
+    school = opts.loc[("B99342-0119", "remove")]
+    assert school["walk_detour_m"] > 1.5 * 500 and "walk_detour" in school["excluded_by"]
+    assert school["detour_m"] < 0.5 * 3000
+    for bid in ("B99201-0263", "B99201-0261"):
+        r = opts.loc[(bid, "remove")]
+        assert r["walk_detour_m"] < 0.5 * 1000 and r["detour_m"] < 0.5 * 3000
+        assert r["net_present_benefit_yen"] > 0

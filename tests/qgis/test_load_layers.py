@@ -122,3 +122,49 @@ def test_cp932_csv_read_as_utf8_is_refused_with_the_encoding_fix(qgis_app, tmp_p
     result = processing.run("gunmane:load_layers", {**params, "BRIDGES": good})
     names = {f["bridge_id"]: f["name"] for f in result["OUTPUT_BRIDGES"].getFeatures()}
     assert names == {"K1": "小川橋", "K2": "大川橋"}
+
+
+def test_load_layers_emergency_routes(qgis_app, tmp_path):
+    """An N10-style layer (緊急輸送道路) marks the road and the bridge along it; the tier is
+    read from the N10_ column that holds 第1次..第3次."""
+    import geopandas as gpd
+    import processing
+    from shapely.geometry import LineString, Point
+    path = tmp_path / "n10.gpkg"
+    gpd.GeoDataFrame({"道路種別": ["県道", "市道"]},
+                     geometry=[LineString([(139.02, 36.05), (139.18, 36.05)]),
+                               LineString([(139.05, 36.00), (139.05, 36.04)])],
+                     crs="EPSG:6668").to_file(path, layer="roads", driver="GPKG")
+    gpd.GeoDataFrame({"N10_001": ["09"], "N10_002": ["県道1号"], "N10_003": ["第2次"]},
+                     geometry=[LineString([(139.01, 36.05), (139.19, 36.05)])],
+                     crs="EPSG:6668").to_file(path, layer="n10", driver="GPKG")
+    gpd.GeoDataFrame({"橋梁ID": ["B1", "B2"]},
+                     geometry=[Point(139.10, 36.05), Point(139.05, 36.02)],
+                     crs="EPSG:6668").to_file(path, layer="bridges", driver="GPKG")
+    result = processing.run("gunmane:load_layers", {
+        "ROADS": f"{path}|layername=roads", "BRIDGES": f"{path}|layername=bridges",
+        "EMERGENCY_ROUTES": f"{path}|layername=n10", "TARGET_CRS": "EPSG:6677",
+        "OUTPUT_ROADS": "TEMPORARY_OUTPUT", "OUTPUT_BRIDGES": "TEMPORARY_OUTPUT",
+        "OUTPUT_EMERGENCY_ROUTES": "TEMPORARY_OUTPUT", "LOAD_REPORT": "TEMPORARY_OUTPUT",
+    })
+    roads = sorted((f["road_class"], bool(f["emergency_route"]), f["emergency_tier"])
+                   for f in result["OUTPUT_ROADS"].getFeatures())
+    assert roads == [("municipal", False, None), ("prefectural", True, 2)]
+    bridges = {f["bridge_id"]: (bool(f["emergency_route"]), f["emergency_tier"])
+               for f in result["OUTPUT_BRIDGES"].getFeatures()}
+    assert bridges == {"B1": (True, 2), "B2": (False, None)}
+    assert result["OUTPUT_EMERGENCY_ROUTES"].featureCount() == 1
+    layouts = [f["message"] for f in result["LOAD_REPORT"].getFeatures()
+               if f["layer"] == "emergency_routes"]
+    assert any("緊急輸送道路 (N10) 形式" in m for m in layouts)
+
+
+def test_network_tools_offer_emergency_routes(qgis_app):
+    from qgis.core import QgsApplication
+    registry = QgsApplication.processingRegistry()
+    for alg_id in ("gunmane:bridge_criticality", "gunmane:removal_scenario",
+                   "gunmane:bridge_options", "gunmane:plan"):
+        alg = registry.algorithmById(alg_id)
+        assert alg is not None, alg_id
+        param = alg.parameterDefinition("EMERGENCY_ROUTES")
+        assert param is not None and param.flags() & param.FlagOptional, alg_id

@@ -134,7 +134,7 @@ def test_release_offline_install_then_qgis_process(release, tmp_path):
                           "facilities": str(SAMPLE / "facilities.gpkg"),
                           "population": str(SAMPLE / "population_250m.tif")}, settings)
     lib = bridge_criticality(network_from_region(region, settings), settings=settings)
-    assert len(got) == len(lib) == 1116
+    assert len(got) == len(lib) == 1121
     assert results["N_ISOLATING"] == int(lib["isolates"].fillna(False).astype(bool).sum()) > 0
     a, b = _crit(got), _crit(lib)
     assert set(a) == set(b)

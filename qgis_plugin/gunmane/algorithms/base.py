@@ -301,9 +301,11 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
     FACILITIES = "FACILITIES"
     POPULATION = "POPULATION"
     RIVERS = "RIVERS"
+    EMERGENCY_ROUTES = "EMERGENCY_ROUTES"
 
     def add_network_inputs(self, bridges_optional=False):
-        """Roads, bridges (with their ID field), facilities, population grid and rivers.
+        """Roads, bridges (with their ID field), facilities, population grid, rivers and
+        emergency transport routes (the last two advanced).
 
         ``bridges_optional``: the bridges layer may be left empty; the road lines flagged
         as bridges (``is_bridge``, OSM ``bridge=yes``) are then the bridges, as on the
@@ -326,6 +328,12 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
             [QgsProcessing.TypeVectorLine, QgsProcessing.TypeVectorPolygon], optional=True)
         rivers.setFlags(rivers.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(rivers)
+        routes = QgsProcessingParameterFeatureSource(
+            self.EMERGENCY_ROUTES,
+            tr("Emergency transport routes (緊急輸送道路, e.g. N10; guard the bridges on them)"),
+            [QgsProcessing.TypeVectorLine], optional=True)
+        routes.setFlags(routes.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(routes)
 
     def require_bridges(self, parameters, net):
         """Stop with a clear message when neither a bridges layer nor bridge-flagged roads
@@ -347,6 +355,7 @@ class GunmaneAlgorithm(QgsProcessingAlgorithm):
             self.BRIDGES: ("bridges", {self.BRIDGE_ID_FIELD: "bridge_id"}),
             self.FACILITIES: ("facilities", None),
             self.RIVERS: ("rivers", None),
+            self.EMERGENCY_ROUTES: ("emergency_routes", None),
         }
         return self.load_region(parameters, context, feedback, layers, settings,
                                 progress_range=progress_range, population_raster=self.POPULATION)

@@ -21,6 +21,7 @@ LAYERS = {
     "ROADS": ("roads", "OUTPUT_ROADS", QgsWkbTypes.LineString),
     "BRIDGES": ("bridges", "OUTPUT_BRIDGES", QgsWkbTypes.Point),
     "FACILITIES": ("facilities", "OUTPUT_FACILITIES", QgsWkbTypes.Point),
+    "EMERGENCY_ROUTES": ("emergency_routes", "OUTPUT_EMERGENCY_ROUTES", QgsWkbTypes.LineString),
 }
 
 
@@ -35,6 +36,8 @@ class LoadLayersAlgorithm(GunmaneAlgorithm):
         "in 和暦, N03_007), converts values to the canonical fields, reprojects everything "
         "to one metric CRS (a JGD2011 plane rectangular zone chosen from the data unless "
         "you set one), and writes the cleaned layers.\n\n"
+        "Emergency transport routes (緊急輸送道路, e.g. 国土数値情報 N10) mark the roads and "
+        "bridges that lie along them (emergency_route, emergency_tier 1..3).\n\n"
         "Nothing is dropped silently: every feature that was skipped, repaired or converted "
         "is listed in the load report table with the layer, row and reason.\n\n"
         "Give at least one layer. 'Selected features only' is honoured.")
@@ -46,11 +49,13 @@ class LoadLayersAlgorithm(GunmaneAlgorithm):
     BRIDGES = "BRIDGES"
     BRIDGE_ID_FIELD = "BRIDGE_ID_FIELD"
     FACILITIES = "FACILITIES"
+    EMERGENCY_ROUTES = "EMERGENCY_ROUTES"
     TARGET_CRS = "TARGET_CRS"
     OUTPUT_MUNICIPALITIES = "OUTPUT_MUNICIPALITIES"
     OUTPUT_ROADS = "OUTPUT_ROADS"
     OUTPUT_BRIDGES = "OUTPUT_BRIDGES"
     OUTPUT_FACILITIES = "OUTPUT_FACILITIES"
+    OUTPUT_EMERGENCY_ROUTES = "OUTPUT_EMERGENCY_ROUTES"
     LOAD_REPORT = "LOAD_REPORT"
     CRS = "CRS"
     N_SKIPPED = "N_SKIPPED"
@@ -69,6 +74,9 @@ class LoadLayersAlgorithm(GunmaneAlgorithm):
         self.add_field(self.BRIDGE_ID_FIELD, tr("Bridge ID field"), self.BRIDGES, "bridge_id")
         self.add_source(self.FACILITIES, tr("Facilities (hospitals, schools, offices)"),
                         [QgsProcessing.TypeVectorPoint], optional=True)
+        self.add_source(self.EMERGENCY_ROUTES,
+                        tr("Emergency transport routes (緊急輸送道路, e.g. N10)"),
+                        [QgsProcessing.TypeVectorLine], optional=True)
         self.addParameter(QgsProcessingParameterCrs(
             self.TARGET_CRS, tr("Analysis CRS (empty: the JGD2011 plane rectangular zone of the data)"),
             optional=True))
@@ -79,6 +87,7 @@ class LoadLayersAlgorithm(GunmaneAlgorithm):
                 "OUTPUT_ROADS": tr("Loaded roads"),
                 "OUTPUT_BRIDGES": tr("Loaded bridges"),
                 "OUTPUT_FACILITIES": tr("Loaded facilities"),
+                "OUTPUT_EMERGENCY_ROUTES": tr("Loaded emergency transport routes"),
             }[output]
             self.addParameter(QgsProcessingParameterFeatureSink(
                 output, label, optional=True, createByDefault=True))
@@ -119,7 +128,7 @@ class LoadLayersAlgorithm(GunmaneAlgorithm):
             if frame is None:
                 continue
             dest = gdf_to_sink(self, parameters, output, context, frame, feedback=feedback,
-                               default_wkb=empty_wkb, progress_range=(80.0 + i * 4, 84.0 + i * 4))
+                               default_wkb=empty_wkb, progress_range=(80.0 + i * 3, 83.0 + i * 3))
             if dest is not None:
                 results[output] = dest
         report = region.report.to_frame()

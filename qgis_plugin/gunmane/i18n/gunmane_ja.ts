@@ -64,82 +64,87 @@
             <translation>解析の座標系はメートル単位の投影座標系（例：EPSG:6669〜6687、JGD2011 平面直角座標系）にしてください。{crs} は地理座標系です。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="313" />
+            <location filename="algorithms/base.py" line="315" />
             <source>Roads</source>
             <translation>道路</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="314" />
+            <location filename="algorithms/base.py" line="316" />
             <source>Bridges (inventory points or bridge lines)</source>
             <translation>橋梁（台帳の点または橋梁の線）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="316" />
+            <location filename="algorithms/base.py" line="318" />
             <source>Bridges (inventory; empty: the road lines flagged as bridges)</source>
             <translation>橋梁（台帳。空欄のときは道路レイヤで橋梁とされた線）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="319" />
+            <location filename="algorithms/base.py" line="321" />
             <source>Bridge ID field</source>
             <translation>橋梁IDの項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="320" />
+            <location filename="algorithms/base.py" line="322" />
             <source>Facilities (hospitals, schools, offices)</source>
             <translation>施設（病院・学校・役場）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="323" />
+            <location filename="algorithms/base.py" line="325" />
             <source>Population grid (persons per cell)</source>
             <translation>人口メッシュ（セルあたり人数）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="325" />
+            <location filename="algorithms/base.py" line="327" />
             <source>Rivers (help match bridges to roads)</source>
             <translation>河川（橋梁と道路の対応付けに使用）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="334" />
+            <location filename="algorithms/base.py" line="333" />
+            <source>Emergency transport routes (緊急輸送道路, e.g. N10; guard the bridges on them)</source>
+            <translation>緊急輸送道路（N10 など。路線上の橋梁を撤去対象から守る）</translation>
+        </message>
+        <message>
+            <location filename="algorithms/base.py" line="342" />
             <source>No bridges: the bridges layer is empty and no road line is flagged as a bridge. Give a bridges layer (inventory points or bridge lines), or a roads layer with an is_bridge field (1/true, 橋梁) or OSM bridge=yes tags.</source>
             <translation>橋梁がありません：橋梁レイヤが空で、道路レイヤにも橋梁とされた線がありません。橋梁レイヤ（台帳の点または橋梁の線）を指定するか、is_bridge 列（1/true、橋梁）または OSM の bridge=yes タグを持つ道路レイヤを指定してください。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="365" />
+            <location filename="algorithms/base.py" line="374" />
             <source>Municipal boundaries (e.g. N03)</source>
             <translation>行政区域（N03 など）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="367" />
+            <location filename="algorithms/base.py" line="376" />
             <source>Municipality code field</source>
             <translation>市区町村コードの項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="369" />
+            <location filename="algorithms/base.py" line="378" />
             <source>Municipality name field</source>
             <translation>市区町村名の項目</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="387" />
+            <location filename="algorithms/base.py" line="396" />
             <source>Technical staff table (municipality_code, technical_staff)</source>
             <translation>技術系職員数の表（municipality_code, technical_staff）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="393" />
+            <location filename="algorithms/base.py" line="402" />
             <source>Other sectors' assets (parks, rivers, sewers: sector, inspection_hours)</source>
             <translation>他分野の施設（公園・河川・下水道：sector, inspection_hours）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="399" />
+            <location filename="algorithms/base.py" line="408" />
             <source>Group members (group_id, municipality_code; e.g. the output of 'Municipal groups')</source>
             <translation>グループの構成（group_id, municipality_code；例：「広域連携の組合せ」の出力）</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="441" />
+            <location filename="algorithms/base.py" line="450" />
             <source>Cancelled by the user.</source>
             <translation>ユーザーが中止しました。</translation>
         </message>
         <message>
-            <location filename="algorithms/base.py" line="443" />
+            <location filename="algorithms/base.py" line="452" />
             <source>{algorithm}: {message}</source>
             <translation>{algorithm}: {message}</translation>
         </message>
@@ -493,23 +498,27 @@ Give group members (for example the Group members output of 'Municipal groups'; 
             <translation>{n} 件の橋梁・施設がどの市区町村にも含まれません。除外一覧を確認してください。</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="29" />
+            <location filename="algorithms/load_layers.py" line="30" />
             <source>Load and validate layers</source>
             <translation>レイヤの読込みと検証</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="31" />
+            <location filename="algorithms/load_layers.py" line="32" />
             <source>validate,load,check,report,bridges,municipalities,roads</source>
             <translation>検証,読込み,チェック,レポート,橋梁,市区町村,道路</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="32" />
+            <location filename="algorithms/load_layers.py" line="33" />
             <source>Reads municipal boundaries, roads, a bridge inventory and facilities, recognises their columns (Japanese or English names such as 橋梁名, 橋長(m), 判定区分, 架設年度 in 和暦, N03_007), converts values to the canonical fields, reprojects everything to one metric CRS (a JGD2011 plane rectangular zone chosen from the data unless you set one), and writes the cleaned layers.
+
+Emergency transport routes (緊急輸送道路, e.g. 国土数値情報 N10) mark the roads and bridges that lie along them (emergency_route, emergency_tier 1..3).
 
 Nothing is dropped silently: every feature that was skipped, repaired or converted is listed in the load report table with the layer, row and reason.
 
 Give at least one layer. 'Selected features only' is honoured.</source>
             <translation>行政区域、道路、橋梁台帳、施設を読み込み、列名（橋梁名、橋長(m)、判定区分、和暦の架設年度、N03_007 など日本語・英語の名前）を認識して標準の項目に変換し、すべてを一つのメートル単位の座標系（指定がなければデータに合う JGD2011 平面直角座標系）に投影し直して、整えたレイヤを出力します。
+
+緊急輸送道路（国土数値情報 N10 など）を指定すると、その路線に沿う道路と橋梁に印を付けます（emergency_route、emergency_tier 1〜3 次）。
 
 黙って捨てるものはありません：除外・修復・変換した地物はすべて、レイヤ・行・理由とともに読込みレポートの表に記載されます。
 
@@ -517,41 +526,51 @@ Give at least one layer. 'Selected features only' is honoured.</source>
         </message>
         <message>
             <location filename="algorithms/load_layers.py" line="78" />
+            <source>Emergency transport routes (緊急輸送道路, e.g. N10)</source>
+            <translation>緊急輸送道路（N10 など）</translation>
+        </message>
+        <message>
+            <location filename="algorithms/load_layers.py" line="86" />
             <source>Loaded municipalities</source>
             <translation>読込み済みの市区町村</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="79" />
+            <location filename="algorithms/load_layers.py" line="87" />
             <source>Loaded roads</source>
             <translation>読込み済みの道路</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="80" />
+            <location filename="algorithms/load_layers.py" line="88" />
             <source>Loaded bridges</source>
             <translation>読込み済みの橋梁</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="81" />
+            <location filename="algorithms/load_layers.py" line="89" />
             <source>Loaded facilities</source>
             <translation>読込み済みの施設</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="86" />
+            <location filename="algorithms/load_layers.py" line="90" />
+            <source>Loaded emergency transport routes</source>
+            <translation>読み込んだ緊急輸送道路</translation>
+        </message>
+        <message>
+            <location filename="algorithms/load_layers.py" line="95" />
             <source>Load report</source>
             <translation>読込みレポート</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="88" />
+            <location filename="algorithms/load_layers.py" line="97" />
             <source>Features skipped</source>
             <translation>除外した地物の数</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="89" />
+            <location filename="algorithms/load_layers.py" line="98" />
             <source>Errors in the load report</source>
             <translation>読込みレポートのエラー数</translation>
         </message>
         <message>
-            <location filename="algorithms/load_layers.py" line="130" />
+            <location filename="algorithms/load_layers.py" line="139" />
             <source>Analysis CRS: {crs}; {skipped} feature(s) skipped, {errors} error(s): see the load report.</source>
             <translation>解析の座標系: {crs}。除外 {skipped} 件、エラー {errors} 件：読込みレポートを確認してください。</translation>
         </message>
@@ -1253,6 +1272,18 @@ Outputs: the plan (one point per bridge: the chosen option, the step, its detour
             <translation type="vanished">迂回路（計画のすべての撤去を行った後）</translation>
         </message>
         <message>
+            <source>Reads municipal boundaries, roads, a bridge inventory and facilities, recognises their columns (Japanese or English names such as 橋梁名, 橋長(m), 判定区分, 架設年度 in 和暦, N03_007), converts values to the canonical fields, reprojects everything to one metric CRS (a JGD2011 plane rectangular zone chosen from the data unless you set one), and writes the cleaned layers.
+
+Nothing is dropped silently: every feature that was skipped, repaired or converted is listed in the load report table with the layer, row and reason.
+
+Give at least one layer. 'Selected features only' is honoured.</source>
+            <translation type="vanished">行政区域、道路、橋梁台帳、施設を読み込み、列名（橋梁名、橋長(m)、判定区分、和暦の架設年度、N03_007 など日本語・英語の名前）を認識して標準の項目に変換し、すべてを一つのメートル単位の座標系（指定がなければデータに合う JGD2011 平面直角座標系）に投影し直して、整えたレイヤを出力します。
+
+黙って捨てるものはありません：除外・修復・変換した地物はすべて、レイヤ・行・理由とともに読込みレポートの表に記載されます。
+
+レイヤを一つ以上指定してください。「選択した地物のみ」に対応しています。</translation>
+        </message>
+        <message>
             <source>Removes each bridge on its own from the road network and measures what happens: the detour between the bridge's two ends (detour_m in metres, detour_min in minutes), whether the removal cuts people off (isolates, isolated_population, isolated_facilities and their names) and the vehicle-km added per day (AADT x detour). criticality_rank 1 is the most critical bridge; criticality_class groups the bridges for the map (detour under 300 m, 300 m to 1 km, 1 km to the limit, over the limit, removal cuts people off, not on the road network).
 
 Bridges are matched to the road edges within the match tolerance of the settings; a bridge that matches no edge is kept with matched = false and no rank, and the reason. Each bridge is one point: the middle of its bridge edge, or its inventory location when it is not on the network.
@@ -1266,7 +1297,7 @@ Population (a grid raster) and facilities are optional; without them isolation i
 Bridges are matched to the road edges within the match tolerance of the settings; a bridge that matches no edge is kept with matched = false and no rank, and the reason. Each bridge is one point: the middle of its bridge edge, or its inventory location when it is not on the network.
 
 Population (a grid raster) and facilities are optional; without them isolation is counted in road nodes only.</source>
-            <translation>道路網から橋梁を1橋ずつ取り除き、その影響を測ります：橋の両端の間の迂回距離（detour_m、メートル）と迂回時間（detour_min、分）、撤去で孤立が生じるか（isolates、isolated_population、isolated_facilities と施設名）、1日あたりの増加走行台キロ（交通量×迂回距離）。criticality_rank は 1 が最も重要な橋梁です。criticality_class は地図用の区分です（迂回が上限の3分の1未満、3分の2まで、上限まで（既定では 1、2、3 km）、上限超過、行き止まりで孤立なし、撤去で孤立が生じる、道路網と未接続）。
+            <translation type="vanished">道路網から橋梁を1橋ずつ取り除き、その影響を測ります：橋の両端の間の迂回距離（detour_m、メートル）と迂回時間（detour_min、分）、撤去で孤立が生じるか（isolates、isolated_population、isolated_facilities と施設名）、1日あたりの増加走行台キロ（交通量×迂回距離）。criticality_rank は 1 が最も重要な橋梁です。criticality_class は地図用の区分です（迂回が上限の3分の1未満、3分の2まで、上限まで（既定では 1、2、3 km）、上限超過、行き止まりで孤立なし、撤去で孤立が生じる、道路網と未接続）。
 
 橋梁は設定の許容距離内で道路の辺に対応付けます。対応付けできない橋梁も matched = false、順位なしで、その理由とともに出力します。各橋梁は1点で出力します：橋梁の辺の中点、道路網にない橋梁は台帳の位置です。
 
@@ -1274,7 +1305,7 @@ Population (a grid raster) and facilities are optional; without them isolation i
         </message>
         <message>
             <source>The gunmane plugin needs Python packages that QGIS cannot import: {names}. Install them into the Python that QGIS uses, then restart QGIS. Windows: open the OSGeo4W Shell and run: python -m pip install gunmane-geo . macOS: /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo . Linux: python3 -m pip install --user gunmane-geo . (Packages: {packages}; interpreter: {python}.)</source>
-            <translation>gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
+            <translation type="vanished">gunmane プラグインに必要な Python パッケージを QGIS が読み込めません: {names}。QGIS が使う Python にインストールしてから QGIS を再起動してください。Windows：OSGeo4W Shell を開いて python -m pip install gunmane-geo を実行。macOS：/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install gunmane-geo を実行。Linux：python3 -m pip install --user gunmane-geo を実行。（パッケージ: {packages}、インタプリタ: {python}）</translation>
         </message>
         <message>
             <source>Validating {n} layer(s)...</source>
