@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..bulk import few_collections
 from ..errors import Cancelled, InputError
 from ._common import (ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg,
                       warn_skipped)
@@ -93,9 +94,11 @@ def run_criticality(args) -> int:
         from ..criticality.partition import open_client
         client = open_client(workers=args.workers, scheduler=args.scheduler)
     try:
-        region, net, settings = _load(args, bar)
+        with few_collections():
+            region, net, settings = _load(args, bar)
         if partition is None:
-            table = bridge_criticality(net, settings=settings, progress=bar.part(0.5, 0.5))
+            with few_collections():
+                table = bridge_criticality(net, settings=settings, progress=bar.part(0.5, 0.5))
         else:
             from ..criticality.partition import partitioned_criticality
             table = partitioned_criticality(
@@ -158,7 +161,8 @@ def run_scenario(args) -> int:
         raise InputError("--remove needs at least one bridge_id", source="command line")
     bar = ProgressBar(args.quiet, "scenario")
     try:
-        region, net, settings = _load(args, bar)
+        with few_collections():
+            region, net, settings = _load(args, bar)
         _check_ids(ids, net, region)
         res = removal_scenario(net, ids, settings=settings, geometry=not args.no_trip_lines,
                                progress=bar.part(0.5, 0.5))

@@ -157,7 +157,12 @@ def read_vector(path, kind: str, layer=None, source_crs=None):
                 gdf[col] = [fix(v, "replace") if isinstance(v, str) else v for v in gdf[col]]
     else:
         try:
-            gdf = _read_quietly(path, use_arrow=_use_arrow(path, layer_name), **kwargs)
+            if _use_arrow(path, layer_name):
+                # split_blocks: one block per column, no copy to merge the text columns
+                kwargs.update(use_arrow=True, arrow_to_pandas_kwargs={"split_blocks": True})
+            else:
+                kwargs["use_arrow"] = False
+            gdf = _read_quietly(path, **kwargs)
         except Exception as exc:
             raise InputError(f"cannot read the layer ({gdal_reason(exc, path)}); fix: open it "
                              "in QGIS, repair or re-export it", source=path) from None

@@ -27,6 +27,14 @@ def _norm_route(v) -> str:
     return "".join(str(v).split()).lower()
 
 
+def _norm_routes(values) -> np.ndarray:
+    """``_norm_route`` of each value, computed once per distinct value (str array)."""
+    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object), dtype=object),
+                                  use_na_sentinel=True)
+    normed = np.array([_norm_route(u) for u in uniques] + [""], dtype=object)
+    return normed[codes].astype(str) if len(codes) else np.zeros(0, dtype=str)
+
+
 # --- bridges ------------------------------------------------------------------------
 def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                    settings: Settings | None = None, report: LoadReport | None = None,
@@ -121,7 +129,7 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
     span = np.where(np.isfinite(length) & (length > 0), length,
                     np.where(np.isfinite(line_len) & (line_len > 0), line_len,
                              float(ns.default_bridge_length_m)))
-    broute = np.array([_norm_route(v) for v in text_column(bridges, "route_name")])
+    broute = _norm_routes(text_column(bridges, "route_name"))
 
     out = pd.DataFrame({"bridge_id": bid, "matched": False, "edge_id": -1,
                         "snap_distance_m": np.nan, "match_rule": None,
@@ -140,6 +148,7 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
     for e in np.flatnonzero(pd.notna(ebid)):
         linked.setdefault(str(ebid[e]), []).append(e)
     chosen = np.full(nb, -1, np.int64)
+    n_cand = np.zeros(nb, np.int64)
     rule = np.full(nb, None, object)
     dist = np.full(nb, np.nan)
     for i in ok:
@@ -148,7 +157,7 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
             d = shapely.distance(pts[i], egeom[cand])
             j = int(np.argmin(d))
             chosen[i], rule[i], dist[i] = cand[j], "road_bridge_id", float(d[j])
-            out.at[i, "n_candidates"] = len(cand)
+            n_cand[i] = len(cand)
             if d[j] > tol:
                 report.add(source, "bridges", f"bridge matched by bridge_id to road "
                            f"'{edges.road_id.iat[cand[j]]}' although its point is "
@@ -170,8 +179,8 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
             if len(lp):       # a bridge line: how much of each edge runs along it
                 overlap[lp] = shapely.length(shapely.intersection(
                     egeom[ei[lp]], shapely.buffer(geoms[todo][pi[lp]], max(tol / 3.0, 1.0))))
-            eroute = np.array([_norm_route(v) for v in edges["route_name"].to_numpy(object)])
-            route_ok = (broute[todo][pi] != "") & (broute[todo][pi] == eroute[ei])
+            eroute = _norm_routes(edges["route_name"].to_numpy(object)[ei])
+            route_ok = (broute[todo][pi] != "") & (broute[todo][pi] == eroute)
             struct = edges["is_bridge"].to_numpy(bool)[ei].copy()
             if rivers is not None and len(rivers):
                 rivers = to_network_crs(rivers, network, "rivers", "rivers", report)
@@ -190,15 +199,16 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
             starts = np.flatnonzero(first)
             stops = np.append(starts[1:], len(pi_s))
             rule_line = as_line[pi_s]
+            route_ok_s, struct_s = route_ok[order], struct[order]
             for k0, k1 in zip(starts, stops):
                 p, e, dd = pi_s[k0], ei_s[k0], d_s[k0]
-                ro, st = route_ok[order][k0], struct[order][k0]
+                ro, st = route_ok_s[k0], struct_s[k0]
                 i = todo[p]
                 chosen[i], dist[i] = e, dd
                 rule[i] = ("line_overlap" if rule_line[k0] else
                            "route_name+structure" if ro and st else "route_name" if ro
                            else "structure" if st else "nearest")
-                out.at[i, "n_candidates"] = int(ncand[p])
+                n_cand[i] = int(ncand[p])
                 if not rule_line[k0]:
                     rivals = _rivals(edges, egeom, pts[i], e, ei_s[k0 + 1:k1], d_s[k0 + 1:k1],
                                      sc_s[k0 + 1:k1], sc_s[k0], dd,
@@ -232,6 +242,7 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                        action="unmatched", field="geometry")
 
     # --- split edges so that each bridge is its own edge ---------------------------
+    out["n_candidates"] = n_cand
     report_progress(progress, 0.5, "splitting edges at bridges")
     m = np.flatnonzero(chosen >= 0)
     is_struct = edges["is_bridge"].to_numpy(bool)
@@ -326,14 +337,16 @@ def _split_for_bridges(network, chosen, matched, pts, span, bid, is_struct, min_
     nodes = network.nodes
     bridge_edge = np.full(len(chosen), -1, np.int64)
     by_edge: dict[int, list[int]] = {}
+    edge_bid = edges["bridge_id"].to_numpy(dtype=object).copy()    # one write-back below
     for i in matched:
         e = int(chosen[i])
         if is_struct[e]:
             bridge_edge[i] = e
-            if is_missing(edges.at[e, "bridge_id"]) or edges.at[e, "bridge_id"] is None:
-                edges.at[e, "bridge_id"] = bid[i]
+            if is_missing(edge_bid[e]) or edge_bid[e] is None:
+                edge_bid[e] = bid[i]
         else:
             by_edge.setdefault(e, []).append(i)
+    edges["bridge_id"] = edge_bid
     new_rows, new_nodes = [], []
     next_edge = len(edges)
     next_node = len(nodes)

@@ -68,6 +68,8 @@ def _flag_column(df: pd.DataFrame, name: str) -> np.ndarray:
     col = df[name]
     if col.dtype == bool:
         return col.to_numpy()
+    if isinstance(col.dtype, pd.BooleanDtype):       # the loaders' canonical flags
+        return col.to_numpy(dtype=bool, na_value=False)
     return _per_value(col, lambda v: bool(parse_flag(v)), False, bool)
 
 
@@ -83,6 +85,8 @@ def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
             if col in df.columns:
                 out &= ~closed_by_class(df[col], closed_classes)
         return out
+    if isinstance(df[name].dtype, pd.BooleanDtype):  # the loaders' canonical flags
+        return df[name].to_numpy(dtype=bool, na_value=True)
 
     def allowed(v):
         if isinstance(v, (bool, np.bool_)):
@@ -108,11 +112,12 @@ def text_column(df, name, default=None) -> np.ndarray:
         return np.full(len(df), default, dtype=object)
     col = df[name]
     if col.dtype == object and pd.api.types.infer_dtype(col, skipna=False) == "string":
-        # all str already (the loaders' canonical text): strip in one pass, blanks -> default
-        out = col.str.strip().to_numpy(dtype=object)
-        stripped = col.to_numpy(dtype=object)
-        out = np.where(out == "", default, stripped)
-        return out.astype(object)
+        # all str already (the loaders' canonical text): one plain pass, blanks -> default
+        values = col.to_numpy(dtype=object)
+        blank = np.fromiter((not v.strip() for v in values), bool, len(values))
+        out = values.copy()
+        out[blank] = default
+        return out
     return _per_value(df[name], lambda v: default if str(v).strip() == "" else str(v),
                       default, object)
 
@@ -149,7 +154,10 @@ def _canonical_roads(roads, ns, report, source):
                    action="skipped", field="geometry")
     keep = ok & ~empty
     idx = np.flatnonzero(keep)
-    parts, part_of = shapely.get_parts(geoms[idx], return_index=True)
+    if (gtype[idx] == 1).all():         # single lines only (the usual case): no copy pass
+        parts, part_of = geoms[idx], np.arange(len(idx))
+    else:
+        parts, part_of = shapely.get_parts(geoms[idx], return_index=True)
     src = idx[part_of]                               # input row of each part
     n_multi = np.bincount(part_of, minlength=len(idx))
     for j in np.flatnonzero(n_multi > 1):
@@ -198,9 +206,11 @@ def _canonical_roads(roads, ns, report, source):
         "walk": _allowed_column(roads, "walkable", NO_WALK_CLASSES),
         "bridge_id": text_column(roads, "bridge_id"),
         "source_row": row_no,
-    })
+    }, copy=False)                      # fresh arrays: no merge of same-typed columns
     if shapely.has_z(parts).any():       # a pass that copies every line: only when needed
         parts = shapely.force_2d(parts)
+    if len(src) == len(attrs) and (src == np.arange(len(src))).all():
+        return parts, attrs             # every row kept, none split: the rows as they are
     return parts, attrs.iloc[src].reset_index(drop=True)
 
 
@@ -221,14 +231,41 @@ def _ends(line):
     return first, last
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix64(z: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser on uint64 values (a bijection that spreads every bit)."""
+    z = z ^ (z >> np.uint64(30))
+    z = z * np.uint64(0xBF58476D1CE4E5B9)
+    z = z ^ (z >> np.uint64(27))
+    z = z * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
 def _group_coords(xy):
-    """Group identical coordinates; returns (group id per vertex, n groups)."""
+    """Group identical coordinates; returns (group id per vertex, n groups).
+
+    Group ids follow the first appearance of each place (callers use them only to
+    compare places).  One hash pass over a 64-bit key made from both coordinates' bits
+    (``+ 0.0`` makes -0.0 equal 0.0), then a check that every vertex has the coordinates
+    of its group's first vertex; two places sharing a key (about one chance in 10^7 for
+    millions of places) or NaN coordinates fail the check and take the exact, slower
+    grouping by the complex number x + iy.
+    """
     if len(xy) == 0:
         return np.zeros(0, np.int64), 0
-    # one hash pass over x + iy (``+ 0.0`` makes -0.0 equal 0.0); sort=True numbers the
-    # groups in (x, y) order, as a sort of the coordinate pairs would
-    key = (xy[:, 0] + 0.0) + 1j * (xy[:, 1] + 0.0)
-    inv, uniques = pd.factorize(key, sort=True)
+    x = xy[:, 0] + 0.0
+    y = xy[:, 1] + 0.0
+    key = _mix64(x.view(np.uint64)) ^ _mix64(y.view(np.uint64) + _GOLDEN)
+    inv, uniques = pd.factorize(key.view(np.int64))
+    # factorize numbers groups by first appearance: a vertex opens group g when g is
+    # above every id before it, so the openers in order are the groups' first vertices
+    opens = np.ones(len(inv), bool)
+    opens[1:] = inv[1:] > np.maximum.accumulate(inv)[:-1]
+    at_first = np.flatnonzero(opens)[inv]
+    if not ((x == x[at_first]).all() and (y == y[at_first]).all()):
+        inv, uniques = pd.factorize(x + 1j * y)
     return inv.astype(np.int64, copy=False), len(uniques)
 
 
@@ -318,22 +355,39 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     # --- snapping of end points (near misses) -----------------------------------
     report_progress(progress, 0.15, "snapping end points")
     snaps = []  # (line, end, distance, target description)
+    grouped = None
     if tol > 0 and len(line):
         first, last = _ends(line)
         ends = np.flatnonzero(first | last)
-        # (a) end point <-> end point of another line: union clusters
-        tree = cKDTree(xy[ends])
-        pairs = tree.query_pairs(tol, output_type="ndarray")
+        # (a) end point <-> end point of another line: union clusters.  End points at the
+        # same place are already together (most are: every junction of a segment layer),
+        # so the pairs are searched among the distinct places only; a pair of places
+        # counts unless both hold end points of one and the same line only
+        end_xy = xy[ends]
+        grp, ng = _group_coords(xy)
+        place, places = pd.factorize(grp[ends])
+        n_places = len(places)
+        place_first = np.full(n_places, len(ends), np.int64)   # first end point there
+        np.minimum.at(place_first, place, np.arange(len(ends)))
+        end_line = line[ends]
+        line_lo = np.full(n_places, np.iinfo(np.int64).max)
+        np.minimum.at(line_lo, place, end_line)
+        line_hi = np.full(n_places, -1, np.int64)
+        np.maximum.at(line_hi, place, end_line)
+        pairs = cKDTree(end_xy[place_first]).query_pairs(tol, output_type="ndarray")
         if len(pairs):
-            pairs = pairs[line[ends[pairs[:, 0]]] != line[ends[pairs[:, 1]]]]
+            pa_, pb_ = pairs[:, 0], pairs[:, 1]
+            pairs = pairs[~((line_lo[pa_] == line_hi[pa_]) & (line_lo[pb_] == line_hi[pb_])
+                            & (line_lo[pa_] == line_lo[pb_]))]
         if len(pairs):
             from scipy.sparse import coo_matrix
             from scipy.sparse.csgraph import connected_components
             m = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])),
-                           shape=(len(ends), len(ends)))
-            _, lab = connected_components(m, directed=False)
-            rep = np.full(lab.max() + 1, len(ends))
-            np.minimum.at(rep, lab, np.arange(len(ends)))
+                           shape=(n_places, n_places))
+            _, place_lab = connected_components(m, directed=False)
+            rep = np.full(place_lab.max() + 1, len(ends))
+            np.minimum.at(rep, place_lab, place_first)   # first end point of the cluster
+            lab = place_lab[place]
             target = xy[ends[rep[lab]]]
             moved = np.flatnonzero(np.any(xy[ends] != target, axis=1))
             for j in moved:
@@ -341,8 +395,10 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
                 d = float(np.hypot(*(xy[v] - target[j])))
                 snaps.append((line[v], v, d, f"end of road '{attrs.road_id.iat[line[ends[rep[lab[j]]]]]}'"))
             xy[ends[moved]] = target[moved]
+            if len(moved):
+                grp, ng = _group_coords(xy)
         # dangling = end point whose position is held by no other vertex
-        grp, ng = _group_coords(xy)
+        grouped = (grp, ng, len(snaps), len(line))   # reused for noding if nothing moves
         cnt = np.bincount(grp, minlength=ng)
         dangling = ends[cnt[grp[ends]] == 1]
         # (b) end point -> interior vertex of another non-structure line
@@ -366,9 +422,10 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
         extra = []
         cand_lines = np.flatnonzero(~structure)
         if len(dangling) and len(cand_lines):
-            stree = shapely.STRtree(geoms[cand_lines])
             pts = shapely.points(xy[dangling])
-            pi, li = stree.query(pts, predicate="dwithin", distance=tol)
+            # the tree is dropped at once (about 60 B a line)
+            pi, li = shapely.STRtree(geoms[cand_lines]).query(pts, predicate="dwithin",
+                                                              distance=tol)
             li = cand_lines[li]
             keep = li != line[dangling[pi]]
             pi, li = pi[keep], li[keep]
@@ -453,7 +510,11 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     report_progress(progress, 0.5, "noding")
     first, last = _ends(line)
     is_end = first | last
-    grp, ng = _group_coords(xy)
+    if (grouped is not None and not extra and not len(bad) and grouped[2] == len(snaps)
+            and grouped[3] == len(line)):
+        grp, ng = grouped[:2]           # no vertex moved, added or dropped since
+    else:
+        grp, ng = _group_coords(xy)
     has_end = np.zeros(ng, bool)
     has_end[grp[is_end]] = True
     inner = ~is_end & ~structure[line]
@@ -467,16 +528,12 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     split = np.zeros(len(line), bool)
     split[np.flatnonzero(inner)] = has_end[gi] | multi_inner
     is_node = is_end | split
-    node_groups, node_of_group = np.unique(grp[is_node], return_inverse=True)
+    # number nodes by first appearance for determinism (factorize numbers them so)
+    node_of_vertex, node_groups = pd.factorize(grp[is_node])
     gnode = np.full(ng, -1, np.int64)
-    # number nodes by first appearance for determinism
-    first_pos = np.full(len(node_groups), len(line), np.int64)
-    np.minimum.at(first_pos, node_of_group, np.flatnonzero(is_node))
-    order = np.argsort(first_pos, kind="stable")
-    rank = np.empty_like(order); rank[order] = np.arange(len(order))
-    gnode[node_groups] = rank
+    gnode[node_groups] = np.arange(len(node_groups))
     node_xy = np.empty((len(node_groups), 2))
-    node_xy[gnode[grp[is_node]]] = xy[is_node]
+    node_xy[node_of_vertex] = xy[is_node]
 
     # --- edges: cut each line at its node vertices --------------------------------
     report_progress(progress, 0.7, "building edges")
@@ -491,20 +548,28 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     order = np.lexsort((e_key, e_idx))
     e_idx, e_xy, e_line, e_grp = e_idx[order], e_xy[order], e_line[order], e_grp[order]
     n_edges = int(edge_of[-1]) + 1
+    # the vertex tables are not needed once the edges exist: free them before the
+    # geometry objects are made (peak memory)
+    del line, key, xy, grp, e_key, order
     edge_geoms = shapely.linestrings(e_xy, indices=e_idx)
+    del e_xy
     efirst, elast = _ends(e_idx)
     u = gnode[e_grp[efirst]]
     v = gnode[e_grp[elast]]
     src_line = e_line[efirst]
-    edges = attrs.iloc[src_line].reset_index(drop=True)
-    edges.insert(0, "edge_id", np.arange(n_edges, dtype=np.int64))
-    edges.insert(1, "u", u)
-    edges.insert(2, "v", v)
+    del e_idx, e_grp, e_line
     length = shapely.length(edge_geoms)
-    edges.insert(3, "length_m", length)
-    edges.insert(4, "time_min", length / (edges["speed_kmh"].to_numpy(float) * 1000.0 / 60.0))
-    edges = gpd.GeoDataFrame(edges[EDGE_COLUMNS + ["source_row"]], geometry=edge_geoms,
-                             crs=roads.crs)
+    speed = attrs["speed_kmh"].to_numpy(float)[src_line]
+    # the edge table straight from arrays: one take per column, no intermediate frames
+    columns = {"edge_id": np.arange(n_edges, dtype=np.int64), "u": u, "v": v,
+               "length_m": length, "time_min": length / (speed * 1000.0 / 60.0)}
+    for col in EDGE_COLUMNS[len(columns):] + ["source_row"]:
+        columns[col] = attrs[col].to_numpy()[src_line]
+    # copy=False: the arrays are fresh, so the frame takes them as they are (a frame built
+    # with copies merges same-typed columns into blocks: 0.5 s at a million edges)
+    columns["geometry"] = gpd.array.from_shapely(edge_geoms, crs=roads.crs)
+    edges = gpd.GeoDataFrame(pd.DataFrame(columns, copy=False), geometry="geometry",
+                             crs=roads.crs, copy=False)
     nodes = gpd.GeoDataFrame({"node_id": np.arange(len(node_xy))},
                              geometry=shapely.points(node_xy), crs=roads.crs)
     nodes = finish_nodes(nodes, edges)
