@@ -116,6 +116,13 @@ class ReceivingWorks:
         return int(round(max(0.0, widest - w_r) * l_r * self.unit)), widest, w_r
 
 
+def walk_limit(school_route: bool, guards) -> float:
+    """The walkers' detour limit (m) of a bridge: ``max_walk_detour_m``, or on a school
+    route the smaller of it and ``max_school_walk_detour_m``."""
+    lim = float(guards.max_walk_detour_m)
+    return min(lim, float(guards.max_school_walk_detour_m)) if school_route else lim
+
+
 def walkers_need(walk_detour_m: float, school_route: bool, guards) -> bool:
     """True when removing the bridge outright would fail people on foot.
 
@@ -269,14 +276,19 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
                 walk, bool(r.get("school_route", False)), g):
             # alone its walkers' detour is acceptable; with the plan's removals it is not
             walkers, earlier = in_set
-            parts_ja = [f"{b} {'徒歩では孤立' if not math.isfinite(w) else '徒歩の迂回 ' + distance_text(w)}"
-                        for b, w in walkers.items()]
-            parts_en = [f"{b} {'cut off on foot' if not math.isfinite(w) else 'walkers detour ' + distance_text(w)}"
-                        for b, w in walkers.items()]
+            parts_ja, parts_en = [], []
+            for b, w in walkers.items():
+                lim = distance_text(walk_limit(bool(opt.get((b, "remove"), {}).get("school_route", False)), g))
+                if math.isfinite(w):
+                    parts_ja.append(f"{b} の徒歩の迂回が {distance_text(w)}（上限 {lim}）")
+                    parts_en.append(f"walkers at {b} a detour of {distance_text(w)} (limit {lim})")
+                else:
+                    parts_ja.append(f"{b} で歩行者が渡れなくなる")
+                    parts_en.append(f"walkers at {b} no way across")
             with_ja = f"先に撤去する {'・'.join(earlier)} と合わせて" if earlier else "同時に"
             with_en = f"together with {', '.join(earlier)}" if earlier else "with its set"
-            ja = (f"{head_ja}ダウンサイジング：車は{detour_ja(d)}で足りるが、{with_ja}撤去すると"
-                  f"{'、'.join(parts_ja)}のため歩行者・自転車橋として残す")
+            ja = (f"{head_ja}ダウンサイジング：車は{detour_ja(d)}で足りるが、{with_ja}撤去すると "
+                  f"{'、'.join(parts_ja)}となるため歩行者・自転車橋として残す")
             en = (f"{head_en}downsizing: vehicles manage with a {detour_en(d)}, but removed {with_en} "
                   f"it would leave {'; '.join(parts_en)}, so a footbridge stays")
         elif method == "downsize":

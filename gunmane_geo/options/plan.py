@@ -46,7 +46,7 @@ from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_cost
 from .generate import detour_upgrades
 from .guards import waived_guards
-from .methods import ReceivingWorks, plan_methods, walkers_need
+from .methods import ReceivingWorks, plan_methods, walk_limit, walkers_need
 from .scenario import SetEvaluator
 from ..wording import detour_en, detour_ja, option_yen_ja, yen_en
 
@@ -526,8 +526,7 @@ def _walk_refusal_text(why: str, others: str, others_en: str, school, settings) 
     ja_parts, en_parts = [], []
     items = _walk_items(why)
     for b, d in items.items():
-        lim = (min(float(g.max_walk_detour_m), float(g.max_school_walk_detour_m))
-               if b in school else float(g.max_walk_detour_m))
+        lim = walk_limit(b in school, g)
         if not math.isfinite(d):
             ja_parts.append(f"{b} 徒歩では孤立")
             en_parts.append(f"{b} cut off on foot")
