@@ -376,7 +376,9 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     plan : GeoDataFrame
         One row per bridge (``PLAN_COLUMNS``): the chosen option (keep unless the
         plan takes one), the step at which it was taken, its detour measured with
-        the whole plan's removals, and the reason.  ``plan.attrs["summary"]``
+        the whole plan's removals (``walk_detour_in_plan_m``: the walkers' detour of an
+        outright removal, m, NaN for a downsizing or a bridge walkers cannot use), and
+        the reason.  ``plan.attrs["summary"]``
         holds the totals.
     cost_curve : DataFrame
         One row per greedy step (``CURVE_COLUMNS``): cumulative cost avoided
