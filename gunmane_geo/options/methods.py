@@ -7,7 +7,8 @@ order of precedence:
 * ダウンサイジング (``downsize``): vehicles can do without the bridge but walkers need it
   (walkers' detour over ``max_walk_detour_m``, or on a school route over
   ``max_school_walk_detour_m``, or cut off on foot): the plan took the downsizing option
-  (a full removal is excluded by the ``walk_detour`` guard).
+  (a full removal is excluded by the ``walk_detour`` guard, or ``make_plan`` refused it
+  because, with the plan's other outright removals, walkers would go round too far).
 * 撤去＋迂回路整備 (``remove_upgrade_detour``): the plan took the removal WITH the
   improvement of the detour's substandard sections (the options' ``detour_upgrades``:
   narrower than ``detour_min_width_m`` and than the bridge, or, width unknown, of a class
@@ -115,6 +116,13 @@ class ReceivingWorks:
         return int(round(max(0.0, widest - w_r) * l_r * self.unit)), widest, w_r
 
 
+def walk_limit(school_route: bool, guards) -> float:
+    """The walkers' detour limit (m) of a bridge: ``max_walk_detour_m``, or on a school
+    route the smaller of it and ``max_school_walk_detour_m``."""
+    lim = float(guards.max_walk_detour_m)
+    return min(lim, float(guards.max_school_walk_detour_m)) if school_route else lim
+
+
 def walkers_need(walk_detour_m: float, school_route: bool, guards) -> bool:
     """True when removing the bridge outright would fail people on foot.
 
@@ -136,7 +144,8 @@ def walkers_need(walk_detour_m: float, school_route: bool, guards) -> bool:
 
 
 def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoDataFrame,
-                 detour_paths: dict, hubs: dict, settings) -> gpd.GeoDataFrame:
+                 detour_paths: dict, hubs: dict, settings,
+                 walk_refused: dict | None = None) -> gpd.GeoDataFrame:
     """Add the method columns (``METHOD_COLUMNS``) and method reasons to a plan.
 
     Parameters
@@ -153,6 +162,11 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
     hubs : dict
         ``bridge_id -> kept bridge_id`` for removals taken as a consolidation set.
     settings : Settings
+    walk_refused : dict, optional
+        ``bridge_id -> (walkers, earlier)`` for bridges whose outright removal the plan
+        refused by the walkers' rule: ``walkers`` maps each bridge whose walking detour
+        would break it to that detour (m, ``inf``: cut off on foot), ``earlier`` lists
+        the removals already in the plan.  Such a bridge counts as needed by walkers.
 
     Returns
     -------
@@ -197,6 +211,8 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
         r = opt.get((bid, "remove"), {})
         walk = r.get("walk_detour_m", math.nan)
         need = walkers_need(walk, bool(r.get("school_route", False)), g)
+        in_set = (walk_refused or {}).get(bid)    # refused with the plan's other removals
+        need = need or in_set is not None
         up = opt.get((bid, "remove_upgrade_detour"), {})
         up_len = float(up.get("upgrade_length_m") or 0.0)
         path_bridges = sorted(ev.bridges_on_path(detour_paths.get(bid, ())) & kept)
@@ -256,6 +272,25 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
         if method == "consolidate":
             ja = f"{head_ja}集約：{recv_ja}、{detour_ja(d)}"
             en = f"{head_en}consolidation {recv_en}, {detour_en(d)}"
+        elif method == "downsize" and in_set is not None and not walkers_need(
+                walk, bool(r.get("school_route", False)), g):
+            # alone its walkers' detour is acceptable; with the plan's removals it is not
+            walkers, earlier = in_set
+            parts_ja, parts_en = [], []
+            for b, w in walkers.items():
+                lim = distance_text(walk_limit(bool(opt.get((b, "remove"), {}).get("school_route", False)), g))
+                if math.isfinite(w):
+                    parts_ja.append(f"{b} の徒歩の迂回が {distance_text(w)}（上限 {lim}）")
+                    parts_en.append(f"walkers at {b} a detour of {distance_text(w)} (limit {lim})")
+                else:
+                    parts_ja.append(f"{b} で歩行者が渡れなくなる")
+                    parts_en.append(f"walkers at {b} no way across")
+            with_ja = f"先に撤去する {'・'.join(earlier)} と合わせて" if earlier else "同時に"
+            with_en = f"together with {', '.join(earlier)}" if earlier else "with its set"
+            ja = (f"{head_ja}ダウンサイジング：車は{detour_ja(d)}で足りるが、{with_ja}撤去すると "
+                  f"{'、'.join(parts_ja)}となるため歩行者・自転車橋として残す")
+            en = (f"{head_en}downsizing: vehicles manage with a {detour_en(d)}, but removed {with_en} "
+                  f"it would leave {'; '.join(parts_en)}, so a footbridge stays")
         elif method == "downsize":
             wtxt = "徒歩では孤立" if not math.isfinite(walk) else f"徒歩の迂回 {distance_text(walk)}"
             wen = "cut off on foot" if not math.isfinite(walk) else f"walkers' detour {distance_text(walk)}"

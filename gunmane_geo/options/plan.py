@@ -9,6 +9,19 @@ population and facilities cut off.  A step is refused when
 the set would cut anyone off, or push any removed bridge's detour over
 ``[guards] max_detour_m`` (unless the user waived that guard for the bridge).
 
+Walkers are measured as a set too.  The bridges the plan removes outright
+(``remove``, ``remove_upgrade_detour`` and the removed bridges of a consolidation
+set; a downsized bridge keeps its crossing for walkers) are taken out of the
+walking graph together, and each one's walking detour (``alternative_routes``
+with ``mode="walk"``, between the junctions of its walking link) is measured again
+whenever a later step can have lengthened it.  A step is refused when a walker's
+detour would exceed ``[guards] max_walk_detour_m`` (``max_school_walk_detour_m``
+on a school route 通学路), or walkers would be cut off (no walking route left, or
+people between two removed bridges of one walking link), unless the user waived
+the ``walk_detour`` guard for the bridge: the same rule that ``generate_options``
+applies to each bridge alone.  Bridges without walkers (motorways) are not
+measured on foot.
+
 Without a budget or target the plan is the prefix of steps with a positive
 marginal net benefit.  With ``budget_yen`` (the life-cycle cost, present value,
 the whole stock may use over the horizon) and/or ``target_saving_share`` (share
@@ -33,15 +46,17 @@ from ..settings import Settings
 from .costs import ILLUSTRATIVE_NOTE, OPTION_LABELS_EN, OPTION_LABELS_JA, user_cost
 from .generate import detour_upgrades
 from .guards import waived_guards
-from .methods import ReceivingWorks, plan_methods
+from .methods import ReceivingWorks, plan_methods, walk_limit, walkers_need
 from .scenario import SetEvaluator
 from ..wording import detour_en, detour_ja, option_yen_ja, yen_en
 
 PLAN_COLUMNS = [
     "bridge_id", "name", "plan_option", "plan_option_ja", "status", "step", "set_id",
     "lcc_yen", "keep_lcc_yen", "cost_avoided_yen", "detour_in_plan_m", "detour_in_plan_min",
-    "user_cost_in_plan_yen", "reason_ja", "reason_en", "note",
+    "walk_detour_in_plan_m", "user_cost_in_plan_yen", "reason_ja", "reason_en", "note",
 ]
+#: options that take the crossing from walkers too (a downsized bridge keeps it for them)
+FULL_REMOVALS = ("remove", "remove_upgrade_detour")
 CURVE_COLUMNS = [
     "step", "action", "option", "bridge_ids", "set_id", "cost_avoided_yen", "user_cost_yen",
     "net_benefit_yen", "cum_cost_avoided_yen", "cum_saving_share", "cum_user_cost_yen",
@@ -79,6 +94,13 @@ class _State:
     hubs: dict = field(default_factory=dict)        # removed bridge -> hub of its set
     receivers: dict = field(default_factory=dict)   # removed bridge -> receiving bridge or None
     widening: dict = field(default_factory=dict)    # receiving bridge -> widening yen
+    # walkers: the walkable edges of the bridges removed outright, and per such bridge
+    # its walking detour (m, inf: cut off on foot) and walking route with all of them gone
+    walk_removed_edges: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    walk_detour_m: dict = field(default_factory=dict)
+    walk_paths: dict = field(default_factory=dict)
+    walk_links: frozenset = frozenset()             # walking links holding a removed edge
+    walk_isolated: tuple = (0.0, 0)                 # (persons, facilities) cut off on foot
 
 
 @dataclass
@@ -100,6 +122,11 @@ class _Delta:
     receivers: dict
     widening: dict
     marginal_widening: float        # yen: the receiving bridges' added widening
+    walk_removed_edges: np.ndarray
+    walk_detour_m: dict             # only the re-measured bridges
+    walk_paths: dict
+    walk_links: frozenset
+    walk_isolated: tuple
 
 
 class _RouteIndex:
@@ -179,31 +206,68 @@ def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, a
         w = 0.0 if k in removed or k not in senders else works.widening(k, senders[k])[0]
         widening[k] = w
         marginal_w += w - state.widening.get(k, 0.0)
+    walk = _evaluate_walkers(ev, state, index[2], cand)
     return _Delta(frozenset(removed), upgraded, det, det_t, paths, tpaths, ucost, pop, fac,
-                  connected, marginal, redges, hubs, receivers, widening, marginal_w)
+                  connected, marginal, redges, hubs, receivers, widening, marginal_w, *walk)
+
+
+def _evaluate_walkers(ev: SetEvaluator, state: _State, walk_index: "_RouteIndex",
+                      cand: _Candidate) -> tuple:
+    """Walkers' side of adding ``cand``: the bridges it removes outright leave the walking graph.
+
+    Returns ``(walk_removed_edges, walk_detour_m, walk_paths, walk_links, walk_isolated)``:
+    the walking detours (m, shortest on foot, ``inf`` when cut off) of the candidate's
+    outright removals and of the earlier ones whose walking route ran over a newly
+    removed edge (removing edges never shortens a route, so the others stay as they
+    were).  ``walk_isolated``: (persons, facilities) cut off on foot by all outright
+    removals together, labelled with ``set_components`` on the walking graph only when
+    something can have been cut off (a walking route is gone, or two removed edges lie
+    on one walking link, which cuts off the stretch between them); otherwise the state's.
+    """
+    full = [b for b in cand.removed if cand.options.get(b) in FULL_REMOVALS]
+    cut = ev.walk_edges_of(full)
+    if not len(cut):     # downsizing, motorway bridges: walkers keep every way they had
+        return (state.walk_removed_edges, {}, {}, state.walk_links, state.walk_isolated)
+    wedges = np.union1d(state.walk_removed_edges, cut)
+    redo = sorted(walk_index.over(cut) - set(full))
+    _, det, paths = ev.routes([*redo, *full], wedges, "length_m", mode="walk")
+    keys = ev.link_keys(cut, "walk")
+    links = state.walk_links | set(keys)
+    isolated = state.walk_isolated
+    shared = len(links) < len(state.walk_links) + len(keys)   # two removed edges on one link
+    if shared or not all(math.isfinite(d) for d in det.values()):
+        _, pop, fac = ev.isolation(wedges, mode="walk")
+        isolated = (pop, fac)
+    return wedges, det, paths, frozenset(links), isolated
 
 
 def _apply(state: _State, delta: _Delta, index: tuple) -> _State:
-    """The state after accepting ``delta`` (a new snapshot); updates the route index."""
+    """The state after accepting ``delta`` (a new snapshot); updates the route indexes."""
     index[0].update(state.paths, delta.paths)
     index[1].update(state.time_paths, delta.time_paths)
+    index[2].update(state.walk_paths, delta.walk_paths)
     new = _State(delta.removed, delta.upgraded, {**state.detour_m, **delta.detour_m},
                  {**state.detour_min, **delta.detour_min}, {**state.paths, **delta.paths},
                  {**state.time_paths, **delta.time_paths}, delta.isolated_population,
                  delta.isolated_facilities, {**state.user_cost, **delta.user_cost},
                  delta.connected, delta.removed_edges, delta.hubs, delta.receivers,
-                 {k: v for k, v in {**state.widening, **delta.widening}.items() if v > 0})
+                 {k: v for k, v in {**state.widening, **delta.widening}.items() if v > 0},
+                 delta.walk_removed_edges, {**state.walk_detour_m, **delta.walk_detour_m},
+                 {**state.walk_paths, **delta.walk_paths}, delta.walk_links, delta.walk_isolated)
     return new
 
 
 _NONE = frozenset()
 
 
-def _refusal(state: _State, delta: _Delta, cand: _Candidate, settings) -> str | None:
+def _refusal(state: _State, delta: _Delta, cand: _Candidate, settings,
+             school: frozenset = frozenset()) -> str | None:
     """Why the set after ``cand`` breaks a guard (None when it does not).
 
     Only the re-measured bridges are checked: the others kept the detours that the
-    accepted state already passed.
+    accepted state already passed.  Vehicles first (``isolation``, ``max_detour:``),
+    then walkers (``walk_detour:``, bridge=metres with ``inf`` for cut off on foot;
+    ``school``: the bridges on a school route, held to ``max_school_walk_detour_m``).
     """
     g = settings.guards
     if delta.isolated_population is None:
@@ -224,6 +288,26 @@ def _refusal(state: _State, delta: _Delta, cand: _Candidate, settings) -> str | 
             over[b] = d
     if over:
         return "max_detour:" + ";".join(f"{b}={d:.0f}" for b, d in over.items())
+    return _walk_refusal(state, delta, cand, settings, school)
+
+
+def _walk_refusal(state: _State, delta: _Delta, cand: _Candidate, settings,
+                  school: frozenset) -> str | None:
+    """``walk_detour:B=metres;...`` when the walkers' rule of ``generate_options``
+    (``walkers_need``: over ``max_walk_detour_m``, over ``max_school_walk_detour_m`` on a
+    school route, or cut off on foot) fails for a bridge removed outright, with the
+    whole set gone; None when it holds.  A bridge whose ``walk_detour`` guard the user
+    waived is not held to it."""
+    g = settings.guards
+    over = {b: d for b, d in sorted(delta.walk_detour_m.items())
+            if walkers_need(d, b in school, g) and "walk_detour" not in waived_guards(b, settings)}
+    pop, fac = delta.walk_isolated
+    if pop > state.walk_isolated[0] + 1e-9 or fac > state.walk_isolated[1]:
+        for b in cand.removed:     # people between two removed bridges of one walking link
+            if cand.options.get(b) in FULL_REMOVALS and "walk_detour" not in waived_guards(b, settings):
+                over.setdefault(b, math.inf)
+    if over:
+        return "walk_detour:" + ";".join(f"{b}={d:.0f}" for b, d in over.items())
     return None
 
 
@@ -292,7 +376,9 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     plan : GeoDataFrame
         One row per bridge (``PLAN_COLUMNS``): the chosen option (keep unless the
         plan takes one), the step at which it was taken, its detour measured with
-        the whole plan's removals, and the reason.  ``plan.attrs["summary"]``
+        the whole plan's removals (``walk_detour_in_plan_m``: the walkers' detour of an
+        outright removal, m, NaN for a downsizing or a bridge walkers cannot use), and
+        the reason.  ``plan.attrs["summary"]``
         holds the totals.
     cost_curve : DataFrame
         One row per greedy step (``CURVE_COLUMNS``): cumulative cost avoided
@@ -330,7 +416,10 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     heapq.heapify(heap)
     by_key = {c.key: c for c in cands}
     state = _State()
-    index = (_RouteIndex(), _RouteIndex())
+    index = (_RouteIndex(), _RouteIndex(), _RouteIndex())   # shortest, fastest, walking routes
+    rm = bridge_options[bridge_options["option"] == "remove"]
+    school = frozenset(rm.loc[rm["school_route"].fillna(False).astype(bool), "bridge_id"].astype(str)
+                       if "school_route" in rm.columns else ())
     decided: dict[str, str] = {}
     refused: dict[str, str] = {}
     steps = []
@@ -347,7 +436,7 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
         # detour improvement is already in the option's cost)
         avoided = c.cost_avoided - int(delta.marginal_widening)
         npb = avoided - delta.marginal_user_cost
-        why = _refusal(state, delta, c, settings)
+        why = _refusal(state, delta, c, settings, school)
         if why is not None:
             for b in c.removed:
                 refused.setdefault(b, (why, sorted(state.removed)))
@@ -374,12 +463,15 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
         n_plan = 0 if required == 0 else (int(hit[0]) + 1 if len(hit) else len(steps))
     curve = _curve(steps, baseline, n_plan, aadt)
     final = steps[n_plan - 1]["state"] if n_plan else _State()
-    plan = _plan_rows(bridge_options, keep_rows, steps[:n_plan], final, refused, settings)
+    plan = _plan_rows(bridge_options, keep_rows, steps[:n_plan], final, refused, settings, school)
     # the kept bridges that receive traffic carry their widening: the rows add up to the saving
     hubs = {b: s["cand"].kept[0] for s in steps[:n_plan] if s["cand"].set_id is not None
             for b in s["cand"].removed}
+    walk_refused = {b: (_walk_items(why), before) for b, (why, before) in refused.items()
+                    if why.startswith("walk_detour:")}
     plan = plan_methods(plan, network=ev.network, bridge_options=bridge_options,
-                        detour_paths=final.paths, hubs=hubs, settings=settings)
+                        detour_paths=final.paths, hubs=hubs, settings=settings,
+                        walk_refused=walk_refused)
     by_method = plan.loc[plan["status"] == "planned", "method"].value_counts()
     saved = int(cum[n_plan - 1]) if n_plan else 0
     plan.attrs["summary"] = {
@@ -425,7 +517,37 @@ def _curve(steps, baseline, n_plan, aadt) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
-def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, settings):
+def _walk_items(why: str) -> dict:
+    """``walk_detour:B=m;C=inf`` -> ``{"B": m, "C": inf}`` (metres)."""
+    return {b: float(d) for b, d in (x.split("=") for x in why.split(":", 1)[1].split(";"))}
+
+
+def _walk_refusal_text(why: str, others: str, others_en: str, school, settings) -> tuple:
+    """The keep reason of a bridge refused by the walkers' rule (``walk_detour:B=m;...``)."""
+    g = settings.guards
+    ja_parts, en_parts = [], []
+    items = _walk_items(why)
+    for b, d in items.items():
+        lim = walk_limit(b in school, g)
+        if not math.isfinite(d):
+            ja_parts.append(f"{b} 徒歩では孤立")
+            en_parts.append(f"{b} cut off on foot")
+        else:
+            tag_ja, tag_en = ("通学路の上限", "school-route limit") if b in school else ("上限", "limit")
+            ja_parts.append(f"{b} {d:,.0f} m（{tag_ja} {lim:,.0f} m）")
+            en_parts.append(f"{b} {d:,.0f} m, {tag_en} {lim:,.0f} m")
+    cut = not all(math.isfinite(d) for d in items.values())
+    far = any(math.isfinite(d) for d in items.values())
+    what = "・".join((["歩行者の迂回が上限を超える"] if far else [])
+                    + (["徒歩で孤立が生じる"] if cut else []))
+    ja = f"維持：先に撤去する {others} と合わせると{what}（" + "、".join(ja_parts) + "）"
+    en = (f"keep: together with the removal of {others_en} walkers would lose too much: "
+          + "; ".join(en_parts))
+    return ja, en
+
+
+def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, settings,
+               school=frozenset()):
     """One row per bridge.  A kept bridge that receives planned removals' traffic and
     must be widened for it carries the widening: ``lcc_yen`` = keep + widening and
     ``cost_avoided_yen`` = -widening, so the rows add up to the plan's net saving."""
@@ -462,13 +584,14 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
                              "lcc_yen": int(keep["lcc_yen"]) + widen(bid),
                              "cost_avoided_yen": -widen(bid),
                              "detour_in_plan_m": 0.0, "detour_in_plan_min": 0.0,
-                             "user_cost_in_plan_yen": 0,
+                             "walk_detour_in_plan_m": 0.0, "user_cost_in_plan_yen": 0,
                              "reason_ja": f"集約 {c.set_id} で残す橋（{'・'.join(c.removed)} の交通を受け持つ）",
                              "reason_en": f"kept as the hub of {c.set_id} (carries the traffic of "
                                           f"{', '.join(c.removed)})"})
                 continue
             orow = by_option[(bid, option)]._asdict()
             d, t = final.detour_m[bid], final.detour_min[bid]
+            wd = final.walk_detour_m.get(bid, math.nan) if option in FULL_REMOVALS else math.nan
             uc = final.user_cost.get(bid)
             label_ja = OPTION_LABELS_JA[option] + (f"（集約 {c.set_id}）" if c.set_id else "")
             rows.append({**base, "plan_option": option, "plan_option_ja": label_ja,
@@ -476,6 +599,7 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
                          "lcc_yen": int(orow["lcc_yen"]),
                          "cost_avoided_yen": int(orow["cost_avoided_yen"]),
                          "detour_in_plan_m": d, "detour_in_plan_min": t,
+                         "walk_detour_in_plan_m": wd,
                          "user_cost_in_plan_yen": int(uc) if uc is not None and math.isfinite(uc) else None,
                          "reason_ja": f"手順{step}：{label_ja}、計画全体で{detour_ja(d)}、"
                                       f"{H}年で{option_yen_ja(orow['cost_avoided_yen'])}の削減",
@@ -492,6 +616,8 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
             if why == "isolation":
                 ja = f"維持：先に撤去する {others} と合わせると孤立が生じる"
                 en = f"keep: together with the removal of {others_en} it would cut people or facilities off"
+            elif why.startswith("walk_detour:"):
+                ja, en = _walk_refusal_text(why, others, others_en, school, settings)
             else:
                 over = [x.split("=") for x in why.split(":", 1)[1].split(";")]
                 ja = (f"維持：先に撤去する {others} と合わせると迂回が上限 {limit:,.0f} m を超える（"
@@ -510,11 +636,13 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
                 en = "keep: no removal-type option with a net benefit, or not needed for the target"
         rows.append({**base, "plan_option": "keep", "plan_option_ja": OPTION_LABELS_JA["keep"],
                      "status": status, "step": None, "set_id": None,
-                     "lcc_yen": int(keep["lcc_yen"]) + widen(bid), "cost_avoided_yen": -widen(bid), "detour_in_plan_m": 0.0, "detour_in_plan_min": 0.0,
-                     "user_cost_in_plan_yen": 0, "reason_ja": ja, "reason_en": en})
+                     "lcc_yen": int(keep["lcc_yen"]) + widen(bid), "cost_avoided_yen": -widen(bid),
+                     "detour_in_plan_m": 0.0, "detour_in_plan_min": 0.0,
+                     "walk_detour_in_plan_m": 0.0, "user_cost_in_plan_yen": 0, "reason_ja": ja, "reason_en": en})
     df = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "geometry"])
     out = gpd.GeoDataFrame(df, geometry="geometry", crs=bridge_options.crs)
     out["step"] = out["step"].astype("Int64")
+    out["walk_detour_in_plan_m"] = out["walk_detour_in_plan_m"].astype(float)
     out["user_cost_in_plan_yen"] = out["user_cost_in_plan_yen"].astype("Int64")
     for col in ("lcc_yen", "keep_lcc_yen", "cost_avoided_yen"):
         out[col] = out[col].astype("int64")

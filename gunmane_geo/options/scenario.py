@@ -91,6 +91,8 @@ class SetEvaluator:
         self.width_m = (edges["width_m"].to_numpy(float) if "width_m" in edges.columns
                         else np.full(network.n_edges, np.nan))
         self.road_class = edges["road_class"].to_numpy(object)
+        self.walkable = network.mode_edges("walk")
+        self._link_keys: dict[str, dict] = {}
         self._times: dict[tuple, np.ndarray] = {}
 
     @classmethod
@@ -119,6 +121,22 @@ class SetEvaluator:
         e = [self.bridge_edge[b] for b in bridge_ids if b in self.bridge_edge]
         return np.unique(np.asarray(e, np.int64)) if e else _EMPTY
 
+    def walk_edges_of(self, bridge_ids) -> np.ndarray:
+        """Edge ids of the given bridges that walkers use (``Network.mode_edges("walk")``)."""
+        e = self.edges_of(bridge_ids)
+        return e[self.walkable[e]] if len(e) else e
+
+    def link_keys(self, edge_ids, mode: str = "motor") -> list:
+        """One key per edge naming its road link (of ``mode``; the link's lowest edge id):
+        two edges with the same key lie on one link, with no junction between them."""
+        keys = self._link_keys.setdefault(mode, {})
+        ids = [int(e) for e in np.asarray(edge_ids, np.int64).tolist()]
+        new = sorted({e for e in ids if e not in keys})
+        if new:
+            links = road_links(self.network, new, mode)
+            keys.update(zip(new, np.minimum.reduceat(links.edges, links.ptr[:-1]).tolist()))
+        return [keys[e] for e in ids]
+
     def times(self, upgraded_edges=(), upgraded_speed_kmh=None) -> np.ndarray:
         """Edge times (min) with ``upgraded_edges`` at ``upgraded_speed_kmh`` where faster."""
         up = tuple(sorted({int(e) for e in upgraded_edges}))
@@ -136,23 +154,29 @@ class SetEvaluator:
         return t
 
     def routes(self, bridge_ids, removed_edges=_EMPTY, weight="length_m", *,
-               also_removed=None) -> tuple[dict, dict, dict]:
+               also_removed=None, mode: str = "motor") -> tuple[dict, dict, dict]:
         """Alternative routes of ``bridge_ids`` with ``removed_edges`` (and their own edge) gone.
 
         ``weight``: ``"length_m"``, ``"time_min"`` or an array of edge weights.
         ``also_removed``: per bridge, further edges removed for its query only.
+        ``mode``: ``"motor"`` (vehicles, default) or ``"walk"`` (walkers, every walkable
+        way; the road link is then the walking link, junction to junction on foot).
+        With ``"walk"`` only the bridges on a walkable edge are measured (a motorway
+        bridge has no walkers' route).
         Returns ``(route cost between the junctions of the bridge's road link, detour =
         max(0, cost - the link's own cost), path edge ids)``, dicts keyed by bridge id;
         ``inf`` and an empty path when the junctions are no longer connected.
         """
         ids = [b for b in bridge_ids if b in self.bridge_edge]
+        if mode == "walk":
+            ids = [b for b in ids if self.walkable[self.bridge_edge[b]]]
         if not ids:
             return {}, {}, {}
         eids = np.asarray([self.bridge_edge[b] for b in ids], np.int64)
-        links = road_links(self.network, eids)
+        links = road_links(self.network, eids, mode)
         cost, paths = alternative_routes(self.network, eids, weight, removed=removed_edges,
                                          also_removed=also_removed, return_paths=True,
-                                         links=links)
+                                         links=links, mode=mode)
         w = (self.length_m if isinstance(weight, str) and weight == "length_m" else
              self.time_min if isinstance(weight, str) else weight)
         own = links.cost(w)
@@ -160,11 +184,12 @@ class SetEvaluator:
         return (dict(zip(ids, cost.tolist())), dict(zip(ids, detour.tolist())),
                 dict(zip(ids, paths)))
 
-    def isolation(self, removed_edges) -> tuple[int, float, int]:
-        """``(nodes, population, facilities)`` cut off when ``removed_edges`` go together."""
+    def isolation(self, removed_edges, mode: str = "motor") -> tuple[int, float, int]:
+        """``(nodes, population, facilities)`` cut off when ``removed_edges`` go together
+        (for vehicles, or with ``mode="walk"`` for walkers)."""
         if not len(removed_edges):
             return 0, 0.0, 0
-        _, isolated = set_components(self.network, removed_edges)
+        _, isolated = set_components(self.network, removed_edges, mode)
         t = isolated_totals(self.network, isolated)
         return t["isolated_nodes"], t["isolated_population"], t["isolated_facilities"]
 

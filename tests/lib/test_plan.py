@@ -53,7 +53,9 @@ def test_plan_removes_one_of_two_parallel_bridges_not_both():
 
 
 def test_both_removed_when_the_detour_after_both_is_acceptable():
-    s = settings(max_detour_m=10_000.0)
+    # walkers' limit raised too: with both gone walkers would also go round 6000 m, which
+    # the default 1000 m refuses (tests/lib/test_plan_walkers.py); this test is about vehicles
+    s = settings(max_detour_m=10_000.0, max_walk_detour_m=10_000.0)
     # C on an emergency route: without it, removing C after A would be the better 2nd step
     opts, _, plan, curve = run(s, toy_bridges(emergency_route={"C"}))
     assert sorted(plan[plan["status"] == "planned"].index) == ["A", "B"]

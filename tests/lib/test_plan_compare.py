@@ -1,7 +1,9 @@
 """Scenarios side by side (``compare_plans``, ``gunmane plan --compare``) on the hand-worked
 river (tests/lib/options_toy.py).
 
-By hand, with C on an emergency route and detours up to 10 km allowed: the baseline is
+By hand, with C on an emergency route and detours up to 10 km allowed (for walkers too:
+with the default 1,000 m the plan would not take A and B both, tests/lib/test_plan_walkers.py):
+the baseline is
 2,621,498,312 yen (four keep life-cycle costs); each of A and B saves 475,374,578 yen
 removed, D cuts the island off.
 * 0 %: nothing removed.
@@ -29,7 +31,7 @@ from test_plan_methods import settings
 
 
 def inputs():
-    s = settings(max_detour_m=10_000.0)
+    s = settings(max_detour_m=10_000.0, max_walk_detour_m=10_000.0)
     b = toy_bridges(emergency_route={"C"})
     net = toy_network(b)
     return net, generate_options(net, None, b, settings=s), find_consolidation_sets(
@@ -71,6 +73,7 @@ def test_bad_levels_are_named():
 def test_plan_command_compare_writes_table_and_chart(toy_files, capsys):  # noqa: F811
     d = toy_files
     (d / "run.toml").write_text("[costs]\nbase_year = 2025\n[guards]\nmax_detour_m = 10000.0\n"
+                                "max_walk_detour_m = 10000.0\n"
                                 "consolidation_max_gap_m = 200.0\n", encoding="utf-8")
     out = d / "out" / "plan.gpkg"
     rc = main(["plan", "--roads", str(d / "roads.gpkg"), "--bridges", str(d / "bridges.gpkg"),

@@ -90,6 +90,7 @@ def test_compare_levels_on_dask_equal_the_plain_table(client):
 def test_plan_command_compare_on_two_workers(toy_files, capsys):  # noqa: F811
     d = toy_files
     (d / "run.toml").write_text("[costs]\nbase_year = 2025\n[guards]\nmax_detour_m = 10000.0\n"
+                                "max_walk_detour_m = 10000.0\n"   # as test_plan_compare
                                 "consolidation_max_gap_m = 200.0\n", encoding="utf-8")
     layers = ["--roads", str(d / "roads.gpkg"), "--bridges", str(d / "bridges.gpkg"),
               "--population", str(d / "population.gpkg"), "--facilities",
