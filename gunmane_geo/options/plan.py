@@ -101,6 +101,7 @@ class _State:
     walk_paths: dict = field(default_factory=dict)
     walk_links: frozenset = frozenset()             # walking links holding a removed edge
     walk_isolated: tuple = (0.0, 0)                 # (persons, facilities) cut off on foot
+    links: frozenset = frozenset()                  # road links (vehicles) holding a removed edge
 
 
 @dataclass
@@ -127,6 +128,7 @@ class _Delta:
     walk_paths: dict
     walk_links: frozenset
     walk_isolated: tuple
+    links: frozenset = frozenset()  # road links (vehicles) holding a removed edge
 
 
 class _RouteIndex:
@@ -172,7 +174,12 @@ def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, a
     _, det, paths = ev.routes([*redo, *cand.removed], redges, "length_m")
     tw = ev.times(upgraded, settings.costs.upgraded_speed_kmh)
     _, det_t, tpaths = ev.routes([*redo_t, *cand.removed], redges, tw)
-    connected = state.connected and all(math.isfinite(d) for d in det.values())
+    # two removed edges on one road link cut off the stretch between them (with its
+    # people) even when the link's junctions stay connected: label the pieces then too
+    keys = ev.link_keys(cut, "motor")
+    links = state.links | set(keys)
+    shared = len(links) < len(state.links) + len(keys)
+    connected = state.connected and not shared and all(math.isfinite(d) for d in det.values())
     pop, fac = 0.0, 0
     if not connected:
         g = settings.guards
@@ -208,7 +215,8 @@ def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, a
         marginal_w += w - state.widening.get(k, 0.0)
     walk = _evaluate_walkers(ev, state, index[2], cand)
     return _Delta(frozenset(removed), upgraded, det, det_t, paths, tpaths, ucost, pop, fac,
-                  connected, marginal, redges, hubs, receivers, widening, marginal_w, *walk)
+                  connected, marginal, redges, hubs, receivers, widening, marginal_w, *walk,
+                  links=frozenset(links))
 
 
 def _evaluate_walkers(ev: SetEvaluator, state: _State, walk_index: "_RouteIndex",
@@ -253,7 +261,8 @@ def _apply(state: _State, delta: _Delta, index: tuple) -> _State:
                  delta.connected, delta.removed_edges, delta.hubs, delta.receivers,
                  {k: v for k, v in {**state.widening, **delta.widening}.items() if v > 0},
                  delta.walk_removed_edges, {**state.walk_detour_m, **delta.walk_detour_m},
-                 {**state.walk_paths, **delta.walk_paths}, delta.walk_links, delta.walk_isolated)
+                 {**state.walk_paths, **delta.walk_paths}, delta.walk_links, delta.walk_isolated,
+                 delta.links)
     return new
 
 
