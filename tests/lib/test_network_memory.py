@@ -65,3 +65,30 @@ def test_released_build_gives_the_same_network(monkeypatch):
     assert kept.edges.geometry.geom_equals_exact(released.edges.geometry, 0).all()
     pd.testing.assert_frame_equal(kept.nodes.drop(columns="geometry"),
                                   released.nodes.drop(columns="geometry"))
+
+
+def test_finish_nodes_by_hand_and_shares_nothing_with_its_input():
+    """Nodes 0-1-2 joined by two edges and node 3 alone (worked out by hand): components
+    0 (three nodes) and 1, degrees 1, 2, 1, 0; a missing population counts as 0."""
+    from shapely.geometry import Point
+
+    from gunmane_geo.network.graph import NODE_COLUMNS, finish_nodes
+    nodes = gpd.GeoDataFrame({"node_id": [7, 8, 9, 10], "name": ["a", "b", "c", "d"],
+                              "population": [1.0, None, 2.0, 3.0],
+                              "n_facilities": [0, 1, 0, 0]},
+                             geometry=[Point(i, 0) for i in range(4)], crs=CRS,
+                             index=[5, 6, 7, 8])
+    edges = pd.DataFrame({"u": [0, 1], "v": [1, 2]})
+    out = finish_nodes(nodes, edges)
+    assert list(out.columns) == NODE_COLUMNS + ["name", "geometry"]
+    assert list(out.index) == [0, 1, 2, 3] and out.crs == nodes.crs
+    assert out.node_id.tolist() == [0, 1, 2, 3]
+    assert out.component.tolist() == [0, 0, 0, 1]
+    assert out.degree.tolist() == [1, 2, 1, 0]
+    assert out.population.tolist() == [1.0, 0.0, 2.0, 3.0]
+    assert out.n_facilities.tolist() == [0, 1, 0, 0] and out.n_other_facility.sum() == 0
+    assert out.name.tolist() == ["a", "b", "c", "d"] and out.geometry.x.tolist() == [0, 1, 2, 3]
+    out.loc[1, "n_facilities"] = 5
+    out.loc[1, "name"] = "changed"
+    assert nodes.n_facilities.tolist() == [0, 1, 0, 0]
+    assert nodes.name.tolist() == ["a", "b", "c", "d"]
