@@ -342,6 +342,11 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     tol = float(ns.snap_tolerance_m)
     report_progress(progress, 0.0, "reading road lines")
     geoms, attrs = _canonical_roads(roads, ns, report, source)
+    crs = roads.crs
+    # the road lines' geometry objects are needed only until the vertex table is final;
+    # dropped here and below, they are freed before the edges are made when the caller
+    # holds no other reference (``network_from_region(..., release_roads=True)``)
+    del roads
 
     xy, line = shapely.get_coordinates(geoms, return_index=True)
     line = line.astype(np.int64)
@@ -462,6 +467,7 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
         plain = np.flatnonzero(~structure)
         tree = shapely.STRtree(geoms[plain])
         a, b = tree.query(geoms[plain], predicate="intersects")
+        del tree                        # it holds the lines (freed with them below)
         a, b = plain[a], plain[b]
         keep = (a < b) & (layer[a] == layer[b])
         a, b = a[keep], b[keep]
@@ -485,6 +491,7 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
                    action="note", field="geometry")
 
     # --- merge inserted vertices and drop collapsed lines --------------------------
+    del geoms                           # the vertex table holds every coordinate now
     if extra:
         line = np.concatenate([line] + [e[0] for e in extra])
         key = np.concatenate([key] + [e[1] for e in extra])
@@ -567,13 +574,13 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
         columns[col] = attrs[col].to_numpy()[src_line]
     # copy=False: the arrays are fresh, so the frame takes them as they are (a frame built
     # with copies merges same-typed columns into blocks: 0.5 s at a million edges)
-    columns["geometry"] = gpd.array.from_shapely(edge_geoms, crs=roads.crs)
+    columns["geometry"] = gpd.array.from_shapely(edge_geoms, crs=crs)
     edges = gpd.GeoDataFrame(pd.DataFrame(columns, copy=False), geometry="geometry",
-                             crs=roads.crs, copy=False)
+                             crs=crs, copy=False)
     nodes = gpd.GeoDataFrame({"node_id": np.arange(len(node_xy))},
-                             geometry=shapely.points(node_xy), crs=roads.crs)
+                             geometry=shapely.points(node_xy), crs=crs)
     nodes = finish_nodes(nodes, edges)
-    net = Network(nodes=nodes, edges=edges, crs=roads.crs, settings=settings, report=report,
+    net = Network(nodes=nodes, edges=edges, crs=crs, settings=settings, report=report,
                   directed=bool(ns.use_oneway))
     _report_components(net, report, source)
     report_progress(progress, 1.0, "network built")
