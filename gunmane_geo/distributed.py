@@ -24,8 +24,6 @@ DASK_MISSING = ("--partition needs dask.distributed, which is not installed; fix
 
 def dask_missing(option: str = "--partition") -> str:
     """The message for ``option`` when ``dask.distributed`` is not installed."""
-    if option == "--partition":
-        return DASK_MISSING
     return (f"{option} needs dask.distributed, which is not installed; fix: {DASK_FIX}, "
             f"or run without {option}")
 
@@ -88,14 +86,14 @@ def check_dask_options(args, *, needs: str) -> None:
 
 
 def write_atomically(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that a reader sees the whole file or none: a
-    temporary name in the same folder, flushed to disk, then renamed over ``path``."""
+    """Write ``data`` to ``path`` so that a reader sees the whole file or none: written
+    under a temporary name beside it (``io.writers.replace_when_done``), flushed to disk,
+    then renamed over ``path``; a failed write leaves no temporary file."""
+    from .io.writers import replace_when_done
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    with replace_when_done(path) as tmp:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
     return path

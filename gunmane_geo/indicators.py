@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, report_progress
-from .schema import deck_area_m2
+from .schema import deck_area_m2, manager_class
 from .settings import Settings
 
 SKIPPED_COLUMNS = ["layer", "feature_id", "reason"]
@@ -232,8 +232,7 @@ def bridge_table(bridges, munis, year, settings):
         raise InputError("column 'bridge_id' is missing", source="bridges", field="bridge_id")
     bridges = by_managing_municipality(bridges, munis["municipality_code"])
     b, skipped = assign_municipality(bridges, munis, layer="bridges", id_column="bridge_id")
-    manager = b["manager"] if "manager" in b.columns else pd.Series(pd.NA, index=b.index)
-    manager = manager.astype("string").str.lower()
+    manager = manager_class(b)
     b["is_municipal"] = manager.isna() | (manager == "municipality")
     b["is_prefecture"] = (manager == "prefecture").fillna(False).astype(bool)
     b["is_national"] = (manager == "national").fillna(False).astype(bool)
@@ -266,8 +265,7 @@ def by_managing_municipality(bridges, known_codes):
     if "manager_code" not in bridges.columns:
         return bridges
     known = {str(c) for c in known_codes}
-    manager = bridges["manager"].astype("string").str.lower() if "manager" in bridges.columns \
-        else pd.Series(pd.NA, index=bridges.index, dtype="string")
+    manager = manager_class(bridges)
     code = bridges["manager_code"].astype("string").str.strip()
     use = ((manager.isna() | (manager == "municipality")) & code.isin(known)).fillna(False)
     if not use.any():

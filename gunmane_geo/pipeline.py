@@ -160,7 +160,7 @@ def network_from_region(region: Region, settings: Settings | None = None, *,
 # --------------------------------------------------------------------------- options
 def run_options(region: Region, settings: Settings | None = None, *, plan: bool = False,
                 budget_yen: float | None = None, target_saving_share: float | None = None,
-                compare: tuple | None = None,
+                compare: tuple | None = None, client=None,
                 progress: Progress | None = None) -> dict:
     """Network, criticality and the options outputs of a loaded ``Region``.
 
@@ -179,6 +179,8 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
     compare : tuple, optional
         ``("target", [pct, ...])`` or ``("budget", [yen, ...])``: also the plans at these
         levels side by side (``compare_plans``), layer ``plan_compare``.
+    client : dask.distributed.Client, optional
+        Run the ``compare`` levels as Dask tasks on this client (same table).
     progress : callable, optional
         ``progress(fraction, message) -> bool``; True cancels.
 
@@ -213,7 +215,7 @@ def run_options(region: Region, settings: Settings | None = None, *, plan: bool 
             out["plan_compare"] = compare_plans(
                 net, opts, sets, settings=settings,
                 targets_pct=levels if kind == "target" else None,
-                budgets_yen=levels if kind == "budget" else None,
+                budgets_yen=levels if kind == "budget" else None, client=client,
                 progress=sub_progress(progress, 0.9, 1.0))
     report_progress(progress, 1.0, "done")
     return out

@@ -810,6 +810,16 @@ PARSERS = {
 
 
 # --- derived values ----------------------------------------------------------
+def manager_class(frame):
+    """The bridges' manager class (``national`` / ``prefecture`` / ``municipality``),
+    lower-cased, a string-dtype Series; NA where unknown or when there is no ``manager``
+    column."""
+    import pandas as pd
+    if "manager" not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    return frame["manager"].astype("string").str.lower()
+
+
 def deck_area_m2(bridges):
     """Deck area of each bridge (m²), by the one rule every analysis uses.
 

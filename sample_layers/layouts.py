@@ -89,7 +89,7 @@ def inspection_db_table(bridges: gpd.GeoDataFrame, munis: gpd.GeoDataFrame,
     for k, r in enumerate(bridges.itertuples()):
         muni = name_of[r.municipality_code]
         manager_name = PREF_NAME if r.manager == "prefecture" else muni
-        footbridge = bool(getattr(r, "footbridge", False)) if hasattr(r, "footbridge") else False
+        footbridge = bool(getattr(r, "footbridge", False))
         built = "" if rng.random() < 1 / 60 else str(int(r.built_year))
         rating = int(r.rating)
         if rating <= 2:
@@ -292,16 +292,12 @@ def write_layouts(folder: Path, out: Path | None = None, verbose: bool = True) -
     path.write_bytes(text.encode("cp932"))
 
     n03 = n03_layer(munis)
-    shp = out / FILES["municipalities"]
-    for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
-        shp.with_suffix(ext).unlink(missing_ok=True)
+    shp = _clear_shapefile(out / FILES["municipalities"])
     n03.to_file(shp, driver="ESRI Shapefile", engine="pyogrio", encoding="cp932")
     shp.with_suffix(".cpg").unlink(missing_ok=True)     # the 2023 files come without one
 
     mesh = future_population_mesh(folder / "population_250m.tif", munis)
-    mshp = out / FILES["population"]
-    for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
-        mshp.with_suffix(ext).unlink(missing_ok=True)
+    mshp = _clear_shapefile(out / FILES["population"])
     mesh.to_file(mshp, driver="ESRI Shapefile", engine="pyogrio")
 
     p04, p29, p02 = ksj_facilities(facilities, munis)
@@ -314,6 +310,13 @@ def write_layouts(folder: Path, out: Path | None = None, verbose: bool = True) -
               f"{mesh['PTN_2050'].sum():,.0f} in 2050), {len(p04)} + {len(p29)} + {len(p02)} "
               f"facilities")
     return {k: out / v for k, v in FILES.items()}
+
+
+def _clear_shapefile(shp: Path) -> Path:
+    """Remove a shapefile's files (so no stale ``.cpg`` stays beside a new one)."""
+    for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+        shp.with_suffix(ext).unlink(missing_ok=True)
+    return shp
 
 
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:

@@ -1333,9 +1333,7 @@ def write_all(b: Builder, out: Path):
     bridges = gpd.GeoDataFrame(brows, crs=CRS).sort_values("bridge_id").reset_index(drop=True)
     for col in ("built_year", "rating", "last_inspection_year"):
         bridges[col] = bridges[col].astype("int32")
-    situation = bridges.pop("situation")
-    write_gpkg(bridges, out / "bridges.gpkg", "bridges")
-    bridges["situation"] = situation
+    write_gpkg(bridges.drop(columns="situation"), out / "bridges.gpkg", "bridges")
     write_inventory_csv(bridges, out / "bridges_inventory_cp932.csv", rng,
                         fixed=set(bridges.loc[bridges["situation"] != "", "bridge_id"]))
     b.situation_bridges = bridges.loc[bridges["situation"] != "", ["bridge_id", "name", "situation"]]

@@ -84,7 +84,7 @@ def run_criticality(args) -> int:
         raise InputError("--workers and --scheduler go with --partition grid|prefecture",
                          source="command line")
     if partition is not None:
-        from ..criticality.partition import require_dask
+        from ..distributed import require_dask
         require_dask()                      # before reading anything: say how to install it
     bar = ProgressBar(args.quiet, "criticality")
     t0 = time.perf_counter()
@@ -92,7 +92,7 @@ def run_criticality(args) -> int:
     client = None
     if partition is not None:
         # the workers start while the layers are read
-        from ..criticality.partition import open_client
+        from ..distributed import open_client
         client = open_client(workers=args.workers, scheduler=args.scheduler)
     try:
         with few_collections():
@@ -114,7 +114,7 @@ def run_criticality(args) -> int:
         return 130
     finally:
         if client is not None:
-            from ..criticality.partition import close_client
+            from ..distributed import close_client
             close_client(client)
     bar.close()
     stats = table.attrs.pop("partition", None)

@@ -117,16 +117,8 @@ def run_options_command(args) -> int:
         region = load_region(inputs, settings, progress=bar.part(0.0, 0.2))
         layers = run_options(region, settings, plan=with_plan,
                              budget_yen=budget_yen if with_plan else None,
-                             target_saving_share=share, compare=None if on_dask else compare,
-                             progress=bar.part(0.2, 0.7 if on_dask else 0.8))
-        if on_dask:
-            from ..options import compare_plans
-            kind, levels = compare
-            layers["plan_compare"] = compare_plans(
-                layers["_network"], layers["bridge_options"], layers["consolidation_sets"],
-                settings=settings, targets_pct=levels if kind == "target" else None,
-                budgets_yen=levels if kind == "budget" else None, client=client,
-                progress=bar.part(0.9, 0.1))
+                             target_saving_share=share, compare=compare, client=client,
+                             progress=bar.part(0.2, 0.8))
     except (KeyboardInterrupt, Cancelled):
         bar.close()
         print(f"gunmane {args.command}: interrupted; nothing written", file=sys.stderr)

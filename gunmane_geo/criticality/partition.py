@@ -24,6 +24,7 @@ The Dask client helpers (``require_dask``, ``open_client``, ``close_client``) li
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import resource
 import time
@@ -33,17 +34,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import distributed as _distributed
-from ..distributed import close_client, open_client
+from ..distributed import close_client, open_client, write_atomically
 from ..errors import InputError, report_progress
 from ..network.graph import Network
 from ..progress import Progress
 from ..settings import Settings
 from .routes import RoadLinks, alternative_routes
-
-#: kept importable from here (they live in ``gunmane_geo.distributed``)
-DASK_MISSING = _distributed.DASK_MISSING
-require_dask = _distributed.require_dask
 
 PARTITIONS = ("grid", "prefecture")
 
@@ -258,14 +254,10 @@ class PartitionedRoutes:
     def _save(self, mode, weight, key, fingerprint, costs):
         if self.checkpoint_dir is None:
             return
-        self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
-        path = self._path(mode, weight, key)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            np.savez(f, fingerprint=np.array(fingerprint), costs=costs)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)       # atomic: a reader sees the whole file or none
+        buf = io.BytesIO()
+        np.savez(buf, fingerprint=np.array(fingerprint), costs=costs)
+        # atomic: a reader sees the whole file or none
+        write_atomically(self._path(mode, weight, key), buf.getvalue())
 
 
 def _fingerprint(args, weight, global_edges) -> str:

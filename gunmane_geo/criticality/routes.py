@@ -142,18 +142,26 @@ def road_links(network: Network, edge_ids, mode: str = "motor") -> RoadLinks:
     return RoadLinks(edge_ids, a, b, ptr, buf[:used].copy(), looped)
 
 
+def link_keys(network: Network, edge_ids, mode: str = "motor") -> list:
+    """One key per edge naming its road link (of ``mode``): the link's lowest edge id.
+    Two edges with the same key lie on one link, with no junction between them.  Kept
+    in the network's cache."""
+    keys = network._cache.setdefault(f"link_key:{mode}", {})   # edge -> its link's lowest edge
+    ids = np.asarray(edge_ids, np.int64).tolist()
+    new = sorted({e for e in ids if e not in keys})
+    if new:
+        links = road_links(network, new, mode)
+        keys.update(zip(new, np.minimum.reduceat(links.edges, links.ptr[:-1]).tolist()))
+    return [keys[e] for e in ids]
+
+
 def share_a_link(network: Network, edge_ids, mode: str = "motor") -> bool:
     """True when two of ``edge_ids`` lie on the same road link: removing both cuts off the
     stretch between them even though the link's junctions stay connected."""
     edge_ids = np.unique(np.asarray(edge_ids, np.int64))
     if len(edge_ids) < 2:
         return False
-    keys = network._cache.setdefault(f"link_key:{mode}", {})   # edge -> its link's lowest edge
-    new = [e for e in edge_ids.tolist() if e not in keys]
-    if new:
-        links = road_links(network, new, mode)
-        keys.update(zip(new, np.minimum.reduceat(links.edges, links.ptr[:-1]).tolist()))
-    return len({keys[e] for e in edge_ids.tolist()}) < len(edge_ids)
+    return len(set(link_keys(network, edge_ids, mode))) < len(edge_ids)
 
 
 def _queries(network: Network, links: RoadLinks, mode: str):

@@ -8,7 +8,7 @@ import pandas as pd
 from ..errors import InputError
 from ..indicators import by_managing_municipality
 from ..io.load_report import LoadReport
-from ..schema import deck_area_m2
+from ..schema import deck_area_m2, manager_class
 from ..settings import Settings
 from ._common import normalise_code, numeric, report_or_new, to_analysis_crs
 
@@ -142,8 +142,7 @@ def municipality_attributes(munis: gpd.GeoDataFrame, bridges=None, staff=None,
         codes = assign_to_municipality(bridges, munis, g.adjacency_tolerance_m, "bridges",
                                        "bridge_id", report)
         b = pd.DataFrame({"code": codes.to_numpy()}, index=bridges.index)
-        manager = bridges["manager"].astype("string").str.lower().fillna("municipality") \
-            if "manager" in bridges.columns else pd.Series("municipality", index=bridges.index)
+        manager = manager_class(bridges).fillna("municipality")
         b["manager"] = manager.to_numpy()
         b["area"] = np.nan_to_num(deck_area_m2(bridges))     # unknown area counts 0 m2
         rating = numeric(bridges.get("rating"), len(bridges), np.nan)

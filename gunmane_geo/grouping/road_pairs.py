@@ -26,6 +26,7 @@ import shapely.ops
 from shapely.strtree import STRtree
 
 from ..io.load_report import LoadReport
+from ..schema import manager_class
 from ..settings import Settings
 from ._common import report_or_new, require_gdf, settings_or_default, to_analysis_crs
 
@@ -124,8 +125,7 @@ def road_pairs(roads, bridges=None, settings: Settings | None = None,
     bridge_pts = pref_pts = None
     if bridges is not None and len(bridges):
         pts = to_analysis_crs(bridges, "bridges", roads.crs, "roads", report)
-        manager = pts["manager"].astype("string").str.lower() if "manager" in pts.columns \
-            else pd.Series(pd.NA, index=pts.index, dtype="string")
+        manager = manager_class(pts)
         is_pref = (manager == "prefecture").fillna(False).to_numpy(bool)
         is_national = (manager == "national").fillna(False).to_numpy(bool)
         bridge_pts = pts[~is_pref & ~is_national]

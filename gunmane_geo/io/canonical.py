@@ -193,8 +193,7 @@ def convert_values(frame, kind: str, ctx: LayerContext):
         # typed once per distinct value, then spread over the rows (a take, no Python
         # object per row)
         typed = _typed(results.tolist(), field)
-        frame[field] = typed.take(codes) if hasattr(typed, "take") and not isinstance(
-            typed, np.ndarray) else typed[codes]
+        frame[field] = typed[codes]
     return frame
 
 

@@ -498,6 +498,18 @@ def municipalities_by_name(municipalities) -> dict:
     return by_name
 
 
+def named_codes(by_name: dict, name, bridges, idx) -> list[str]:
+    """The codes of the municipalities called ``name`` (``municipalities_by_name``); when
+    several share it, those of bridge ``idx``'s own prefecture (its ``prefecture_name`` or
+    ``都道府県名``), if any."""
+    hits = by_name.get(name.strip(), []) if isinstance(name, str) else []
+    pref_col = next((c for c in ("prefecture_name", "都道府県名") if c in bridges.columns), None)
+    if len(hits) > 1 and pref_col is not None:
+        own = bridges.at[idx, pref_col]
+        hits = [h for h in hits if h[1] == own] or hits
+    return sorted({h[0] for h in hits})
+
+
 def manager_codes(bridges, municipalities, report, source="bridges"):
     """``manager_code``: the municipality code of the manager of each municipal bridge,
     found by its ``manager_name`` (管理者名) in the municipalities layer.
@@ -532,7 +544,6 @@ def manager_codes(bridges, municipalities, report, source="bridges"):
     if "manager_code" not in bridges.columns:
         bridges["manager_code"] = None
     by_name = municipalities_by_name(municipalities)
-    own_pref_col = next((c for c in ("prefecture_name", "都道府県名") if c in bridges.columns), None)
     filled = 0
     unmatched: dict = {}
     for idx in bridges.index:
@@ -544,11 +555,7 @@ def manager_codes(bridges, municipalities, report, source="bridges"):
         if manager not in (None, "municipality") and not (isinstance(manager, float)
                                                            and np.isnan(manager)):
             continue
-        hits = by_name.get(name.strip(), [])
-        if len(hits) > 1 and own_pref_col is not None:
-            own = bridges.at[idx, own_pref_col]
-            hits = [h for h in hits if h[1] == own] or hits
-        codes = sorted({h[0] for h in hits})
+        codes = named_codes(by_name, name, bridges, idx)
         if len(codes) == 1:
             bridges.at[idx, "manager_code"] = codes[0]
             filled += 1
@@ -589,7 +596,8 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
     def row_of(idx):
         return bridges.at[idx, "source_row"] if "source_row" in bridges.columns else None
 
-    named = _codes_by_name(bridges, municipalities)
+    by_name = (municipalities_by_name(municipalities)
+               if "municipality_name" in municipalities.columns else {})
     filled = 0
     for idx in bridges.index:
         code, where = bridges.at[idx, "municipality_code"], located.get(idx)
@@ -599,10 +607,10 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
             if where is not None:
                 bridges.at[idx, "municipality_code"] = where
                 filled += 1
-            elif named.get(idx) is not None:
-                bridges.at[idx, "municipality_code"] = named[idx]
+            elif (named := _code_by_name(bridges, idx, by_name)) is not None:
+                bridges.at[idx, "municipality_code"] = named
                 report.add(source, "bridges", f"bridge lies outside every municipality polygon "
-                           f"(over the sea, or off the coast): municipality_code {named[idx]} "
+                           f"(over the sea, or off the coast): municipality_code {named} "
                            "taken from its 市町村名", row=row_of(idx), feature_id=fid,
                            severity="info", action="filled", field="municipality_code")
             else:
@@ -627,23 +635,15 @@ def _bridges_in_municipalities(bridges, municipalities, report, specs):
     return bridges
 
 
-def _codes_by_name(bridges, municipalities) -> dict:
-    """``{bridge index: municipality code}`` from the bridges' 市町村名 column (the
-    inspection database's location municipality), for names that match exactly one
-    municipality of the run (the bridge's 都道府県名 settles a shared name)."""
+def _code_by_name(bridges, idx, by_name: dict) -> str | None:
+    """The municipality code of bridge ``idx`` from its 市町村名 (the inspection
+    database's location municipality), when the name matches one municipality of the
+    run (the bridge's prefecture settles a shared name); else None."""
     col = next((c for c in ("市町村名", "municipality_name") if c in bridges.columns), None)
-    if col is None or "municipality_name" not in municipalities.columns:
-        return {}
-    by_name = municipalities_by_name(municipalities)
-    own_pref = bridges["都道府県名"] if "都道府県名" in bridges.columns else None
-    out = {}
-    for idx, name in bridges[col].items():
-        hits = by_name.get(name.strip(), []) if isinstance(name, str) else []
-        if len(hits) > 1 and own_pref is not None:
-            hits = [h for h in hits if h[1] == own_pref.get(idx)] or hits
-        if len({h[0] for h in hits}) == 1:
-            out[idx] = hits[0][0]
-    return out
+    if col is None:
+        return None
+    codes = named_codes(by_name, bridges.at[idx, col], bridges, idx)
+    return codes[0] if len(codes) == 1 else None
 
 
 __all__ = ["load_region", "load_run_config", "manager_codes", "mark_emergency_routes"]

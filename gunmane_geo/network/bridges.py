@@ -12,7 +12,7 @@ from shapely.ops import substring
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
 from ..settings import Settings
-from .build import is_missing, text_column
+from .build import per_value, is_missing, text_column
 from .graph import Network, finish_nodes
 from .attach import to_network_crs
 
@@ -29,10 +29,7 @@ def _norm_route(v) -> str:
 
 def _norm_routes(values) -> np.ndarray:
     """``_norm_route`` of each value, computed once per distinct value (str array)."""
-    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object), dtype=object),
-                                  use_na_sentinel=True)
-    normed = np.array([_norm_route(u) for u in uniques] + [""], dtype=object)
-    return normed[codes].astype(str) if len(codes) else np.zeros(0, dtype=str)
+    return per_value(np.asarray(values, dtype=object), _norm_route, "", object).astype(str)
 
 
 # --- bridges ------------------------------------------------------------------------

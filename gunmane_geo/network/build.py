@@ -54,7 +54,7 @@ def check_metric_frame(gdf, source, what) -> None:
                          "reproject to a metric CRS", source=source)
 
 
-def _per_value(values, fn, missing, dtype):
+def per_value(values, fn, missing, dtype):
     """``fn`` applied once per distinct value of ``values`` (a column has few: road classes,
     flags), spread back over the rows; missing values (NaN, None) give ``missing``."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
@@ -70,7 +70,7 @@ def _flag_column(df: pd.DataFrame, name: str) -> np.ndarray:
         return col.to_numpy()
     if isinstance(col.dtype, pd.BooleanDtype):       # the loaders' canonical flags
         return col.to_numpy(dtype=bool, na_value=False)
-    return _per_value(col, lambda v: bool(parse_flag(v)), False, bool)
+    return per_value(col, lambda v: bool(parse_flag(v)), False, bool)
 
 
 def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
@@ -96,7 +96,7 @@ def _allowed_column(df: pd.DataFrame, name: str, closed_classes) -> np.ndarray:
         except ValueError:
             flag = None
         return True if flag is None else bool(flag)
-    return _per_value(df[name], allowed, True, bool)
+    return per_value(df[name], allowed, True, bool)
 
 
 def is_missing(v) -> bool:
@@ -118,7 +118,7 @@ def text_column(df, name, default=None) -> np.ndarray:
         out = values.copy()
         out[blank] = default
         return out
-    return _per_value(df[name], lambda v: default if str(v).strip() == "" else str(v),
+    return per_value(df[name], lambda v: default if str(v).strip() == "" else str(v),
                       default, object)
 
 
@@ -177,7 +177,7 @@ def _canonical_roads(roads, ns, report, source):
                    f"their lines use the 'other' speed {fallback} km/h where speed_kmh is "
                    "missing (set [network] default_speed_kmh)", severity="info", action="note",
                    field="road_class")
-    default_speed = _per_value(road_class, lambda c: float(defaults.get(c, fallback)),
+    default_speed = per_value(road_class, lambda c: float(defaults.get(c, fallback)),
                                fallback, float)
     need_default = ~(np.isfinite(speeds) & (speeds > 0))
     if need_default.any():

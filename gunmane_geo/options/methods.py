@@ -137,15 +137,13 @@ def walkers_need(walk_detour_m: float, school_route: bool, guards) -> bool:
     """
     if walk_detour_m is None or (isinstance(walk_detour_m, float) and math.isnan(walk_detour_m)):
         return False
-    w = float(walk_detour_m)
-    if w > float(guards.max_walk_detour_m):
-        return True
-    return bool(school_route) and w > float(guards.max_school_walk_detour_m)
+    return float(walk_detour_m) > walk_limit(bool(school_route), guards)
 
 
 def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoDataFrame,
                  detour_paths: dict, hubs: dict, settings,
-                 walk_refused: dict | None = None) -> gpd.GeoDataFrame:
+                 walk_refused: dict | None = None,
+                 works: ReceivingWorks | None = None) -> gpd.GeoDataFrame:
     """Add the method columns (``METHOD_COLUMNS``) and method reasons to a plan.
 
     Parameters
@@ -167,6 +165,8 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
         refused by the walkers' rule: ``walkers`` maps each bridge whose walking detour
         would break it to that detour (m, ``inf``: cut off on foot), ``earlier`` lists
         the removals already in the plan.  Such a bridge counts as needed by walkers.
+    works : ReceivingWorks, optional
+        The receiving-bridge rule the plan used (built here when not given).
 
     Returns
     -------
@@ -174,7 +174,7 @@ def plan_methods(plan: gpd.GeoDataFrame, *, network, bridge_options: gpd.GeoData
         ``plan`` with ``METHOD_COLUMNS``; ``reason_ja``/``reason_en`` of planned rows
         say why the method won and why the others did not.
     """
-    works = ReceivingWorks(network, settings)
+    works = works or ReceivingWorks(network, settings)
     ev = works.ev
     g, costs = settings.guards, settings.costs
     H = int(costs.horizon_years)

@@ -151,6 +151,14 @@ class _RouteIndex:
                 self.users.setdefault(int(e), set()).add(b)
 
 
+def _add_links(ev: SetEvaluator, links: frozenset, cut, mode: str) -> tuple[frozenset, bool]:
+    """The road links (of ``mode``) holding a removed edge once ``cut`` is removed too, and
+    whether two removed edges now share a link (which cuts off the stretch between them)."""
+    keys = ev.link_keys(cut, mode)
+    new = links | set(keys)
+    return frozenset(new), len(new) < len(links) + len(keys)
+
+
 def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, aadt: dict,
               settings, works: ReceivingWorks) -> _Delta:
     """The change from ``state`` when ``cand`` is added: the whole set re-measured.
@@ -176,9 +184,7 @@ def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, a
     _, det_t, tpaths = ev.routes([*redo_t, *cand.removed], redges, tw)
     # two removed edges on one road link cut off the stretch between them (with its
     # people) even when the link's junctions stay connected: label the pieces then too
-    keys = ev.link_keys(cut, "motor")
-    links = state.links | set(keys)
-    shared = len(links) < len(state.links) + len(keys)
+    links, shared = _add_links(ev, state.links, cut, "motor")
     connected = state.connected and not shared and all(math.isfinite(d) for d in det.values())
     pop, fac = 0.0, 0
     if not connected:
@@ -216,7 +222,7 @@ def _evaluate(ev: SetEvaluator, state: _State, index: tuple, cand: _Candidate, a
     walk = _evaluate_walkers(ev, state, index[2], cand)
     return _Delta(frozenset(removed), upgraded, det, det_t, paths, tpaths, ucost, pop, fac,
                   connected, marginal, redges, hubs, receivers, widening, marginal_w, *walk,
-                  links=frozenset(links))
+                  links=links)
 
 
 def _evaluate_walkers(ev: SetEvaluator, state: _State, walk_index: "_RouteIndex",
@@ -239,14 +245,12 @@ def _evaluate_walkers(ev: SetEvaluator, state: _State, walk_index: "_RouteIndex"
     wedges = np.union1d(state.walk_removed_edges, cut)
     redo = sorted(walk_index.over(cut) - set(full))
     _, det, paths = ev.routes([*redo, *full], wedges, "length_m", mode="walk")
-    keys = ev.link_keys(cut, "walk")
-    links = state.walk_links | set(keys)
+    links, shared = _add_links(ev, state.walk_links, cut, "walk")
     isolated = state.walk_isolated
-    shared = len(links) < len(state.walk_links) + len(keys)   # two removed edges on one link
     if shared or not all(math.isfinite(d) for d in det.values()):
         _, pop, fac = ev.isolation(wedges, mode="walk")
         isolated = (pop, fac)
-    return wedges, det, paths, frozenset(links), isolated
+    return wedges, det, paths, links, isolated
 
 
 def _apply(state: _State, delta: _Delta, index: tuple) -> _State:
@@ -474,13 +478,11 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     final = steps[n_plan - 1]["state"] if n_plan else _State()
     plan = _plan_rows(bridge_options, keep_rows, steps[:n_plan], final, refused, settings, school)
     # the kept bridges that receive traffic carry their widening: the rows add up to the saving
-    hubs = {b: s["cand"].kept[0] for s in steps[:n_plan] if s["cand"].set_id is not None
-            for b in s["cand"].removed}
     walk_refused = {b: (_walk_items(why), before) for b, (why, before) in refused.items()
                     if why.startswith("walk_detour:")}
     plan = plan_methods(plan, network=ev.network, bridge_options=bridge_options,
-                        detour_paths=final.paths, hubs=hubs, settings=settings,
-                        walk_refused=walk_refused)
+                        detour_paths=final.paths, hubs=final.hubs, settings=settings,
+                        walk_refused=walk_refused, works=works)
     by_method = plan.loc[plan["status"] == "planned", "method"].value_counts()
     saved = int(cum[n_plan - 1]) if n_plan else 0
     plan.attrs["summary"] = {

@@ -30,6 +30,7 @@ import numpy as np
 
 from ..criticality import (alternative_routes, isolated_totals, require_bridges, road_links,
                            set_components, share_a_link)
+from ..criticality.routes import link_keys
 from ..errors import InputError
 from ..network.graph import Network
 
@@ -92,7 +93,6 @@ class SetEvaluator:
                         else np.full(network.n_edges, np.nan))
         self.road_class = edges["road_class"].to_numpy(object)
         self.walkable = network.mode_edges("walk")
-        self._link_keys: dict[str, dict] = {}
         self._times: dict[tuple, np.ndarray] = {}
 
     @classmethod
@@ -129,13 +129,7 @@ class SetEvaluator:
     def link_keys(self, edge_ids, mode: str = "motor") -> list:
         """One key per edge naming its road link (of ``mode``; the link's lowest edge id):
         two edges with the same key lie on one link, with no junction between them."""
-        keys = self._link_keys.setdefault(mode, {})
-        ids = [int(e) for e in np.asarray(edge_ids, np.int64).tolist()]
-        new = sorted({e for e in ids if e not in keys})
-        if new:
-            links = road_links(self.network, new, mode)
-            keys.update(zip(new, np.minimum.reduceat(links.edges, links.ptr[:-1]).tolist()))
-        return [keys[e] for e in ids]
+        return link_keys(self.network, edge_ids, mode)
 
     def times(self, upgraded_edges=(), upgraded_speed_kmh=None) -> np.ndarray:
         """Edge times (min) with ``upgraded_edges`` at ``upgraded_speed_kmh`` where faster."""

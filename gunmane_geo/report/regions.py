@@ -195,20 +195,28 @@ def split_region(region: Region, by: str, *, settings: Settings | None = None):
         feats = getattr(region, kind, None)
         if isinstance(feats, gpd.GeoDataFrame) and len(feats):
             near[kind] = _within(feats, munis, labels, halo)
+    # the rows of each region, grouped once (not one full comparison per region)
+    muni_rows = _rows_by_value(labels)
+    member_rows = {kind: _rows_by_value(m) for kind, m in member.items() if len(m)}
     out = {}
     for label in order:
         sub = copy.copy(region)
-        sub.municipalities = munis[(labels == label).to_numpy()]
+        sub.municipalities = munis.iloc[muni_rows.get(label, [])]
         for kind in _BY_MUNICIPALITY + ("staff",):
             feats = getattr(region, kind)
-            if feats is not None and len(feats) and len(member[kind]):
-                setattr(sub, kind, feats[(member[kind] == label).fillna(False).to_numpy(bool)])
+            if feats is not None and len(feats) and kind in member_rows:
+                setattr(sub, kind, feats.iloc[member_rows[kind].get(label, [])])
         for kind, hits in near.items():
             setattr(sub, kind, getattr(region, kind).iloc[np.sort(hits.get(label, []))])
         sub.report = _region_report(region.report, label, by, sub, halo)
         out[label] = sub
     table = pd.concat(assign, ignore_index=True)
     return out, table
+
+
+def _rows_by_value(values) -> dict:
+    """``{value: positions}`` of a Series (positions in order; missing values left out)."""
+    return pd.Series(np.arange(len(values))).groupby(np.asarray(values, dtype=object)).indices
 
 
 def _feature_regions(feats, munis, code_region, kind):
@@ -265,24 +273,34 @@ def _region_report(report: LoadReport, label, by, sub: Region, halo) -> LoadRepo
 
 
 # --------------------------------------------------------------------------- one region
-def region_fingerprint(sub: Region, settings: Settings, config, stages, dpi) -> str:
-    """A hash of everything a region's report depends on: its layers (values and
-    geometry), the settings, the stages, the dpi and the run file."""
-    from .. import __version__
+def files_digest(config, settings: Settings, population) -> bytes:
+    """A hash of the files a report reads beside its layers: the run file, the effect
+    input table and a population raster (the same for every region: read once)."""
     h = hashlib.sha256()
-    h.update(json.dumps([settings.to_dict(), sorted(stages or []), dpi, __version__],
-                        sort_keys=True, default=str).encode())
     files = [Path(config)]
     if settings.effect.inputs_table:        # relative to run.toml, as run_analysis reads it
         t = Path(settings.effect.inputs_table)
         files.append(t if t.is_absolute() else Path(config).resolve().parent / t)
-    if isinstance(sub.population, PopulationRaster):
-        files.append(Path(sub.population.path))
+    if isinstance(population, PopulationRaster):
+        files.append(Path(population.path))
     for path in files:
         try:
             h.update(path.read_bytes())
         except OSError:
             h.update(f"missing {path}".encode())
+    return h.digest()
+
+
+def region_fingerprint(sub: Region, settings: Settings, config, stages, dpi,
+                       digest: bytes | None = None) -> str:
+    """A hash of everything a region's report depends on: its layers (values and
+    geometry), the settings, the stages, the dpi and the files read beside them
+    (``files_digest``; computed here when not given)."""
+    from .. import __version__
+    h = hashlib.sha256()
+    h.update(json.dumps([settings.to_dict(), sorted(stages or []), dpi, __version__],
+                        sort_keys=True, default=str).encode())
+    h.update(digest if digest is not None else files_digest(config, settings, sub.population))
     for kind in ("municipalities", "roads", "bridges", "rivers", "railways", "facilities",
                  "staff", "other_assets", "population", "emergency_routes"):
         f = getattr(sub, kind, None)
@@ -440,10 +458,11 @@ def report_regions(config, out_dir, by: str = "prefecture", *, client=None,
         write_csv(assignment, out / "regions_assignment.csv")
         write_csv(region.report.to_frame(), out / "load_report.csv")
         rows, pending = {}, {}
+        digest = files_digest(config, settings, region.population)
         for label, sub in parts.items():
             s = copy.deepcopy(settings)
             s.maps.region_name = f"{s.maps.region_name} {label}".strip()
-            fp = region_fingerprint(sub, s, config, stages, dpi)
+            fp = region_fingerprint(sub, s, config, stages, dpi, digest)
             reused = _reusable(out / folders[label], fp)
             if reused is not None:
                 rows[label] = {**reused, "reused": True}
