@@ -32,7 +32,7 @@ def target_population_column(network: Network) -> str | None:
     None: the one of ``[io] population_target_year`` when the nodes have it, else the
     only ``population_<year>`` column they have (``attach_population`` allots every such
     column of the population layer)."""
-    cols = [c for c in network.nodes.columns if _TARGET_POPULATION.match(str(c))]
+    cols = [c for c in network.node_table.columns if _TARGET_POPULATION.match(str(c))]
     want = f"population_{network.settings.io.population_target_year}"
     if want in cols:
         return want
@@ -69,8 +69,8 @@ def population_basis(network: Network, settings=None) -> tuple[np.ndarray, str]:
                 "population layer has no population_<year> column; fix: give a "
                 "future-population mesh (国土数値情報 将来推計人口メッシュ, PTN_<year> columns) "
                 "as population, or set population_basis = \"now\"", source="settings")
-        return network.nodes[col].fillna(0.0).to_numpy(float), col.rsplit("_", 1)[1]
-    return network.nodes["population"].to_numpy(float), "now"
+        return network.node_table[col].fillna(0.0).to_numpy(float), col.rsplit("_", 1)[1]
+    return network.node_table["population"].to_numpy(float), "now"
 
 
 def require_bridges(network: Network) -> gpd.GeoDataFrame:
@@ -91,7 +91,7 @@ def node_values(network: Network) -> np.ndarray:
 
 
 def _compute_node_values(network: Network) -> np.ndarray:
-    nodes = network.nodes
+    nodes = network.node_table
     target = target_population_column(network)
     vals = np.empty((network.n_nodes, len(VALUE_COLUMNS) + (target is not None)), np.float64)
     vals[:, 0] = 1.0

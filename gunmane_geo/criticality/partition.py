@@ -53,7 +53,7 @@ def part_labels(network: Network, nodes: np.ndarray, partition: str, *,
     municipality polygon holds the node, or the nearest one.
     """
     settings = settings or network.settings
-    xy = _node_xy(network)[nodes]
+    xy = network.node_xy()[nodes]
     if partition == "grid":
         cell = float(settings.criticality.partition_cell_m)
         if not cell > 0:
@@ -80,12 +80,6 @@ def part_labels(network: Network, nodes: np.ndarray, partition: str, *,
         return ("p" + hit["pref"].astype(str)).reindex(pts.index).to_numpy(object)
     raise InputError(f"unknown partition {partition!r}: use one of {', '.join(PARTITIONS)}",
                      source="command line")
-
-
-def _node_xy(network: Network) -> np.ndarray:
-    """(x, y) of every node, metres."""
-    import shapely
-    return shapely.get_coordinates(network.nodes.geometry.values)
 
 
 def part_routes(n_nodes, u, v, weight, oneway, directed, mode, sources, targets, edges):
@@ -152,11 +146,11 @@ class PartitionedRoutes:
             from .routes import road_links
             links = road_links(network, edge_ids, mode)
         lo, hi = progress_span
-        xy = _node_xy(network)
+        xy = network.node_xy()
         eu, ev = network.uv()
         w = network.weight(weight)
         allowed = network.mode_edges(mode)
-        oneway = (network.edges["oneway"].fillna(False).to_numpy(bool)
+        oneway = (network.edge_table["oneway"].fillna(False).to_numpy(bool)
                   if network.directed and mode == "motor" else np.zeros(network.n_edges, bool))
         if weight == "length_m":
             per_m = 1.0

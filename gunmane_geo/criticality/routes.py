@@ -123,8 +123,8 @@ def road_links(network: Network, edge_ids, mode: str = "motor") -> RoadLinks:
     edge_ids = np.ascontiguousarray(edge_ids, np.int64)
     indptr, head, arc_edge = network.csr("undirected", mode)
     eu, ev = network.uv()
-    if "source_row" in network.edges.columns:
-        line_id = np.ascontiguousarray(network.edges["source_row"].to_numpy(np.int64))
+    if "source_row" in network.edge_table.columns:
+        line_id = np.ascontiguousarray(network.edge_table["source_row"].to_numpy(np.int64))
     else:
         line_id = np.arange(network.n_edges, dtype=np.int64)
     m = len(edge_ids)
@@ -173,7 +173,7 @@ def _queries(network: Network, links: RoadLinks, mode: str):
     owner = np.arange(len(edge_ids))
     if not network.directed or mode == "walk":
         return links.a, links.b, edge_ids, owner
-    one = network.edges["oneway"].fillna(False).to_numpy(bool)[edge_ids]
+    one = network.edge_table["oneway"].fillna(False).to_numpy(bool)[edge_ids]
     two = ~one
     return (np.concatenate([links.a, links.b[two]]), np.concatenate([links.b, links.a[two]]),
             np.concatenate([edge_ids, edge_ids[two]]), np.concatenate([owner, owner[two]]))

@@ -153,7 +153,7 @@ def removal_scenario(network: Network, bridge_ids, od_pairs=None,
     })
     bt["affected_vehicle_km_per_day"] = aadt * bt["detour_m"] / 1000.0
     bt["affected_vehicle_hours_per_day"] = aadt * bt["detour_min"] / 60.0
-    bt = gpd.GeoDataFrame(bt, geometry=network.edges.geometry.to_numpy()[eids], crs=network.crs)
+    bt = gpd.GeoDataFrame(bt, geometry=network.edge_geometry(eids), crs=network.crs)
 
     # --- trips ---------------------------------------------------------------------
     report_progress(progress, 0.4, "scenario: trips")
@@ -200,11 +200,11 @@ def _trace(node, pred_edge, u, v, wl, wt):
 
 def _path_line(network, path):
     """LineString along ``path`` [(edge, node it is entered *from*... )] from origin on."""
-    egeom = network.edges.geometry.to_numpy()
+    egeom = network.edge_geometry([e for e, _ in path])
     u, _ = network.uv()
     coords = []
-    for e, x in path:
-        c = np.asarray(egeom[e].coords)
+    for (e, x), g in zip(path, egeom):
+        c = np.asarray(g.coords)
         c = c if u[e] == x else c[::-1]
         coords.append(c if not coords else c[1:])
     if not coords:

@@ -231,8 +231,7 @@ def bridge_criticality(network: Network, *, settings: Settings | None = None,
                      bridges[["n_candidates", "nearest_edge_m", "reason"]].reset_index(drop=True)],
                     axis=1)
     geom = bridges.geometry.to_numpy().copy()
-    egeom = network.edges.geometry.to_numpy()
-    geom[matched] = egeom[eid_all[matched]]
+    geom[matched] = network.edge_geometry(eid_all[matched])
     out = gpd.GeoDataFrame(out, geometry=geom, crs=network.crs)
     out.attrs["rank_rule"] = RANK_RULE
     report_progress(progress, 1.0, "criticality done")
@@ -285,7 +284,7 @@ def reference_criticality(network: Network, weight: str = "length_m", bridge_ids
     bridges = require_bridges(network)
     g = graph if graph is not None else network.to_networkx(directed=False, mode="motor")
     gd = network.to_networkx(directed=True, mode="motor") if network.directed else None
-    one = network.edges["oneway"].fillna(False).to_numpy(bool)
+    one = network.edge_table["oneway"].fillna(False).to_numpy(bool)
     b = bridges[bridges["matched"]]
     if bridge_ids is not None:
         b = b[b["bridge_id"].isin(list(bridge_ids))]

@@ -15,7 +15,7 @@ from ..io.load_report import LoadReport
 from ..schema import FACILITY_TYPES, parse_facility_type
 from ..settings import Settings
 from .build import is_missing, text_column
-from .graph import Network
+from .graph import Network, attribute_table
 
 def to_network_crs(gdf, network, source, what, report):
     """``gdf`` in the network's CRS (reprojected with a report note); no CRS is an InputError."""
@@ -75,7 +75,7 @@ def attach_population(network: Network, population, settings: Settings | None = 
     if network.n_nodes == 0:
         raise InputError("the network has no nodes", source=source)
     cand = settlement_nodes(network)
-    node_xy = np.column_stack([network.nodes.geometry.x, network.nodes.geometry.y])[cand]
+    node_xy = network.node_xy()[cand]
     kd = cKDTree(node_xy)
 
     def nearest_node(xy):
@@ -131,7 +131,7 @@ def attach_population(network: Network, population, settings: Settings | None = 
         poly = ok[is_poly]
         inside_done = np.zeros(len(ok), bool)
         if len(poly):
-            ntree = shapely.STRtree(network.nodes.geometry.to_numpy()[cand])
+            ntree = shapely.STRtree(shapely.points(node_xy))
             pi, ni = ntree.query(geoms[poly], predicate="contains")
             ni = cand[ni]
             cnt = np.bincount(pi, minlength=len(poly))
@@ -161,7 +161,7 @@ def attach_population(network: Network, population, settings: Settings | None = 
                f"{int((pop > 0).sum())} network nodes"
                + "".join(f"; {col}: {a.sum():.0f} persons" for col, a in years.items()),
                severity="info", action="note")
-    nodes = network.nodes.copy()
+    nodes = attribute_table(network.node_table).copy()
     nodes = nodes.drop(columns=[c for c in nodes.columns
                                 if re.fullmatch(r"population_\d{4}", str(c))])
     nodes["population"] = pop
@@ -244,7 +244,7 @@ def attach_facilities(network: Network, facilities: gpd.GeoDataFrame,
                    feature_id=fid[i], severity="warning", action="skipped", field="geometry")
     ok = np.flatnonzero(~bad)
     cand = settlement_nodes(network)
-    node_xy = np.column_stack([network.nodes.geometry.x, network.nodes.geometry.y])[cand]
+    node_xy = network.node_xy()[cand]
     pts = shapely.get_coordinates(shapely.point_on_surface(geoms[ok]))
     d, nn = cKDTree(node_xy).query(pts) if len(ok) else (np.zeros(0), np.zeros(0, int))
     nn = cand[np.asarray(nn, np.int64)]
@@ -260,7 +260,7 @@ def attach_facilities(network: Network, facilities: gpd.GeoDataFrame,
                               or c == fac.geometry.name]).iloc[ok].reset_index(drop=True)
     table = pd.concat([table, extra], axis=1)
     out = gpd.GeoDataFrame(table, geometry=geoms[ok], crs=network.crs)
-    nodes = network.nodes.copy()
+    nodes = attribute_table(network.node_table).copy()
     n = len(nodes)
     node = out["node_id"].to_numpy()
     nodes["n_facilities"] = np.bincount(node, minlength=n)

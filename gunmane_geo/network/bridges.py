@@ -13,7 +13,7 @@ from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
 from ..settings import Settings
 from .build import per_value, is_missing, text_column
-from .graph import Network, finish_nodes
+from .graph import Network, attribute_table, finish_nodes
 from .attach import to_network_crs
 
 MATCH_COLUMNS = ["bridge_id", "matched", "edge_id", "u", "v", "snap_distance_m", "match_rule",
@@ -106,7 +106,7 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                          + ")", source=source, field="bridge_id")
     tol = float(ns.bridge_match_tolerance_m)
     nb = len(bridges)
-    edges = network.edges
+    edges = network.edge_table
     geoms = bridges.geometry.to_numpy()
     empty = pd.isna(geoms) | shapely.is_empty(geoms)
     gtype = np.where(empty, -1, shapely.get_type_id(np.where(empty, None, geoms)))
@@ -132,18 +132,24 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                         "snap_distance_m": np.nan, "match_rule": None,
                         "n_candidates": 0, "nearest_edge_m": np.nan, "reason": None})
     report_progress(progress, 0.0, "matching bridges")
-    egeom = edges.geometry.to_numpy()
-    tree = shapely.STRtree(egeom)
     ok = np.flatnonzero(~empty)
-    # nearest distance for every bridge (reported for unmatched ones)
-    if len(ok):
-        _, nd = tree.query_nearest(pts[ok], return_distance=True, all_matches=False)
-        out.loc[ok, "nearest_edge_m"] = nd
     # (1) explicit links in road data
     ebid = edges["bridge_id"].to_numpy(object)
     linked = {}
     for e in np.flatnonzero(pd.notna(ebid)):
         linked.setdefault(str(ebid[e]), []).append(e)
+    is_linked = np.array([bool(linked.get(bid[i])) for i in ok], bool)
+    todo = ok[~is_linked]
+    as_line = is_line[todo]
+    query_geom = np.where(as_line, geoms[todo], pts[todo])
+    # nearest distance for every bridge (reported for unmatched ones) and the candidate
+    # edges within tolerance of the others; shapely lines only for the edges found
+    nearest_m, pi, ei = _edges_near(network, pts[ok], query_geom, tol)
+    out.loc[ok, "nearest_edge_m"] = nearest_m
+    near = np.unique(np.concatenate([ei] + [np.asarray(linked[bid[i]], np.int64)
+                                            for i in ok[is_linked]]))
+    egeom = np.full(len(edges), None, dtype=object)
+    egeom[near] = network.edge_geometry(near)
     chosen = np.full(nb, -1, np.int64)
     n_cand = np.zeros(nb, np.int64)
     rule = np.full(nb, None, object)
@@ -162,13 +168,9 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                            row=int(i + 1), feature_id=bid[i], severity="warning",
                            action="note", field="geometry")
     # (2) candidates within tolerance: points by distance, lines by overlap
-    todo = np.array([i for i in ok if chosen[i] < 0], dtype=np.int64)
     ambiguous = np.zeros(nb, bool)
     competitors = np.full(nb, None, object)
     if len(todo):
-        as_line = is_line[todo]
-        query_geom = np.where(as_line, geoms[todo], pts[todo])
-        pi, ei = tree.query(query_geom, predicate="dwithin", distance=tol)
         if len(pi):
             d = shapely.distance(pts[todo][pi], egeom[ei])
             overlap = np.zeros(len(pi))
@@ -243,20 +245,17 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
     report_progress(progress, 0.5, "splitting edges at bridges")
     m = np.flatnonzero(chosen >= 0)
     is_struct = edges["is_bridge"].to_numpy(bool)
-    new_edges, bridge_edge = _split_for_bridges(network, chosen, m, pts, span, bid, is_struct,
-                                                float(ns.snap_tolerance_m))
+    net, bridge_edge = _split_for_bridges(network, chosen, m, pts, span, bid, is_struct,
+                                          float(ns.snap_tolerance_m))
     # shared structure edges are reported
+    road_id = net.edge_table["road_id"].to_numpy(object)
     eb = pd.Series(bridge_edge[m], index=bid[m])
     for e, grp in eb.groupby(eb):
         if len(grp) > 1:
             report.add(source, "bridges", f"bridges {list(grp.index)} are matched to the same "
-                       f"road edge (road '{new_edges['road_id'].iat[e]}'); they share its "
+                       f"road edge (road '{road_id[e]}'); they share its "
                        "criticality", severity="warning", action="note")
-    net = network.replace(edges=new_edges[0] if isinstance(new_edges, tuple) else new_edges)
-    nodes_new = new_edges.attrs.pop("_nodes", None)
-    if nodes_new is not None:
-        net = net.replace(nodes=nodes_new)
-    u = net.edges["u"].to_numpy(); v = net.edges["v"].to_numpy()
+    u = net.edge_table["u"].to_numpy(); v = net.edge_table["v"].to_numpy()
     out["matched"] = chosen >= 0
     out["edge_id"] = np.where(chosen >= 0, bridge_edge, -1)
     out["u"] = np.where(chosen >= 0, u[np.maximum(bridge_edge, 0)], -1)
@@ -276,6 +275,28 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
                severity="warning" if n_un else "info", action="note")
     report_progress(progress, 1.0, "bridges attached")
     return net, matches
+
+
+def _edges_near(network, points, query_geom, tol, chunk=1_000_000):
+    """Nearest edge distance of each of ``points`` and the (query, edge) pairs of
+    ``query_geom`` within ``tol`` metres, with the edges' lines made ``chunk`` at a time
+    (the lines of millions of edges are never all held at once)."""
+    nearest = np.full(len(points), np.inf)
+    pairs_q, pairs_e = [], []
+    for start in range(0, network.n_edges, chunk):
+        ids = np.arange(start, min(start + chunk, network.n_edges))
+        tree = shapely.STRtree(network.edge_geometry(ids))
+        if len(points):
+            _, d = tree.query_nearest(points, return_distance=True, all_matches=False)
+            np.minimum(nearest, d, out=nearest)
+        if len(query_geom):
+            q, e = tree.query(query_geom, predicate="dwithin", distance=tol)
+            pairs_q.append(q)
+            pairs_e.append(ids[e])
+        del tree
+    if not pairs_q:
+        return nearest, np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return nearest, np.concatenate(pairs_q), np.concatenate(pairs_e)
 
 
 def _rivals(edges, egeom, pt, best, cand, dist, score, best_score, best_d, within_m):
@@ -328,10 +349,14 @@ def require_some_matched(matches, settings: Settings | None = None,
 
 
 def _split_for_bridges(network, chosen, matched, pts, span, bid, is_struct, min_piece):
-    """Split matched ordinary edges; returns (new edges frame, bridge edge id per bridge)."""
-    edges = network.edges.copy()
-    edges["bridge_id"] = edges["bridge_id"].astype(object)
-    nodes = network.nodes
+    """Split matched ordinary edges so that each bridge is its own edge.
+
+    Returns ``(network, bridge edge id per bridge)``.  Works on the edge and node tables
+    and their coordinate arrays: only the split edges' lines are made as shapely objects,
+    and a column is copied only when it changes or grows.
+    """
+    edges = network.edge_table
+    n_edges, n_nodes = len(edges), network.n_nodes
     bridge_edge = np.full(len(chosen), -1, np.int64)
     by_edge: dict[int, list[int]] = {}
     edge_bid = edges["bridge_id"].to_numpy(dtype=object).copy()    # one write-back below
@@ -343,13 +368,15 @@ def _split_for_bridges(network, chosen, matched, pts, span, bid, is_struct, min_
                 edge_bid[e] = bid[i]
         else:
             by_edge.setdefault(e, []).append(i)
-    edges["bridge_id"] = edge_bid
-    new_rows, new_nodes = [], []
-    next_edge = len(edges)
-    next_node = len(nodes)
-    geom_col = edges.geometry.name
+    split = np.array(sorted(by_edge), dtype=np.int64)
+    split_geom = dict(zip(split.tolist(), network.edge_geometry(split)))
+    uu = edges["u"].to_numpy(np.int64)
+    vv = edges["v"].to_numpy(np.int64)
+    speed = edges["speed_kmh"].to_numpy(float)
+    new_rows, new_nodes = [], []      # (edge id, source edge, u, v, line, bridge id)
+    next_edge, next_node = n_edges, n_nodes
     for e, items in by_edge.items():
-        g = edges.geometry.iat[e]
+        g = split_geom[e]
         L = g.length
         s = np.array([g.project(pts[i]) for i in items])
         order = np.argsort(s, kind="stable")
@@ -384,71 +411,66 @@ def _split_for_bridges(network, chosen, matched, pts, span, bid, is_struct, min_
                 cuts[-1] = L
             else:
                 cuts.append(L)
-        cuts = np.array(cuts)
-        # one piece per consecutive pair of cuts
-        piece_ids = []
-        piece_nodes = [int(edges.at[e, "u"])]
+        # one piece per consecutive pair of cuts; the first keeps the edge's id
+        piece_nodes = [int(uu[e])]
         for k in range(1, len(cuts) - 1):
-            p = g.interpolate(cuts[k])
-            new_nodes.append(p)
+            new_nodes.append(g.interpolate(cuts[k]))
             piece_nodes.append(next_node)
             next_node += 1
-        piece_nodes.append(int(edges.at[e, "v"]))
-        row = edges.loc[e].to_dict()
+        piece_nodes.append(int(vv[e]))
+        pieces = []
         for k in range(len(cuts) - 1):
             geom = substring(g, cuts[k], cuts[k + 1])
             if geom.geom_type != "LineString":  # pragma: no cover - degenerate
                 geom = shapely.LineString([geom.coords[0], geom.coords[0]])
-            r = dict(row)
-            r["u"], r["v"] = piece_nodes[k], piece_nodes[k + 1]
-            r["length_m"] = geom.length
-            r["time_min"] = geom.length / (float(row["speed_kmh"]) * 1000.0 / 60.0)
-            r[geom_col] = geom
-            if k == 0:
-                pid = e
-            else:
-                pid = next_edge
-                next_edge += 1
-            r["edge_id"] = pid
-            r["bridge_id"] = None
-            r["is_bridge"] = False
-            piece_ids.append(pid)
-            new_rows.append(r)
+            pid = e if k == 0 else next_edge
+            next_edge += k > 0
+            pieces.append([pid, e, piece_nodes[k], piece_nodes[k + 1], geom, None])
         for k, i in spans:
-            bridge_edge[i] = piece_ids[k]
-        for k, i in spans:
-            rr = new_rows[len(new_rows) - len(piece_ids) + k]
-            if rr["bridge_id"] is None:
-                rr["bridge_id"] = bid[i]
-                rr["is_bridge"] = True
+            bridge_edge[i] = pieces[k][0]
+            if pieces[k][5] is None:
+                pieces[k][5] = bid[i]
+        new_rows.extend(pieces)
+    edges = attribute_table(edges)
+    columns = {c: edges[c].to_numpy() for c in edges.columns}
+    columns["bridge_id"] = edge_bid
+    lines = network.edge_lines()
     if new_rows:
-        first_rows = [r for r in new_rows if r["edge_id"] < len(edges)]
-        added = [r for r in new_rows if r["edge_id"] >= len(edges)]
-        for r in first_rows:
-            e = r["edge_id"]
-            for col, val in r.items():
-                if col == geom_col:
-                    continue
-                edges.at[e, col] = val
-        edges.loc[[r["edge_id"] for r in first_rows], geom_col] = gpd.GeoSeries(
-            [r[geom_col] for r in first_rows],
-            index=[r["edge_id"] for r in first_rows], crs=edges.crs)
-        if added:
-            add = gpd.GeoDataFrame(pd.DataFrame(added).drop(columns=[geom_col]),
-                                   geometry=[r[geom_col] for r in added], crs=edges.crs)
-            add = add.rename_geometry(geom_col) if geom_col != "geometry" else add
-            edges = pd.concat([edges, add[edges.columns]], ignore_index=True)
-        edges = gpd.GeoDataFrame(edges, geometry=geom_col, crs=network.crs)
+        pid = np.array([r[0] for r in new_rows], np.int64)
+        src = np.array([r[1] for r in new_rows], np.int64)
+        geoms = np.array([r[4] for r in new_rows], dtype=object)
+        length = shapely.length(geoms)
+        changed = {"u": np.array([r[2] for r in new_rows], np.int64),
+                   "v": np.array([r[3] for r in new_rows], np.int64),
+                   "length_m": length,
+                   "time_min": length / (speed[src] * 1000.0 / 60.0),
+                   "edge_id": pid,
+                   "bridge_id": np.array([r[5] for r in new_rows], dtype=object),
+                   "is_bridge": np.array([r[5] is not None for r in new_rows], bool)}
+        first = pid < n_edges                # the first piece of each split edge
+        added = np.flatnonzero(~first)       # in increasing edge id
+        for c, col in columns.items():
+            if c in changed:
+                col = col.copy()
+                col[pid[first]] = changed[c][first]
+                extra = changed[c][added]
+            else:
+                extra = col[src[added]]
+            columns[c] = np.concatenate([col, extra.astype(col.dtype, copy=False)])
+        lines = lines.updated(pid, geoms)
     for col, dt in (("u", np.int64), ("v", np.int64), ("edge_id", np.int64)):
-        edges[col] = edges[col].astype(dt)
-    edges["is_bridge"] = edges["is_bridge"].astype(bool)
+        columns[col] = columns[col].astype(dt, copy=False)
+    columns["is_bridge"] = columns["is_bridge"].astype(bool, copy=False)
+    new_edges = pd.DataFrame(columns, copy=False)
+    nodes = network.node_table
+    node_xy = network.node_xy()
     if new_nodes:
-        add_nodes = gpd.GeoDataFrame({"node_id": np.arange(len(nodes), next_node)},
-                                     geometry=new_nodes, crs=network.crs)
-        nodes = pd.concat([nodes, add_nodes], ignore_index=True)
-        nodes = gpd.GeoDataFrame(nodes, geometry=nodes.geometry.name, crs=network.crs)
-    edges.attrs["_nodes"] = finish_nodes(nodes, edges)
-    return edges, bridge_edge
+        add = pd.DataFrame({"node_id": np.arange(n_nodes, next_node)})
+        nodes = pd.concat([attribute_table(nodes), add], ignore_index=True)
+        node_xy = np.vstack([node_xy, shapely.get_coordinates(np.array(new_nodes))])
+    nodes = finish_nodes(attribute_table(nodes), new_edges)
+    net = network.replace(edges=new_edges, edge_lines=lines, nodes=nodes, node_xy=node_xy)
+    return net, bridge_edge
 
 
 def bridges_from_roads(network: Network, source: str = "roads"):
@@ -458,7 +480,7 @@ def bridges_from_roads(network: Network, source: str = "roads"):
     when given, else ``"<road_id>"`` (``"<road_id>#<k>"`` when one road line gave
     several bridge edges).  Returns ``(network, bridges)`` like ``attach_bridges``.
     """
-    edges = network.edges.copy()
+    edges = network.edge_table.copy()
     e = np.flatnonzero(edges["is_bridge"].to_numpy(bool))
     rid = edges["road_id"].to_numpy(object)[e]
     given = edges["bridge_id"].to_numpy(object)[e]
@@ -487,7 +509,7 @@ def bridges_from_roads(network: Network, source: str = "roads"):
                           "route_name": edges["route_name"].to_numpy(object)[e],
                           "road_class": edges["road_class"].to_numpy(object)[e],
                           "length_m": edges["length_m"].to_numpy(float)[e]})
-    matches = gpd.GeoDataFrame(table, geometry=edges.geometry.to_numpy()[e], crs=network.crs)
+    matches = gpd.GeoDataFrame(table, geometry=network.edge_geometry(e), crs=network.crs)
     network.report.add(source, "bridges", f"{len(e)} bridge lines of the road data used as "
                        "the bridges (no bridge inventory given)", severity="info",
                        action="note")

@@ -30,6 +30,7 @@ from ..io.load_report import LoadReport
 from ..schema import NO_WALK_CLASSES, NON_MOTOR_CLASSES, closed_by_class, parse_flag
 from ..settings import Settings
 from .graph import EDGE_COLUMNS, Network, finish_nodes
+from .lines import EdgeLines
 
 LAYER = "roads"
 
@@ -555,17 +556,17 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     order = np.lexsort((e_key, e_idx))
     e_idx, e_xy, e_line, e_grp = e_idx[order], e_xy[order], e_line[order], e_grp[order]
     n_edges = int(edge_of[-1]) + 1
-    # the vertex tables are not needed once the edges exist: free them before the
-    # geometry objects are made (peak memory)
     del line, key, xy, grp, e_key, order
-    edge_geoms = shapely.linestrings(e_xy, indices=e_idx)
-    del e_xy
     efirst, elast = _ends(e_idx)
     u = gnode[e_grp[efirst]]
     v = gnode[e_grp[elast]]
     src_line = e_line[efirst]
-    del e_idx, e_grp, e_line
-    length = shapely.length(edge_geoms)
+    del e_grp, e_line
+    # the edge geometry stays a coordinate table (``EdgeLines``): shapely lines are made
+    # only when a caller reads ``Network.edges`` (about 265 bytes an edge saved here)
+    lines = EdgeLines.from_line_index(e_xy, e_idx, n_edges)
+    del e_xy, e_idx
+    length = lines.lengths()
     speed = attrs["speed_kmh"].to_numpy(float)[src_line]
     # the edge table straight from arrays: one take per column, no intermediate frames
     columns = {"edge_id": np.arange(n_edges, dtype=np.int64), "u": u, "v": v,
@@ -574,14 +575,10 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
         columns[col] = attrs[col].to_numpy()[src_line]
     # copy=False: the arrays are fresh, so the frame takes them as they are (a frame built
     # with copies merges same-typed columns into blocks: 0.5 s at a million edges)
-    columns["geometry"] = gpd.array.from_shapely(edge_geoms, crs=crs)
-    edges = gpd.GeoDataFrame(pd.DataFrame(columns, copy=False), geometry="geometry",
-                             crs=crs, copy=False)
-    nodes = gpd.GeoDataFrame({"node_id": np.arange(len(node_xy))},
-                             geometry=shapely.points(node_xy), crs=crs)
-    nodes = finish_nodes(nodes, edges)
+    edges = pd.DataFrame(columns, copy=False)
+    nodes = finish_nodes(pd.DataFrame({"node_id": np.arange(len(node_xy))}), edges)
     net = Network(nodes=nodes, edges=edges, crs=crs, settings=settings, report=report,
-                  directed=bool(ns.use_oneway))
+                  directed=bool(ns.use_oneway), node_xy=node_xy, edge_lines=lines)
     _report_components(net, report, source)
     report_progress(progress, 1.0, "network built")
     return net

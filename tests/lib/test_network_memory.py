@@ -32,17 +32,19 @@ def two_segments():
 
 def build_watching_first_line(monkeypatch, release):
     """Build the network; return it, the region, and whether the first road line was
-    still alive when the edge lines were made."""
+    still alive when the edges' coordinate table was made."""
     region = Region(crs=CRS, roads=two_segments())
     line_ref = weakref.ref(region.roads.geometry.iat[0])
     alive = []
-    make_lines = shapely.linestrings
+    real = build_module.EdgeLines
 
-    def watching(*args, **kwargs):
-        alive.append(line_ref() is not None)
-        return make_lines(*args, **kwargs)
+    class Watching:
+        @staticmethod
+        def from_line_index(*args, **kwargs):
+            alive.append(line_ref() is not None)
+            return real.from_line_index(*args, **kwargs)
 
-    monkeypatch.setattr(build_module.shapely, "linestrings", watching)
+    monkeypatch.setattr(build_module, "EdgeLines", Watching)
     net = network_from_region(region, release_roads=release)
     monkeypatch.undo()
     return net, region, alive
@@ -51,7 +53,7 @@ def build_watching_first_line(monkeypatch, release):
 @pytest.mark.parametrize("release", [False, True])
 def test_road_lines_freed_before_the_edges_only_when_released(monkeypatch, release):
     net, region, alive = build_watching_first_line(monkeypatch, release)
-    assert alive == [not release]            # one call to make the edge lines
+    assert alive == [not release]            # the edges are made once
     assert (region.roads is None) == release
     assert net.n_nodes == 3 and net.n_edges == 2
     assert sorted(net.edges.length_m) == [100.0, 100.0]
