@@ -8,7 +8,9 @@ reported with ``action="nulled"``.  See docs/loading.md for the rule per problem
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
+
+import operator
 
 import numpy as np
 import pandas as pd
@@ -35,10 +37,16 @@ ID_FIELD = {"bridges": "bridge_id", "roads": "road_id", "municipalities": "munic
 
 @dataclass
 class LayerContext:
-    """Where report rows of one layer go."""
+    """Where report rows of one layer go.
+
+    ``distinct`` names the canonical text fields that ``convert_values`` found distinct on
+    every row, none blank and none changed by stripping: their id checks need no second
+    pass (a hash pass over millions of ids costs seconds).
+    """
     source: str
     layer: str
     report: LoadReport
+    distinct: set = dataclass_field(default_factory=set)
 
     def add(self, message, *, row=None, feature_id=None, severity="warning", action="note",
             field=None):
@@ -167,11 +175,15 @@ def convert_values(frame, kind: str, ctx: LayerContext):
                 is_str = np.ones(len(uniques), bool)
             else:
                 is_str = np.fromiter((type(v) is str for v in uniques), bool, len(uniques))
-            stripped = np.empty(int(is_str.sum()), dtype=object)
-            stripped[:] = [v.strip() for v in uniques[is_str]]
-            stripped[stripped == ""] = None
+            text = uniques[is_str]
+            stripped = np.fromiter(map(str.strip, text), object, len(text))
+            blank = np.fromiter(map(operator.not_, stripped), bool, len(text))
+            stripped[blank] = None
             results[is_str] = stripped
             todo = np.flatnonzero(~is_str)
+            if (len(uniques) == len(frame) and is_str.all() and not blank.any()
+                    and all(map(operator.is_, text, stripped))):
+                ctx.distinct.add(field)     # every row its own, clean value
         bad = np.zeros(len(uniques), bool)
         for j in todo:
             raw = uniques[j]
@@ -288,7 +300,10 @@ def _blank(series) -> np.ndarray:
     """Missing, or text that is only white space (one pass over the column)."""
     values = np.asarray(series, dtype=object)
     blank = pd.isna(values)
-    # text that strips to nothing (a plain pass: pandas' .str costs 3x more per value)
+    text = np.flatnonzero(~blank)
+    if pd.api.types.infer_dtype(values[text], skipna=False) == "string":
+        blank[text] = schema.blank_strings(values[text])       # all str: one pass in C
+        return blank
     return blank | np.fromiter((isinstance(v, str) and not v.strip() for v in values), bool,
                                len(values))
 
@@ -305,6 +320,8 @@ def check_ids(frame, kind: str, ctx: LayerContext, *, generate_prefix=None, uniq
         frame[col] = [f"{generate_prefix}{r}" for r in frame["source_row"]]
         ctx.add(f"no {col} column: ids '{generate_prefix}<row>' generated", severity="info",
                 action="filled", field=col)
+        return frame
+    if col in ctx.distinct:         # convert_values saw every id distinct and none blank
         return frame
     blank = _blank(frame[col])
     if blank.any():

@@ -328,6 +328,8 @@ def _dedupe_ids(frame, kind, ctx):
     """Line layers: later rows with an id used before get ``<id>#<n>`` (reported)."""
     from .canonical import ID_FIELD
     col = ID_FIELD[kind]
+    if col in ctx.distinct:         # convert_values saw every id distinct
+        return frame
     frame[col] = frame[col].astype(object)
     dup = frame[col].duplicated(keep="first").to_numpy()
     if dup.any():

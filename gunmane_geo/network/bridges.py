@@ -279,24 +279,38 @@ def attach_bridges(network: Network, bridges: gpd.GeoDataFrame, rivers=None,
 
 def _edges_near(network, points, query_geom, tol, chunk=1_000_000):
     """Nearest edge distance of each of ``points`` and the (query, edge) pairs of
-    ``query_geom`` within ``tol`` metres, with the edges' lines made ``chunk`` at a time
-    (the lines of millions of edges are never all held at once)."""
+    ``query_geom`` within ``tol`` metres.
+
+    The edges' lines are made ``chunk`` at a time, so the lines of millions of edges are
+    never all held at once.  The nearest edge is first searched within ``tol`` (a short
+    search); only points with no edge that near are searched again without a limit.
+    """
     nearest = np.full(len(points), np.inf)
     pairs_q, pairs_e = [], []
-    for start in range(0, network.n_edges, chunk):
-        ids = np.arange(start, min(start + chunk, network.n_edges))
-        tree = shapely.STRtree(network.edge_geometry(ids))
+    for ids, tree in _edge_trees(network, chunk):
         if len(points):
-            _, d = tree.query_nearest(points, return_distance=True, all_matches=False)
-            np.minimum(nearest, d, out=nearest)
+            (p, _), d = tree.query_nearest(points, max_distance=tol, return_distance=True,
+                                           all_matches=False)
+            np.minimum.at(nearest, p, d)
         if len(query_geom):
             q, e = tree.query(query_geom, predicate="dwithin", distance=tol)
             pairs_q.append(q)
             pairs_e.append(ids[e])
-        del tree
+    far = np.flatnonzero(~np.isfinite(nearest))
+    if len(far):
+        for _, tree in _edge_trees(network, chunk):
+            _, d = tree.query_nearest(points[far], return_distance=True, all_matches=False)
+            nearest[far] = np.minimum(nearest[far], d)
     if not pairs_q:
         return nearest, np.zeros(0, np.int64), np.zeros(0, np.int64)
     return nearest, np.concatenate(pairs_q), np.concatenate(pairs_e)
+
+
+def _edge_trees(network, chunk):
+    """``(edge ids, STRtree of their lines)`` for consecutive chunks of the edges."""
+    for start in range(0, network.n_edges, chunk):
+        ids = np.arange(start, min(start + chunk, network.n_edges))
+        yield ids, shapely.STRtree(network.edge_geometry(ids))
 
 
 def _rivals(edges, egeom, pt, best, cand, dist, score, best_score, best_d, within_m):

@@ -27,7 +27,8 @@ from scipy.spatial import cKDTree
 
 from ..errors import InputError, report_progress
 from ..io.load_report import LoadReport
-from ..schema import NO_WALK_CLASSES, NON_MOTOR_CLASSES, closed_by_class, parse_flag
+from ..schema import (NO_WALK_CLASSES, NON_MOTOR_CLASSES, blank_strings, closed_by_class,
+                      parse_flag)
 from ..settings import Settings
 from .graph import EDGE_COLUMNS, Network, finish_nodes
 from .lines import EdgeLines
@@ -115,7 +116,7 @@ def text_column(df, name, default=None) -> np.ndarray:
     if col.dtype == object and pd.api.types.infer_dtype(col, skipna=False) == "string":
         # all str already (the loaders' canonical text): one plain pass, blanks -> default
         values = col.to_numpy(dtype=object)
-        blank = np.fromiter((not v.strip() for v in values), bool, len(values))
+        blank = blank_strings(values)
         out = values.copy()
         out[blank] = default
         return out

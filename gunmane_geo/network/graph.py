@@ -245,9 +245,8 @@ class Network:
                 edge = np.concatenate([eid, eid[two]])
                 if kind == "backward":
                     tail, head = head, tail
-            order = np.argsort(tail, kind="stable")
-            indptr = np.zeros(self.n_nodes + 1, np.int64)
-            np.cumsum(np.bincount(tail, minlength=self.n_nodes), out=indptr[1:])
+            from .kernels import stable_order_by      # numba: imported when first routed
+            indptr, order = stable_order_by(tail, self.n_nodes)
             self._cache[key] = (indptr, np.ascontiguousarray(head[order]),
                                 np.ascontiguousarray(edge[order]))
         return self._cache[key]

@@ -29,6 +29,28 @@ except ImportError:  # pragma: no cover - exercised only without numba
 INF = np.inf
 
 
+# --- CSR adjacency ---------------------------------------------------------------
+@njit(cache=True, nogil=True)
+def _counting_order(tail, indptr):
+    order = np.empty(len(tail), np.int64)
+    nxt = indptr[:-1].copy()
+    for i in range(len(tail)):
+        t = tail[i]
+        order[nxt[t]] = i
+        nxt[t] += 1
+    return order
+
+
+def stable_order_by(tail: np.ndarray, n: int):
+    """``(indptr, order)``: ``order`` lists positions by ``tail`` (0..n-1), ties in input
+    order, exactly as ``np.argsort(tail, kind="stable")``; a counting sort, O(len + n)."""
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
+    if not HAVE_NUMBA:              # pragma: no cover - exercised only without numba
+        return indptr, np.argsort(tail, kind="stable")
+    return indptr, _counting_order(np.ascontiguousarray(tail, np.int64), indptr)
+
+
 # --- binary heap on parallel arrays (lazy deletion) -------------------------
 @njit(cache=True, nogil=True)
 def _heap_push(hk, hv, size, key, val):
