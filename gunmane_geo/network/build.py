@@ -430,15 +430,15 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
         cand_lines = np.flatnonzero(~structure)
         if len(dangling) and len(cand_lines):
             pts = shapely.points(xy[dangling])
-            # the tree is dropped at once (about 60 B a line)
-            pi, li = shapely.STRtree(geoms[cand_lines]).query(pts, predicate="dwithin",
-                                                              distance=tol)
+            # the search tree holds the few dangling points, not the millions of lines
+            li, pi = shapely.STRtree(pts).query(geoms[cand_lines], predicate="dwithin",
+                                                distance=tol)
             li = cand_lines[li]
             keep = li != line[dangling[pi]]
             pi, li = pi[keep], li[keep]
             if len(pi):
                 d = shapely.distance(pts[pi], geoms[li])
-                order = np.lexsort((d, pi))
+                order = np.lexsort((li, d, pi))         # nearest line, then the first
                 pi, li, d = pi[order], li[order], d[order]
                 firstp = np.ones(len(pi), bool)
                 firstp[1:] = pi[1:] != pi[:-1]

@@ -231,6 +231,14 @@ class Network:
         if (not self.directed or mode == "walk") and kind != "undirected":
             return self.csr("undirected", mode)
         key = f"csr:{kind}:{mode}"
+        if key not in self._cache and kind == "undirected":
+            # modes that may use the same edges (walkers and cars on a network without
+            # footways or motorways) share one adjacency
+            for other in MODES + ("all",):
+                if (other != mode and f"csr:{kind}:{other}" in self._cache
+                        and np.array_equal(self.mode_edges(other), self.mode_edges(mode))):
+                    self._cache[key] = self._cache[f"csr:{kind}:{other}"]
+                    break
         if key not in self._cache:
             u, v = self.uv()
             eid = np.flatnonzero(self.mode_edges(mode)).astype(np.int64)

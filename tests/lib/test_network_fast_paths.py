@@ -132,3 +132,29 @@ def test_route_names_match_once_per_value(route):
     bridge_edge = net.edges.iloc[int(m.edge_id.iloc[0])]
     assert bridge_edge.road_id == ("south" if route is not None else "north")
     assert bridge_edge.is_bridge and bridge_edge.bridge_id == "X"
+
+
+def test_counting_sort_orders_like_a_stable_argsort():
+    from gunmane_geo.network.kernels import stable_order_by
+    rng = np.random.default_rng(7)
+    for n, m in ((1, 5), (7, 0), (50, 2000), (3000, 20000)):
+        tail = rng.integers(0, n, m)
+        indptr, order = stable_order_by(tail, n)
+        assert (order == np.argsort(tail, kind="stable")).all()
+        assert (indptr == np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=n))])).all()
+
+
+def test_modes_on_the_same_edges_share_one_adjacency():
+    # the plus junction's four arms; then the north arm made a footway (by hand: cars reach
+    # node (0, 100) by no edge, walkers by one)
+    roads = plus_segments().iloc[:4].copy()
+    net = build_network(roads)
+    motor = net.csr("undirected", "motor")
+    assert net.csr("undirected", "walk") is motor
+    roads["road_class"] = ["municipal", "municipal", "footway", "prefectural"]
+    net = build_network(roads)
+    motor, walk = net.csr("undirected", "motor"), net.csr("undirected", "walk")
+    assert walk is not motor
+    north = [i for i, p in enumerate(net.nodes.geometry) if (p.x, p.y) == (0.0, 100.0)][0]
+    assert motor[0][north + 1] - motor[0][north] == 0
+    assert walk[0][north + 1] - walk[0][north] == 1
