@@ -55,9 +55,9 @@ def open_client(*, workers: int | None = None, scheduler: str | None = None,
                              f"ADDRESS' on the machines) or check the address, or leave "
                              "--scheduler out for a local cluster",
                              source="command line") from None
-    n = int(workers or os.cpu_count() or 1)
-    if n < 1:
+    if workers is not None and int(workers) < 1:    # 0 must not mean "all cores"
         raise InputError(f"--workers must be 1 or more, not {workers}", source="command line")
+    n = int(workers or os.cpu_count() or 1)
     # distributed sets OMP_NUM_THREADS, PYTHONHASHSEED, MALLOC_TRIM_THRESHOLD_ ... in this
     # process's environment to pass them to its workers; put ours back once they started,
     # so that programs this process starts later do not inherit them

@@ -304,3 +304,10 @@ def test_workers_without_regions_by_are_refused(tmp_path, capsys):
     assert main(["report", "--config", str(tmp_path / "run.toml"), "--out", str(tmp_path / "o"),
                  "--workers", "2"]) == 1
     assert "--workers and --scheduler go with --regions-by" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", [0, -1])
+def test_workers_below_one_are_refused_not_read_as_all_cores(workers):
+    from gunmane_geo.distributed import open_client
+    with pytest.raises(InputError, match="--workers must be 1 or more"):
+        open_client(workers=workers)
