@@ -8,9 +8,8 @@ reported with ``action="nulled"``.  See docs/loading.md for the rule per problem
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
-
 import operator
+from dataclasses import dataclass, field as dataclass_field
 
 import numpy as np
 import pandas as pd

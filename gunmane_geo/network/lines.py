@@ -75,14 +75,6 @@ class EdgeLines:
         """First and last coordinate of each line, as (n, 2) arrays."""
         return self.xy[self.offsets[:-1]], self.xy[self.offsets[1:] - 1]
 
-    def bounds(self) -> np.ndarray:
-        """(n, 4) array of ``xmin, ymin, xmax, ymax`` of each line."""
-        start = self.offsets[:-1]
-        out = np.empty((len(self), 4))
-        for k, fn in ((0, np.minimum), (2, np.maximum)):
-            out[:, k:k + 2] = fn.reduceat(self.xy, start, axis=0)
-        return out
-
     def geometry(self, ids=None) -> np.ndarray:
         """Shapely line strings of lines ``ids`` (all lines when None), as an object array."""
         if ids is None:
@@ -131,6 +123,3 @@ class EdgeLines:
         rank = np.arange(len(new.xy)) - np.repeat(new.offsets[:-1], new.counts())
         xy[np.repeat(offsets[:-1][rows], new.counts()) + rank] = new.xy
         return EdgeLines(xy, offsets)
-
-    def nbytes(self) -> int:
-        return self.xy.nbytes + self.offsets.nbytes
