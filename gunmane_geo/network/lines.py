@@ -21,7 +21,8 @@ class EdgeLines:
     xy : ndarray, shape (n_vertices, 2)
         Coordinates in the network's projected metric CRS (metres), line after line.
     offsets : ndarray of int64, shape (n_lines + 1,)
-        Where each line starts in ``xy``; the last entry is ``len(xy)``.
+        Where each line starts in ``xy``; the last entry is ``len(xy)``.  Every line has
+        at least two coordinates (an edge of the network always has).
     """
 
     __slots__ = ("xy", "offsets")
@@ -29,8 +30,10 @@ class EdgeLines:
     def __init__(self, xy: np.ndarray, offsets: np.ndarray):
         self.xy = np.ascontiguousarray(xy, dtype=float).reshape(-1, 2)
         self.offsets = np.ascontiguousarray(offsets, dtype=np.int64)
-        if len(self.offsets) == 0 or self.offsets[-1] != len(self.xy):
-            raise ValueError("offsets must end at the number of coordinates")
+        if len(self.offsets) == 0 or self.offsets[0] != 0 or self.offsets[-1] != len(self.xy):
+            raise ValueError("offsets must run from 0 to the number of coordinates")
+        if (np.diff(self.offsets) < 2).any():
+            raise ValueError("every line needs at least two coordinates")
 
     @classmethod
     def from_line_index(cls, xy: np.ndarray, line: np.ndarray, n_lines: int) -> "EdgeLines":

@@ -119,3 +119,10 @@ def test_criticality_makes_lines_only_for_the_rows_it_needs(monkeypatch):
     starts = {tuple(np.round(g.coords[0], 6)) for g in edges.geometry}
     assert (440.0, 0.0) in starts and (460.0, 0.0) in starts
     assert net.nodes.geometry.x.max() == 1000.0 and len(net.nodes) == net.n_nodes
+
+
+def test_lines_need_two_coordinates():
+    with pytest.raises(ValueError, match="at least two coordinates"):
+        EdgeLines.from_geometry([LineString([(0, 0), (1, 0)]), LineString()])
+    with pytest.raises(ValueError, match="from 0 to the number"):
+        EdgeLines(np.zeros((4, 2)), np.array([0, 2, 3]))
