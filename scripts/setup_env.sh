@@ -31,6 +31,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "setup: installing gunmane-geo (editable) and its dependencies into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
     "$VENV/bin/python" -m pip install -q -c scripts/constraints.txt -e ".[test,osm,bench,arrow,dask]"
+    # compile the route searches now (cached next to the code), not in the first real run
+    "$VENV/bin/python" -m gunmane_geo.warm_up
     echo "$want" > "$stamp"
 fi
 
