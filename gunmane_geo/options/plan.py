@@ -273,40 +273,58 @@ def _apply(state: _State, delta: _Delta, index: tuple) -> _State:
 _NONE = frozenset()
 
 
+@dataclass(frozen=True)
+class _Refusal:
+    """Why a step was refused: the ``guard`` it breaks (``"isolation"``, ``"max_detour"``,
+    ``"walk_detour"``) and, for the detour guards, the detour of each bridge over its
+    limit (metres; ``inf``: cut off on foot)."""
+    guard: str
+    metres: dict = field(default_factory=dict)
+
+    @classmethod
+    def over(cls, guard: str, detours: dict) -> "_Refusal":
+        """A detour refusal, each detour to the whole metre as the reasons give it."""
+        return cls(guard, {b: float(round(d)) if math.isfinite(d) else d
+                           for b, d in detours.items()})
+
+
+_ISOLATION = _Refusal("isolation")
+
+
 def _refusal(state: _State, delta: _Delta, cand: _Candidate, settings,
-             school: frozenset = frozenset()) -> str | None:
+             school: frozenset = frozenset()) -> _Refusal | None:
     """Why the set after ``cand`` breaks a guard (None when it does not).
 
     Only the re-measured bridges are checked: the others kept the detours that the
-    accepted state already passed.  Vehicles first (``isolation``, ``max_detour:``),
-    then walkers (``walk_detour:``, bridge=metres with ``inf`` for cut off on foot;
-    ``school``: the bridges on a school route, held to ``max_school_walk_detour_m``).
+    accepted state already passed.  Vehicles first (isolation, ``max_detour``), then
+    walkers (``walk_detour``; ``school``: the bridges on a school route, held to
+    ``max_school_walk_detour_m``).
     """
     g = settings.guards
     if delta.isolated_population is None:
-        return "isolation"
+        return _ISOLATION
     more_cut = (delta.isolated_population > state.isolated_population + 1e-9
                 or delta.isolated_facilities > state.isolated_facilities)
     if g.forbid_isolation and more_cut and not all(
             "isolation" in waived_guards(b, settings) for b in cand.removed):
-        return "isolation"
+        return _ISOLATION
     over = {}
     limit = float(g.max_detour_m)
     for b in sorted(delta.detour_m):
         d = delta.detour_m[b]
         if not math.isfinite(d):
             if g.forbid_isolation and "isolation" not in waived_guards(b, settings):
-                return "isolation"
+                return _ISOLATION
         elif d > limit and "max_detour" not in waived_guards(b, settings):
             over[b] = d
     if over:
-        return "max_detour:" + ";".join(f"{b}={d:.0f}" for b, d in over.items())
+        return _Refusal.over("max_detour", over)
     return _walk_refusal(state, delta, cand, settings, school)
 
 
 def _walk_refusal(state: _State, delta: _Delta, cand: _Candidate, settings,
-                  school: frozenset) -> str | None:
-    """``walk_detour:B=metres;...`` when the walkers' rule of ``generate_options``
+                  school: frozenset) -> _Refusal | None:
+    """A ``walk_detour`` refusal when the walkers' rule of ``generate_options``
     (``walkers_need``: over ``max_walk_detour_m``, over ``max_school_walk_detour_m`` on a
     school route, or cut off on foot) fails for a bridge removed outright, with the
     whole set gone; None when it holds.  A bridge whose ``walk_detour`` guard the user
@@ -320,7 +338,7 @@ def _walk_refusal(state: _State, delta: _Delta, cand: _Candidate, settings,
             if cand.options.get(b) in FULL_REMOVALS and "walk_detour" not in waived_guards(b, settings):
                 over.setdefault(b, math.inf)
     if over:
-        return "walk_detour:" + ";".join(f"{b}={d:.0f}" for b, d in over.items())
+        return _Refusal.over("walk_detour", over)
     return None
 
 
@@ -434,7 +452,7 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     school = frozenset(rm.loc[rm["school_route"].fillna(False).astype(bool), "bridge_id"].astype(str)
                        if "school_route" in rm.columns else ())
     decided: dict[str, str] = {}
-    refused: dict[str, str] = {}
+    refused: dict[str, tuple] = {}        # bridge -> (_Refusal, bridges removed before)
     steps = []
     version = 0
     n_total = max(1, len(cands))
@@ -478,8 +496,8 @@ def make_plan(network: Network, bridge_options: gpd.GeoDataFrame,
     final = steps[n_plan - 1]["state"] if n_plan else _State()
     plan = _plan_rows(bridge_options, keep_rows, steps[:n_plan], final, refused, settings, school)
     # the kept bridges that receive traffic carry their widening: the rows add up to the saving
-    walk_refused = {b: (_walk_items(why), before) for b, (why, before) in refused.items()
-                    if why.startswith("walk_detour:")}
+    walk_refused = {b: (why.metres, before) for b, (why, before) in refused.items()
+                    if why.guard == "walk_detour"}
     plan = plan_methods(plan, network=ev.network, bridge_options=bridge_options,
                         detour_paths=final.paths, hubs=final.hubs, settings=settings,
                         walk_refused=walk_refused, works=works)
@@ -528,16 +546,11 @@ def _curve(steps, baseline, n_plan, aadt) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
-def _walk_items(why: str) -> dict:
-    """``walk_detour:B=m;C=inf`` -> ``{"B": m, "C": inf}`` (metres)."""
-    return {b: float(d) for b, d in (x.split("=") for x in why.split(":", 1)[1].split(";"))}
-
-
-def _walk_refusal_text(why: str, others: str, others_en: str, school, settings) -> tuple:
-    """The keep reason of a bridge refused by the walkers' rule (``walk_detour:B=m;...``)."""
+def _walk_refusal_text(why: _Refusal, others: str, others_en: str, school, settings) -> tuple:
+    """The keep reason of a bridge refused by the walkers' rule."""
     g = settings.guards
     ja_parts, en_parts = [], []
-    items = _walk_items(why)
+    items = why.metres
     for b, d in items.items():
         lim = walk_limit(b in school, g)
         if not math.isfinite(d):
@@ -624,17 +637,17 @@ def _plan_rows(bridge_options, keep_rows, steps, final: _State, refused, setting
             others = "・".join(before) if before else "なし"
             others_en = ", ".join(before) if before else "none"
             limit = float(settings.guards.max_detour_m)
-            if why == "isolation":
+            if why.guard == "isolation":
                 ja = f"維持：先に撤去する {others} と合わせると孤立が生じる"
                 en = f"keep: together with the removal of {others_en} it would cut people or facilities off"
-            elif why.startswith("walk_detour:"):
+            elif why.guard == "walk_detour":
                 ja, en = _walk_refusal_text(why, others, others_en, school, settings)
             else:
-                over = [x.split("=") for x in why.split(":", 1)[1].split(";")]
+                over = why.metres.items()
                 ja = (f"維持：先に撤去する {others} と合わせると迂回が上限 {limit:,.0f} m を超える（"
-                      + "、".join(f"{b} {float(d):,.0f} m" for b, d in over) + "）")
+                      + "、".join(f"{b} {d:,.0f} m" for b, d in over) + "）")
                 en = (f"keep: together with the removal of {others_en} the detour would exceed the "
-                      f"{limit:,.0f} m limit (" + ", ".join(f"{b} {float(d):,.0f} m" for b, d in over) + ")")
+                      f"{limit:,.0f} m limit (" + ", ".join(f"{b} {d:,.0f} m" for b, d in over) + ")")
         else:
             opts = removal_rows.get(bid, [])
             if not any(bool(r.eligible) for r in opts):
