@@ -557,7 +557,7 @@ def build_network(roads: gpd.GeoDataFrame, settings: Settings | None = None,
     order = np.lexsort((e_key, e_idx))
     e_idx, e_xy, e_line, e_grp = e_idx[order], e_xy[order], e_line[order], e_grp[order]
     n_edges = int(edge_of[-1]) + 1
-    del line, key, xy, grp, e_key, order
+    del line, key, xy, grp, e_key, order    # the vertex tables: the edges' copies are made
     efirst, elast = _ends(e_idx)
     u = gnode[e_grp[efirst]]
     v = gnode[e_grp[elast]]
