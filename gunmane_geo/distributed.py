@@ -17,10 +17,6 @@ from .errors import InputError
 
 DASK_FIX = ("pip install 'gunmane-geo[dask]' (or pip install 'dask[distributed]')")
 
-#: what ``--partition`` said before the other Dask options existed (kept word for word)
-DASK_MISSING = ("--partition needs dask.distributed, which is not installed; fix: "
-                f"{DASK_FIX}, or run without --partition")
-
 
 def dask_missing(option: str = "--partition") -> str:
     """The message for ``option`` when ``dask.distributed`` is not installed."""

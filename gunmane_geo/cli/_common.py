@@ -27,6 +27,19 @@ def add_layer_arguments(parser, kinds=tuple(LAYER_HELP), help_overrides=None) ->
                                          "optionally [inputs]; layers on the command line win")
 
 
+def add_dask_arguments(parser, with_option: str, scheduler_note: str = "") -> None:
+    """``--workers`` and ``--scheduler``, which go with ``with_option`` (``--partition``,
+    ``--compare``, ``--regions-by``): the local Dask cluster's size, or an existing
+    scheduler (``distributed.open_client``)."""
+    parser.add_argument("--workers", type=int, default=None,
+                        help=f"with {with_option}: workers of the local Dask cluster "
+                             "(default: the number of CPU cores)")
+    parser.add_argument("--scheduler", default=None,
+                        help=f"with {with_option}: address of an existing Dask scheduler "
+                             f"(e.g. tcp://10.0.0.5:8786{scheduler_note}) instead of a "
+                             "local cluster")
+
+
 def add_run_arguments(parser, *, quiet_help: str = "no progress messages or summary") -> None:
     """``--config run.toml`` (required), ``--out`` folder and ``--quiet``: the arguments of
     the commands that run stages of a whole run (load, indicators, effect, map, report)."""

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..bulk import few_collections
 from ..errors import Cancelled, InputError
-from ._common import (ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg,
-                      warn_skipped)
+from ._common import (ProgressBar, add_dask_arguments, add_layer_arguments,
+                      inputs_and_settings, require_gpkg, warn_skipped)
 from ._inputs import warn_inputs
 
 
@@ -33,12 +33,7 @@ def add_parser(subparsers) -> None:
                         "each part has a halo ([criticality] partition_halo_m), routes not "
                         "certified inside it are recomputed on the whole network; same "
                         "results as the plain run")
-    p.add_argument("--workers", type=int, default=None,
-                   help="with --partition: workers of the local Dask cluster "
-                        "(default: the number of CPU cores)")
-    p.add_argument("--scheduler", default=None,
-                   help="with --partition: address of an existing Dask scheduler "
-                        "(e.g. tcp://10.0.0.5:8786) instead of a local cluster")
+    add_dask_arguments(p, "--partition")
     p.set_defaults(func=run_criticality)
     q = subparsers.add_parser(
         "scenario", help="remove a set of bridges at once and measure the effect",

@@ -4,8 +4,8 @@ from __future__ import annotations
 import sys
 
 from ..errors import Cancelled, InputError
-from ._common import (ProgressBar, add_layer_arguments, inputs_and_settings, require_gpkg,
-                      warn_skipped)
+from ._common import (ProgressBar, add_dask_arguments, add_layer_arguments,
+                      inputs_and_settings, require_gpkg, warn_skipped)
 from ._inputs import warn_inputs
 
 
@@ -32,13 +32,7 @@ def add_parser(subparsers) -> None:
                         "table plan_compare and the chart <out>_compare.pdf/png")
     q.add_argument("--compare-budgets", metavar="YEN",
                    help="the same for budgets (life-cycle cost, yen), e.g. 4.0e10,3.8e10")
-    q.add_argument("--workers", type=int, default=None,
-                   help="with --compare/--compare-budgets: run the levels as Dask tasks on a "
-                        "local cluster of this many workers (needs 'pip install "
-                        "gunmane-geo[dask]'); same table as without")
-    q.add_argument("--scheduler", default=None,
-                   help="with --compare/--compare-budgets: address of an existing Dask "
-                        "scheduler (e.g. tcp://10.0.0.5:8786) instead of a local cluster")
+    add_dask_arguments(q, "--compare/--compare-budgets")     # the levels as Dask tasks
     q.set_defaults(func=run_options_command, with_plan=True)
 
 

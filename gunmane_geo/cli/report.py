@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import add_run_arguments, progress_printer, warn_skipped
+from ._common import add_dask_arguments, add_run_arguments, progress_printer, warn_skipped
 from ._inputs import warn_inputs
 
 
@@ -25,12 +25,7 @@ def add_parser(subparsers) -> None:
                         "DIR/regions_summary.csv: split the municipalities layer by prefecture "
                         "(N03_001, else the code), by municipality, or by any of its columns; "
                         "a rerun reuses the finished regions")
-    p.add_argument("--workers", type=int, default=None,
-                   help="with --regions-by: workers of the local Dask cluster "
-                        "(default: the number of CPU cores)")
-    p.add_argument("--scheduler", default=None,
-                   help="with --regions-by: address of an existing Dask scheduler "
-                        "(e.g. tcp://10.0.0.5:8786; the workers must see the input files)")
+    add_dask_arguments(p, "--regions-by", scheduler_note="; the workers must see the input files")
     p.set_defaults(func=run)
 
 

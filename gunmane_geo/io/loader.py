@@ -265,11 +265,11 @@ def _finite_after_reprojection(gdf, kind, target, report, specs):
     id_col = ID_FIELD.get(kind)
     parts = {Path(p["path"]).name: str(p["path"]) for p in specs.get(kind, {}).get("parts", ())}
     for idx in gdf.index[bad]:
-        if parts and "source_file" in gdf.columns:
-            source = parts.get(gdf.at[idx, "source_file"], source)
+        # a row of several files names its own file (``combine_parts``: source_file)
+        file = parts.get(gdf.at[idx, "source_file"]) if "source_file" in gdf.columns else None
         row = gdf.at[idx, "source_row"] if "source_row" in gdf.columns else None
         fid = gdf.at[idx, id_col] if id_col and id_col in gdf.columns else None
-        report.add(source, kind, f"coordinates cannot be reprojected to {target} (the result "
+        report.add(file or source, kind, f"coordinates cannot be reprojected to {target} (the result "
                    "is not finite): skipped; fix: check the layer's CRS (source_crs) and the "
                    "coordinates of this feature", row=None if row is None else int(row),
                    feature_id=None if fid is None else str(fid), severity="error",
